@@ -1,0 +1,391 @@
+"""The catalogue as an immutable model: typed entries with indexes, built from content/.
+
+``load_catalogue`` reads and validates every entry, then checks what spans files (unique ids,
+references, series order) and raises one CatalogueError with every problem it found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from lifelong.loader import read_document
+from lifelong.problems import CatalogueError, Problem
+from lifelong.schema import Label, Rules, SectionSpec, load_rules
+from lifelong.validate import EntryValidator, Media
+
+#: Top-level URL names the site itself uses; an entry id may not take them.
+RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "regions",
+                            "series", "people", "page", "stylesheets", "javascripts", "404",
+                            "index", "sitemap", "feeds"})
+
+#: Fields whose values name people; each gets term pages under people/.
+PEOPLE_FIELDS = ("authors", "teachers", "speakers")
+
+_BODY_LINK_RE = re.compile(
+    r"\]\(\s*<?([^)\s>]+)|<((?:[a-zA-Z][a-zA-Z0-9+.-]*):[^>\s]+)>|"
+    r"\b(?:href|src|action|formaction|poster|data)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.IGNORECASE)
+_BODY_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base)\b"
+                          r"|\son[a-z]+\s*=", re.IGNORECASE)
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue entry; ``values`` holds every field of its kind, normalised."""
+
+    id: str
+    kind: str
+    path: str
+    values: Mapping[str, Any] = field(repr=False)
+    body: str = field(repr=False, default="")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    @property
+    def title(self) -> str:
+        return str(self.values["title"])
+
+    @property
+    def title_en(self) -> str | None:
+        return self.values.get("title_en")
+
+    @property
+    def summary(self) -> str:
+        return str(self.values.get("summary") or "")
+
+    @property
+    def published(self) -> dt.date:
+        return self.values["published"]  # type: ignore[no-any-return]
+
+    @property
+    def cover(self) -> Media | None:
+        return self.values.get("cover") or self.values.get("photo")
+
+    @property
+    def featured(self) -> bool:
+        return bool(self.values.get("featured"))
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.values.get("draft"))
+
+    @property
+    def series(self) -> str | None:
+        return self.values.get("series")
+
+    def people(self) -> list[tuple[str, str]]:
+        """(field, name) for every person named by the entry, in order."""
+        found: list[tuple[str, str]] = []
+        for name in PEOPLE_FIELDS:
+            for item in self.values.get(name) or ():
+                found.append((name, item["name"] if isinstance(item, Mapping) else item))
+        return found
+
+    def sort_value(self, name: str) -> Any:
+        value = self.values.get(name)
+        if isinstance(value, dt.datetime):
+            return value.timestamp()
+        if isinstance(value, dt.date):
+            return value.toordinal()
+        return value
+
+
+def sort_entries(entries: Iterable[Entry], keys: Iterable[tuple[str, bool]]) -> list[Entry]:
+    """Stable multi-key sort; entries without a key's value go last; ties by id."""
+    result = sorted(entries, key=lambda e: e.id)
+    for name, descending in reversed(list(keys)):
+        present = [e for e in result if e.sort_value(name) is not None]
+        missing = [e for e in result if e.sort_value(name) is None]
+        present.sort(key=lambda e: e.sort_value(name), reverse=descending)
+        result = present + missing
+    return result
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named by entries (an author, teacher or speaker), with a stable URL slug."""
+
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Published entries (drafts set aside) with the rules they follow."""
+
+    rules: Rules
+    entries: tuple[Entry, ...]
+    drafts: tuple[Entry, ...]
+    version: str
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    @cached_property
+    def by_kind(self) -> Mapping[str, tuple[Entry, ...]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            groups[entry.kind].append(entry)
+        return {kind: tuple(groups.get(kind, ())) for kind in self.rules.kinds}
+
+    def terms_of(self, entry: Entry, vocabulary: str, field_name: str) -> tuple[str, ...]:
+        """An entry's terms in a field, with the ancestors of hierarchical terms."""
+        value = entry.values.get(field_name)
+        if value is None:
+            return ()
+        direct = value if isinstance(value, tuple) else (value,)
+        vocab = self.rules.vocabularies[vocabulary]
+        seen: dict[str, None] = {}
+        for term in direct:
+            for found in (*vocab.ancestors(term), term):
+                seen[found] = None
+        return tuple(seen)
+
+    @cached_property
+    def term_index(self) -> Mapping[tuple[str, str], tuple[Entry, ...]]:
+        """(vocabulary, term) -> entries, for the vocabularies that have term pages."""
+        index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            for vocabulary, field_name in TERM_PAGES.items():
+                for term in self.terms_of(entry, vocabulary, field_name):
+                    index[(vocabulary, term)].append(entry)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def series_members(self) -> Mapping[str, tuple[Entry, ...]]:
+        members: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.series and entry.series in self.by_id:
+                members[entry.series].append(entry)
+        return {sid: tuple(sort_entries(items, [("series_order", False), ("published", False)]))
+                for sid, items in members.items()}
+
+    @cached_property
+    def people(self) -> tuple[Person, ...]:
+        named: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            for _field, name in entry.people():
+                if entry not in named[name]:
+                    named[name].append(entry)
+        slugs = {name: person_slug(name) for name in named}
+        clashes = defaultdict(list)
+        for name, slug in slugs.items():
+            clashes[slug].append(name)
+        people = []
+        for name in sorted(named):
+            slug = slugs[name]
+            if len(clashes[slug]) > 1:
+                slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+            people.append(Person(name, slug, tuple(named[name])))
+        return tuple(people)
+
+    @cached_property
+    def person_by_name(self) -> Mapping[str, Person]:
+        return {p.name: p for p in self.people}
+
+    def in_section(self, section: SectionSpec) -> tuple[Entry, ...]:
+        return self._sections[section.slug]
+
+    @cached_property
+    def _sections(self) -> Mapping[str, tuple[Entry, ...]]:
+        result = {}
+        for section in self.rules.sections:
+            chosen = [e for e in self.entries if self.matches(e, section.where)]
+            keys = [(k.field, k.descending) for k in section.sort]
+            result[section.slug] = tuple(sort_entries(chosen, keys))
+        return result
+
+    def sections_of(self, entry: Entry) -> list[SectionSpec]:
+        return [s for s in self.rules.sections if self.matches(entry, s.where)]
+
+    def matches(self, entry: Entry, where: Mapping[str, tuple[str, ...]]) -> bool:
+        for name, allowed in where.items():
+            if name == "kind":
+                values: tuple[Any, ...] = (entry.kind,)
+            else:
+                spec = self.rules.kinds[entry.kind].fields.get(name)
+                if spec is None:
+                    return False
+                if spec.type == "term" and spec.vocabulary:
+                    values = self.terms_of(entry, spec.vocabulary, name)
+                else:
+                    raw = entry.values.get(name)
+                    values = raw if isinstance(raw, tuple) else (raw,)
+            if not any(str(v) in allowed for v in values if v is not None):
+                return False
+        return True
+
+    def label(self, vocabulary: str, term: str) -> Label:
+        return self.rules.vocabularies[vocabulary].terms[term].label
+
+
+#: Vocabulary -> the field whose terms get pages (subjects/<term>/...).
+TERM_PAGES = {"subjects": "subjects", "audiences": "audiences", "regions": "region"}
+
+
+def person_slug(name: str) -> str:
+    """A readable ASCII slug for a person's name: pinyin for Chinese, letters otherwise."""
+    from pypinyin import lazy_pinyin  # heavy import, only when people pages are made
+
+    words = lazy_pinyin(name, errors=lambda chars: list(chars))
+    text = "-".join(w.lower() for w in words)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:48].strip("-") or hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+def _body_problems(path: str, body: str, first_line: int) -> list[Problem]:
+    problems = []
+    for offset, line in enumerate(body.split("\n")):
+        for match in _BODY_TAG_RE.finditer(line):
+            tag = match.group(1)
+            what = f"<{tag.lower()}>" if tag else "inline event handlers (on...=)"
+            problems.append(Problem(path, first_line + offset, "body",
+                                    f"{what} is not allowed in a description"))
+        for match in _BODY_LINK_RE.finditer(line):
+            target = next(g for g in match.groups() if g)
+            scheme = _SCHEME_RE.match(target)
+            if (scheme and scheme.group(1).lower() not in ("http", "https")) or \
+                    target.startswith("//"):
+                problems.append(Problem(path, first_line + offset, "body",
+                                        f"link {target!r}: only http(s) and relative links are "
+                                        "allowed"))
+    return problems
+
+
+def find_entry_files(content_dir: Path) -> list[Path]:
+    """Markdown files in sub-folders of content/ are entries; top-level ones are pages."""
+    found = []
+    for path in content_dir.rglob("*.md"):
+        rel = path.relative_to(content_dir)
+        if len(rel.parts) > 1 and not any(p.startswith(".") for p in rel.parts):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+
+
+def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | None = None,
+                   only: Iterable[Path] | None = None, reserved: Iterable[str] = ()
+                   ) -> Catalogue:
+    """Load, validate and index every entry; raise CatalogueError with all problems.
+
+    ``only`` limits which files' problems are reported (all files are still read, since ids
+    and references span the catalogue).
+    """
+    rules = rules or load_rules(catalogue_dir)
+    validator = EntryValidator(rules, content_dir)
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]] = []
+    base = content_dir.name
+    for abs_path in find_entry_files(content_dir):
+        rel = abs_path.relative_to(content_dir).as_posix()
+        digest.update(rel.encode() + b"\0" + abs_path.read_bytes() + b"\0")
+        doc, found = read_document(abs_path, rel)
+        problems.extend(found)
+        if doc is None:
+            continue
+        values, found = validator.validate(doc)
+        problems.extend(found)
+        problems.extend(_body_problems(rel, doc.body, doc.body_line))
+        if values.get("id") and values.get("title"):
+            entry = Entry(values["id"], values["kind"], rel, values, doc.body)
+            loaded.append((entry, doc.lines))
+    for path in sorted(catalogue_dir.rglob("*.yml")):
+        digest.update(path.relative_to(catalogue_dir).as_posix().encode() + path.read_bytes())
+    problems.extend(_cross_checks(loaded, rules, set(reserved) | RESERVED_NAMES))
+    if only is not None:
+        wanted = {p.resolve() for p in only}
+
+        def selected(problem: Problem) -> bool:
+            target = (content_dir / problem.path).resolve()
+            return any(target == w or w in target.parents for w in wanted)
+        problems = [p for p in problems if selected(p)]
+    if problems:
+        raise CatalogueError([_prefixed(p, base) for p in problems])
+    entries = tuple(sorted((e for e, _ in loaded if not e.draft), key=lambda e: e.id))
+    drafts = tuple(sorted((e for e, _ in loaded if e.draft), key=lambda e: e.id))
+    return Catalogue(rules, entries, drafts, digest.hexdigest()[:12])
+
+
+def _prefixed(problem: Problem, base: str) -> Problem:
+    if problem.path.startswith("catalogue/") or problem.path.startswith(base + "/"):
+        return problem
+    return Problem(f"{base}/{problem.path}", problem.line, problem.field, problem.message)
+
+
+def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]], rules: Rules,
+                  reserved: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_id: dict[str, list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = defaultdict(list)
+    for entry, lines in loaded:
+        by_id[entry.id].append((entry, lines))
+    ids = sorted(by_id)
+    for entry_id, owners in by_id.items():
+        if len(owners) > 1:
+            for entry, lines in owners:
+                others = ", ".join(f"{o.path}:{ln.get(('id',), 2)}" for o, ln in owners
+                                   if o is not entry)
+                problems.append(Problem(entry.path, lines.get(("id",), 2), "id",
+                                        f"'{entry_id}' is also used by {others}; ids must be "
+                                        "unique"))
+        if entry_id in reserved:
+            entry, lines = owners[0]
+            problems.append(Problem(entry.path, lines.get(("id",), 2), "id",
+                                    f"'{entry_id}' is a reserved address on the site; "
+                                    "choose another id"))
+    orders: dict[tuple[str, int], list[tuple[Entry, int]]] = defaultdict(list)
+    for entry, lines in loaded:
+        fields = rules.kinds[entry.kind].fields
+        for name, spec in fields.items():
+            if spec.type != "ref":
+                continue
+            value = entry.values.get(name)
+            targets = value if isinstance(value, tuple) else (value,) if value else ()
+            for index, target in enumerate(targets):
+                key = (name, index) if spec.list else (name,)
+                line = lines.get(key, lines.get((name,), 2))
+                if target not in by_id:
+                    close = difflib.get_close_matches(target, ids, n=1)
+                    problems.append(Problem(entry.path, line, name,
+                                            f"no entry has the id '{target}'"
+                                            + (f"; did you mean '{close[0]}'?" if close else "")))
+                    continue
+                other = by_id[target][0][0]
+                if spec.kinds and other.kind not in spec.kinds:
+                    problems.append(Problem(entry.path, line, name,
+                                            f"'{target}' is a {other.kind}, not a "
+                                            + " or ".join(spec.kinds)))
+                if target == entry.id:
+                    problems.append(Problem(entry.path, line, name, "an entry cannot refer to "
+                                                                    "itself"))
+        order = entry.values.get("series_order")
+        if order is not None and not entry.series:
+            problems.append(Problem(entry.path, lines.get(("series_order",), 2), "series_order",
+                                    "is set but 'series' is not"))
+        if order is not None and entry.series and not entry.draft:
+            orders[(entry.series, order)].append((entry, lines.get(("series_order",), 2)))
+    for (series, order), members in orders.items():
+        if len(members) > 1:
+            names = ", ".join(m.path for m, _ in members)
+            for member, line in members:
+                problems.append(Problem(member.path, line, "series_order",
+                                        f"{order} is used more than once in series '{series}' "
+                                        f"({names})"))
+    for section in rules.sections:
+        for featured in section.featured:
+            if featured not in by_id:
+                problems.append(Problem(section.path, section.line, "featured",
+                                        f"no entry has the id '{featured}'"))
+    return problems

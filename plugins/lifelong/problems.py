@@ -1,0 +1,50 @@
+"""Problems found in the catalogue, reported compiler-style: ``path:line: field: message``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file. Sorted by path, then line, so reports are stable."""
+
+    path: str
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command that annotates the file in a pull request."""
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        line = f",line={self.line}" if self.line else ""
+        return f"::error file={path}{line}::{text}"
+
+
+class CatalogueError(Exception):
+    """The catalogue has problems; all of them are attached, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        head = f"the catalogue has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([head, *map(str, self.problems)]))
+
+
+def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
+    """Render problems as plain text lines, GitHub annotations or a JSON document."""
+    items = sorted(set(problems))
+    if fmt == "json":
+        return json.dumps({"problems": [asdict(p) for p in items], "count": len(items)},
+                          ensure_ascii=False, indent=2)
+    if fmt == "github":
+        return "\n".join(p.github() for p in items)
+    return "\n".join(map(str, items))
