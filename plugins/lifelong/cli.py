@@ -68,5 +68,99 @@ def check(paths: tuple[Path, ...], fmt: str, project: Path) -> None:
     if fmt == "json":
         click.echo(format_problems([], fmt))
     elif fmt == "text":
-        drafts = f", {len(result.drafts)} drafts" if result.drafts else ""
-        click.echo(f"OK: {len(result.entries)} entries{drafts}, no problems.")
+        count, drafts = len(result.entries), len(result.drafts)
+        shown = f"{count} entr{'y' if count == 1 else 'ies'}"
+        if drafts:
+            shown += f", {drafts} draft{'s' if drafts != 1 else ''}"
+        click.echo(f"OK: {shown}, no problems.")
+
+
+def _config_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--config-file", "-f", type=click.Path(dir_okay=False, path_type=Path),
+        default=None, help="The site's mkdocs.yml (default: mkdocs.yml in --project).")(func)
+
+
+def _mkdocs_config(project: Path, config_file: Path | None) -> str:
+    path = config_file or project / "mkdocs.yml"
+    if not path.is_file():
+        raise click.ClickException(f"{path}: no such file; run in the project folder or pass "
+                                   "--config-file")
+    return str(path)
+
+
+def _setup_logging(verbose: bool) -> None:
+    import logging
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner, not our concern
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--strict", is_flag=True, help="Fail on any warning (as CI does).")
+@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir in mkdocs.yml).")
+@click.option("--verbose", "-v", is_flag=True, help="Show MkDocs' debug messages.")
+@_config_option
+@_project_option
+def build(strict: bool, site_dir: Path | None, verbose: bool, config_file: Path | None,
+          project: Path) -> None:
+    """Build the site (with the catalogue plugins) into site/.
+
+    Every problem in the catalogue is reported at once and the build stops.
+
+    \b
+    Example:
+      lifelong build --strict
+      lifelong build -f site_config/offline.yml -d build/offline
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging(verbose)
+    path = _mkdocs_config(project, config_file)
+    options: dict[str, object] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir.resolve())
+    try:
+        config = load_config(path, **options)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True,
+              help="IP address and port to serve on.")
+@click.option("--strict", is_flag=True, help="Fail on any warning.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@_config_option
+@_project_option
+def serve(dev_addr: str, strict: bool, open_browser: bool, config_file: Path | None,
+          project: Path) -> None:
+    """Preview the site, rebuilding when content/, catalogue/ or site_config/ change.
+
+    \b
+    Example:
+      lifelong serve
+      lifelong serve -a 0.0.0.0:8000
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging(False)
+    path = _mkdocs_config(project, config_file)
+    root = Path(path).parent
+    watch = [str(p) for p in (root / "catalogue", root / "site_config") if p.is_dir()]
+    try:
+        mkdocs_serve(config_file=path, dev_addr=dev_addr, strict=strict, watch=watch,
+                     open_in_browser=open_browser)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None

@@ -78,7 +78,7 @@ def _walk(node: yaml.Node, prefix: tuple[str | int, ...], offset: int, lines: Li
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            where = prefix + (key,)
+            where = (*prefix, key)
             line = key_node.start_mark.line + offset
             if key in seen:
                 problems.append(Problem(path, line, ".".join(map(str, where)),
@@ -88,13 +88,14 @@ def _walk(node: yaml.Node, prefix: tuple[str | int, ...], offset: int, lines: Li
             _walk(value_node, where, offset, lines, problems, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines[prefix + (index,)] = item.start_mark.line + offset
-            _walk(item, prefix + (index,), offset, lines, problems, path)
+            lines[(*prefix, index)] = item.start_mark.line + offset
+            _walk(item, (*prefix, index), offset, lines, problems, path)
 
 
-def parse_front_matter(text: str, path: str, first_line: int = 2
-                       ) -> tuple[Any, LineMap, list[Problem]]:
-    """Parse a YAML block; ``first_line`` is the file line of the block's first line."""
+def parse_front_matter(text: str, path: str, first_line: int = 2, *,
+                       what: str = "front matter: ") -> tuple[Any, LineMap, list[Problem]]:
+    """Parse a YAML block; ``first_line`` is the file line of the block's first line;
+    ``what`` starts error messages (empty for a whole YAML file)."""
     loader = _FrontMatterLoader(text)
     lines: LineMap = {}
     problems: list[Problem] = []
@@ -107,11 +108,14 @@ def parse_front_matter(text: str, path: str, first_line: int = 2
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line - 1
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        return None, lines, [Problem(path, line, None, f"front matter: YAML syntax error: {what}")]
+        context = exc.context or ""
+        if context and exc.context_mark and exc.context_mark.line + first_line != line:
+            context += f" (from line {exc.context_mark.line + first_line})"
+        detail = ": ".join(str(x) for x in (context, exc.problem) if x)
+        return None, lines, [Problem(path, line, None, f"{what}YAML syntax error: {detail}")]
     except yaml.YAMLError as exc:
         return None, lines, [Problem(path, first_line - 1, None,
-                                     f"front matter: YAML error: {exc}")]
+                                     f"{what}YAML error: {exc}")]
     finally:
         loader.dispose()
     return data, lines, problems
@@ -128,7 +132,9 @@ def split_document(text: str, path: str) -> tuple[SourceDocument | None, list[Pr
             return None, [Problem(path, 1, None, "no front matter: the file must start with a "
                                                  "line '---', then the fields, then '---'")]
         last = text.rstrip("\n").rsplit("\n", 1)[-1]
-        if not text.endswith("\n") and re.fullmatch(r"(?:\.{3}|-{3})[ \t]*", last):
+        if re.match(r"-{3}[ \t]*\n(?:\.{3}|-{3})[ \t]*(?:\n|$)", text):
+            message = "front matter is empty: write the fields between the two '---' lines"
+        elif not text.endswith("\n") and re.fullmatch(r"(?:\.{3}|-{3})[ \t]*", last):
             message = "front matter is not closed: end the closing '---' line with a newline"
         else:
             message = "front matter is not closed: add a line '---' after the last field"

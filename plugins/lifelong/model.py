@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -30,11 +31,17 @@ RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers")
 
+#: Link targets in a description: inline links and images (balanced parentheses allowed, the
+#: target may start on the next line), autolinks, reference definitions ``[ref]: target`` (not
+#: footnotes ``[^1]:``) and HTML attributes. Matched against the whole body, not line by line.
 _BODY_LINK_RE = re.compile(
-    r"\]\(\s*<?([^)\s>]+)|<((?:[a-zA-Z][a-zA-Z0-9+.-]*):[^>\s]+)>|"
-    r"\b(?:href|src|action|formaction|poster|data)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.IGNORECASE)
+    r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|<((?:[a-zA-Z][a-zA-Z0-9+.-]*):[^>\s]+)>|"
+    r"^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t]*<?([^\s>]+)|"
+    r"\b(?:href|src|action|formaction|poster|data)\s*=\s*[\"']?\s*([^\"'\s>]+)",
+    re.IGNORECASE | re.MULTILINE)
+#: Dangerous tags, and event handler attributes (browsers also accept them after '/' or a quote).
 _BODY_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base)\b"
-                          r"|\son[a-z]+\s*=", re.IGNORECASE)
+                          r"|[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE)
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
@@ -143,16 +150,23 @@ class Catalogue:
 
     def terms_of(self, entry: Entry, vocabulary: str, field_name: str) -> tuple[str, ...]:
         """An entry's terms in a field, with the ancestors of hierarchical terms."""
+        key = (entry.id, field_name)
+        cached = self._terms_cache.get(key)
+        if cached is not None:
+            return cached
         value = entry.values.get(field_name)
-        if value is None:
-            return ()
-        direct = value if isinstance(value, tuple) else (value,)
+        direct = () if value is None else value if isinstance(value, tuple) else (value,)
         vocab = self.rules.vocabularies[vocabulary]
         seen: dict[str, None] = {}
         for term in direct:
             for found in (*vocab.ancestors(term), term):
                 seen[found] = None
-        return tuple(seen)
+        result = self._terms_cache[key] = tuple(seen)
+        return result
+
+    @cached_property
+    def _terms_cache(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        return {}
 
     @cached_property
     def term_index(self) -> Mapping[tuple[str, str], tuple[Entry, ...]]:
@@ -248,20 +262,22 @@ def person_slug(name: str) -> str:
 
 def _body_problems(path: str, body: str, first_line: int) -> list[Problem]:
     problems = []
-    for offset, line in enumerate(body.split("\n")):
-        for match in _BODY_TAG_RE.finditer(line):
-            tag = match.group(1)
-            what = f"<{tag.lower()}>" if tag else "inline event handlers (on...=)"
-            problems.append(Problem(path, first_line + offset, "body",
-                                    f"{what} is not allowed in a description"))
-        for match in _BODY_LINK_RE.finditer(line):
-            target = next(g for g in match.groups() if g)
-            scheme = _SCHEME_RE.match(target)
-            if (scheme and scheme.group(1).lower() not in ("http", "https")) or \
-                    target.startswith("//"):
-                problems.append(Problem(path, first_line + offset, "body",
-                                        f"link {target!r}: only http(s) and relative links are "
-                                        "allowed"))
+    for match in _BODY_TAG_RE.finditer(body):
+        tag = match.group(1)
+        what = f"<{tag.lower()}>" if tag else "inline event handlers (on...=)"
+        line = first_line + body.count("\n", 0, match.start(1 if tag else 2))
+        problems.append(Problem(path, line, "body", f"{what} is not allowed in a description"))
+    for match in _BODY_LINK_RE.finditer(body):
+        group = next(i for i, g in enumerate(match.groups(), 1) if g)
+        target = match.group(group)
+        # What the browser sees: character references decoded, tabs and newlines dropped.
+        seen = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target))
+        scheme = _SCHEME_RE.match(seen)
+        if (scheme and scheme.group(1).lower() not in ("http", "https")) or \
+                re.match(r"[/\\]{2}", seen):
+            line = first_line + body.count("\n", 0, match.start(group))
+            problems.append(Problem(path, line, "body", f"link {target!r}: only http(s) and "
+                                                        "relative links are allowed"))
     return problems
 
 
@@ -304,7 +320,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
             loaded.append((entry, doc.lines))
     for path in sorted(catalogue_dir.rglob("*.yml")):
         digest.update(path.relative_to(catalogue_dir).as_posix().encode() + path.read_bytes())
-    problems.extend(_cross_checks(loaded, rules, set(reserved) | RESERVED_NAMES))
+    problems.extend(_cross_checks(loaded, rules, set(reserved) | RESERVED_NAMES, base))
     if only is not None:
         wanted = {p.resolve() for p in only}
 
@@ -326,7 +342,9 @@ def _prefixed(problem: Problem, base: str) -> Problem:
 
 
 def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]], rules: Rules,
-                  reserved: set[str]) -> list[Problem]:
+                  reserved: set[str], base: str = "content") -> list[Problem]:
+    """Checks across files; other files are named in messages as reports name them
+    (``base``/path, e.g. content/courses/a.md)."""
     problems: list[Problem] = []
     by_id: dict[str, list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = defaultdict(list)
     for entry, lines in loaded:
@@ -335,7 +353,7 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
     for entry_id, owners in by_id.items():
         if len(owners) > 1:
             for entry, lines in owners:
-                others = ", ".join(f"{o.path}:{ln.get(('id',), 2)}" for o, ln in owners
+                others = ", ".join(f"{base}/{o.path}:{ln.get(('id',), 2)}" for o, ln in owners
                                    if o is not entry)
                 problems.append(Problem(entry.path, lines.get(("id",), 2), "id",
                                         f"'{entry_id}' is also used by {others}; ids must be "
@@ -378,7 +396,7 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
             orders[(entry.series, order)].append((entry, lines.get(("series_order",), 2)))
     for (series, order), members in orders.items():
         if len(members) > 1:
-            names = ", ".join(m.path for m, _ in members)
+            names = ", ".join(f"{base}/{m.path}" for m, _ in members)
             for member, line in members:
                 problems.append(Problem(member.path, line, "series_order",
                                         f"{order} is used more than once in series '{series}' "

@@ -29,11 +29,16 @@ class Problem:
         return f"::error file={path}{line}::{text}"
 
 
+def _sort_key(problem: Problem) -> tuple[str, int, str, str]:
+    """Path, line, field, message; a problem without a field sorts first (no None < str)."""
+    return problem.path, problem.line, problem.field or "", problem.message
+
+
 class CatalogueError(Exception):
     """The catalogue has problems; all of them are attached, sorted."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=_sort_key)
         count = len(self.problems)
         head = f"the catalogue has {count} problem{'s' if count != 1 else ''}:"
         super().__init__("\n".join([head, *map(str, self.problems)]))
@@ -41,7 +46,7 @@ class CatalogueError(Exception):
 
 def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
     """Render problems as plain text lines, GitHub annotations or a JSON document."""
-    items = sorted(set(problems))
+    items = sorted(set(problems), key=_sort_key)
     if fmt == "json":
         return json.dumps({"problems": [asdict(p) for p in items], "count": len(items)},
                           ensure_ascii=False, indent=2)

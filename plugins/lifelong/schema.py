@@ -136,7 +136,7 @@ class _Reader:
         text, found = decode_source(path.read_bytes(), shown)
         problems.extend(found)
         if text is not None:
-            self.data, self.lines, found = parse_front_matter(text, shown, first_line=1)
+            self.data, self.lines, found = parse_front_matter(text, shown, first_line=1, what="")
             problems.extend(found)
 
     def line(self, *key: str | int) -> int:
@@ -165,7 +165,7 @@ def _read_vocabulary(name: str, reader: _Reader) -> Vocabulary:
 
     def add(items: Mapping[str, Any], parent: str | None, key: tuple[str | int, ...]) -> None:
         for term_id, spec in items.items():
-            where = key + (term_id,)
+            where = (*key, term_id)
             term_id = str(term_id)
             if term_id in terms:
                 reader.error(where, f"term '{term_id}' is declared twice")
@@ -173,7 +173,7 @@ def _read_vocabulary(name: str, reader: _Reader) -> Vocabulary:
             terms[term_id] = Term(term_id, reader.label(spec, where), parent)
             kids = spec.get("children") if isinstance(spec, Mapping) else None
             if isinstance(kids, Mapping):
-                add(kids, term_id, where + ("children",))
+                add(kids, term_id, (*where, "children"))
 
     add(data.get("terms") or {}, None, ("terms",))
     return Vocabulary(name, reader.label(data.get("label"), ("label",)), terms)
@@ -189,23 +189,23 @@ def _read_field(name: str, spec: Any, key: tuple[str | int, ...], reader: _Reade
         reader.error(key, "a field needs a mapping such as {type: text}")
         return FieldSpec(name, "text", Label(name, name))
     for extra in sorted(set(spec) - _SPEC_KEYS):
-        reader.error(key + (extra,), "unknown setting")
+        reader.error((*key, extra), "unknown setting")
     kind = spec.get("type")
     if kind not in FIELD_TYPES:
-        reader.error(key + ("type",), f"unknown type {kind!r}; use one of "
+        reader.error((*key, "type"), f"unknown type {kind!r}; use one of "
                                       f"{', '.join(sorted(FIELD_TYPES))}")
         kind = "text"
     vocabulary = spec.get("vocabulary")
     if kind == "term" and vocabulary not in vocabularies:
-        reader.error(key + ("vocabulary",), f"no vocabulary named {vocabulary!r} in "
+        reader.error((*key, "vocabulary"), f"no vocabulary named {vocabulary!r} in "
                                             "catalogue/vocabularies/")
     subfields: dict[str, FieldSpec] = {}
     if kind == "object":
         for sub, sub_spec in (spec.get("fields") or {}).items():
-            subfields[sub] = _read_field(sub, sub_spec, key + ("fields", sub), reader,
+            subfields[sub] = _read_field(sub, sub_spec, (*key, "fields", sub), reader,
                                          vocabularies)
     return FieldSpec(
-        name=name, type=kind, label=reader.label(spec.get("label"), key + ("label",)),
+        name=name, type=kind, label=reader.label(spec.get("label"), (*key, "label")),
         required=bool(spec.get("required", False)), list=bool(spec.get("list", False)),
         min_items=int(spec.get("min_items", 0)), max_items=spec.get("max_items"),
         vocabulary=vocabulary, kinds=tuple(spec.get("kinds") or ()), min=spec.get("min"),
@@ -253,33 +253,33 @@ def _read_sections(reader: _Reader, kinds: Mapping[str, KindSpec],
             continue
         slug = spec.get("slug")
         if not isinstance(slug, str) or not slug:
-            reader.error(key + ("slug",), "a section needs a slug")
+            reader.error((*key, "slug"), "a section needs a slug")
             continue
         if slug in seen:
-            reader.error(key + ("slug",), f"section '{slug}' is declared twice")
+            reader.error((*key, "slug"), f"section '{slug}' is declared twice")
         seen.add(slug)
         where: dict[str, tuple[str, ...]] = {}
         for name, values in (spec.get("where") or {}).items():
             if name != "kind" and name not in fields:
-                reader.error(key + ("where", name), f"unknown field {name!r}")
+                reader.error((*key, "where", name), f"unknown field {name!r}")
             if not isinstance(values, list):
                 values = [values]
             where[name] = tuple(str(v) for v in values)
             if name == "kind":
                 for value in where[name]:
                     if value not in kinds:
-                        reader.error(key + ("where", name), f"unknown kind {value!r}")
+                        reader.error((*key, "where", name), f"unknown kind {value!r}")
         sort: list[SortKey] = []
         for part in str(spec.get("sort") or "-published").split(","):
             part = part.strip()
             name = part.lstrip("-")
             if name not in fields:
-                reader.error(key + ("sort",), f"cannot sort by unknown field {name!r}")
+                reader.error((*key, "sort"), f"cannot sort by unknown field {name!r}")
             sort.append(SortKey(name, part.startswith("-")))
         featured = spec.get("featured") or []
         sections.append(SectionSpec(
-            slug=slug, title=reader.label(spec.get("title"), key + ("title",)),
-            intro=reader.label(spec.get("intro"), key + ("intro",)), where=where,
+            slug=slug, title=reader.label(spec.get("title"), (*key, "title")),
+            intro=reader.label(spec.get("intro"), (*key, "intro")), where=where,
             featured=tuple(str(f) for f in featured), sort=tuple(sort), path=reader.shown,
             line=reader.line(*key)))
     return tuple(sections)

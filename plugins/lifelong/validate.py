@@ -130,8 +130,12 @@ class EntryValidator:
                spec: FieldSpec, problems: list[Problem]) -> Any:
         name = ".".join(str(k) for k in key)
         line = doc.line_of(*key)
-        if spec.name not in data or data[spec.name] is None or data[spec.name] == "":
-            if spec.required:
+        raw = data.get(spec.name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required and key in doc.lines:  # written, but empty: point at it
+                problems.append(Problem(doc.path, doc.lines[key], name,
+                                        "is empty; this field is required"))
+            elif spec.required:
                 problems.append(Problem(doc.path, doc.line_of(*key[:-1]) if len(key) > 1 else 2,
                                         name, "missing required field"))
             if spec.list:
@@ -154,7 +158,7 @@ class EntryValidator:
                                         f"has more than {spec.max_items} items"))
             items = []
             for index, item in enumerate(value):
-                item_key = key + (index,)
+                item_key = (*key, index)
                 result = self._one(doc, item_key, item, spec, problems)
                 if result is not None:
                     items.append(result)
@@ -179,9 +183,8 @@ class EntryValidator:
                                             f"{name}.{extra}",
                                             self._unknown_field(str(extra), spec.name,
                                                                 spec.fields)))
-            result = {sub_name: self._field(doc, key + (sub_name,), value, sub, problems)
+            return {sub_name: self._field(doc, (*key, sub_name), value, sub, problems)
                       for sub_name, sub in spec.fields.items()}
-            return result
         try:
             return self._scalar(doc, value, spec)
         except _Invalid as exc:

@@ -1,0 +1,190 @@
+"""Draw catalogue pages (entries, listings, term pages, home) as HTML fragments.
+
+Our own Jinja environment with autoescaping: every value from the catalogue is escaped unless
+a template says otherwise. MkDocs' environment does not autoescape, so catalogue HTML is made
+here and handed to the theme as the page content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from lifelong.i18n import translate
+from lifelong.jsonld import entry_jsonld
+from lifelong.model import TERM_PAGES, Catalogue, Entry
+from lifelong.pages import Crumb, SitePage, SitePlan
+from lifelong.urls import UrlScheme, relative_url
+from lifelong.validate import Media
+
+#: Which vocabulary a term field uses, for links to term pages.
+_TERM_FIELD_PAGES = {field: vocab for vocab, field in TERM_PAGES.items()}
+
+
+def human_size(size: int | None, lang: str) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""
+
+
+class Renderer:
+    """Renders one catalogue's pages; ``site_url`` makes the public addresses in QR codes."""
+
+    def __init__(self, catalogue: Catalogue, plan: SitePlan, template_dirs: Sequence[Path],
+                 *, scheme: UrlScheme, site_url: str | None, lang: str = "zh") -> None:
+        self.catalogue = catalogue
+        self.plan = plan
+        self.scheme = scheme
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
+        self.lang = lang
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined, auto_reload=False)
+        self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang,
+                                kinds=catalogue.rules.kinds, human_size=self.human_size)
+        self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
+        self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
+
+    # -- helpers available to templates ------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(key, self.lang, **values)
+
+    def human_size(self, size: int | None) -> str:
+        return human_size(size, self.lang)
+
+    def format_date(self, value: dt.date | None) -> str:
+        if value is None:
+            return ""
+        if self.lang == "en":
+            return value.strftime("%-d %b %Y")
+        return f"{value.year}年{value.month}月{value.day}日"
+
+    def format_datetime(self, value: dt.datetime) -> str:
+        offset = value.strftime("%z")
+        zone = f"UTC{offset[:3]}:{offset[3:]}"
+        if self.lang == "en":
+            return f"{value.strftime('%-d %b %Y %H:%M')} ({zone})"
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}（{zone}）"
+
+    def public_url(self, entry: Entry) -> str | None:
+        if not self.site_url:
+            return None
+        return self.site_url + UrlScheme(True).entry_url(entry.id)
+
+    def _context(self, page_url: str) -> dict[str, Any]:
+        scheme = self.scheme
+        catalogue = self.catalogue
+
+        def link(url: str) -> str:
+            return relative_url(url, page_url)
+
+        def entry_link(entry: Entry) -> str:
+            return link(scheme.entry_url(entry.id))
+
+        def page_link(path: str) -> str:
+            return link(scheme.page_url(path))
+
+        def media_link(media: Media | None) -> str | None:
+            if media is None:
+                return None
+            if media.path is not None:
+                return link(quote(media.path))
+            return media.url
+
+        def term_link(vocabulary: str, term: str) -> str | None:
+            if (vocabulary, term) not in self._term_pages:
+                return None
+            return page_link(f"{vocabulary}/{term}")
+
+        def term_label(vocabulary: str, term: str) -> str:
+            return catalogue.rules.vocabularies[vocabulary].terms[term].label.get(self.lang)
+
+        def person_link(name: str) -> str | None:
+            person = catalogue.person_by_name.get(name)
+            return page_link(f"people/{person.slug}") if person else None
+
+        def field_label(kind: str, name: str) -> str:
+            return catalogue.rules.kinds[kind].fields[name].label.get(self.lang)
+
+        def kind_label(kind: str) -> str:
+            return catalogue.rules.kinds[kind].label.get(self.lang)
+
+        def vocab_field(kind: str, name: str) -> str | None:
+            return catalogue.rules.kinds[kind].fields[name].vocabulary
+
+        return {"link": link, "entry_link": entry_link, "page_link": page_link,
+                "media_link": media_link, "term_link": term_link, "term_label": term_label,
+                "person_link": person_link, "field_label": field_label,
+                "kind_label": kind_label, "vocab_field": vocab_field, "page_url": page_url,
+                "term_page_fields": _TERM_FIELD_PAGES}
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def render_entry(self, entry: Entry, body_html: str, page_url: str) -> str:
+        catalogue = self.catalogue
+        context = self._context(page_url)
+        sections = catalogue.sections_of(entry)
+        crumbs = [Crumb(self.t("home"), "")]
+        if sections:
+            crumbs.append(Crumb(sections[0].title.get(self.lang), sections[0].slug))
+        series = catalogue.by_id.get(entry.series) if entry.series else None
+        members = catalogue.series_members.get(series.id, ()) if series else ()
+        position = members.index(entry) if entry in members else None
+        related = [catalogue.by_id[r] for r in entry.get("related", ()) if r in catalogue.by_id]
+        public = self.public_url(entry)
+        context.update(
+            entry=entry, body=Markup(body_html), crumbs=crumbs, series=series,
+            members=members, position=position,
+            previous=members[position - 1] if position else None,
+            next=members[position + 1] if position is not None and position + 1 < len(members)
+            else None,
+            own_members=catalogue.series_members.get(entry.id, ()),
+            related=related, public_url=public,
+            qr_src=context["link"](f"qr/{entry.id}.svg") if public else None,
+            jsonld=Markup(entry_jsonld(catalogue, entry, self.public_url,
+                                       lambda m: self._absolute_media(m))))
+        return self.env.get_template(f"lifelong/entry-{entry.kind}.html").render(context)
+
+    def _absolute_media(self, media: Media) -> str | None:
+        if media.url:
+            return media.url
+        if self.site_url and media.path:
+            return self.site_url + quote(media.path)
+        return None
+
+    def render_page(self, page: SitePage, body_html: str, page_url: str) -> str:
+        context = self._context(page_url)
+        context.update(page.context, page=page, crumbs=page.crumbs, body=Markup(body_html),
+                       plan=self.plan)
+        return self.env.get_template(f"lifelong/{page.template}").render(context)
+
+    def render_home(self, body_html: str, page_url: str) -> str:
+        catalogue = self.catalogue
+        context = self._context(page_url)
+        sections = [(s, len(catalogue.in_section(s))) for s in catalogue.rules.sections]
+        newest = sorted(catalogue.entries, key=lambda e: (-e.published.toordinal(), e.id))[:8]
+        featured = sorted((e for e in catalogue.entries if e.featured),
+                          key=lambda e: (-e.published.toordinal(), e.id))[:8]
+        totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
+        context.update(body=Markup(body_html), sections=sections, newest=newest,
+                       featured=featured, totals=totals, total=len(catalogue.entries),
+                       plan=self.plan)
+        return self.env.get_template("lifelong/home.html").render(context)
+
+
+def qr_path(entry_id: str) -> str:
+    return posixpath.join("qr", f"{entry_id}.svg")

@@ -1,0 +1,50 @@
+"""Where every page and file of the site lives, and relative links between them.
+
+Mirrors MkDocs' rules (``File._get_dest_path``/``_get_url`` and ``utils.get_relative_url``)
+without importing MkDocs; tests compare the two.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True)
+class UrlScheme:
+    """``use_directory_urls`` decides between ``taiji/`` and ``taiji.html``."""
+
+    directory_urls: bool = True
+
+    def entry_dest(self, entry_id: str) -> str:
+        return f"{entry_id}/index.html" if self.directory_urls else f"{entry_id}.html"
+
+    @staticmethod
+    def generated_src(path: str) -> str:
+        """Source name of a generated page at ``path`` ('' is the site root)."""
+        return posixpath.join(path, "index.md") if path else "index.md"
+
+    def url_of_dest(self, dest: str) -> str:
+        dirname, filename = posixpath.split(dest)
+        if self.directory_urls and filename == "index.html":
+            return quote((dirname or ".") + "/") if dirname else "./"
+        return quote(dest)
+
+    def entry_url(self, entry_id: str) -> str:
+        return self.url_of_dest(self.entry_dest(entry_id))
+
+    def page_url(self, path: str) -> str:
+        """URL of a generated index page at ``path`` ('subjects/health')."""
+        return self.url_of_dest(posixpath.join(path, "index.html") if path else "index.html")
+
+
+def relative_url(target: str, base: str) -> str:
+    """Link to ``target`` from the page at ``base`` (both site-relative URLs)."""
+    base = "" if base in (".", "./") else base
+    target = "" if target in (".", "./") else target
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base)
+    rel = posixpath.relpath("/" + target, "/" + base_dir)
+    if target.endswith("/") or not target:
+        rel = rel + "/" if rel != "." else "./"
+    return rel

@@ -1,0 +1,124 @@
+"""Tiny catalogue projects for tests: a valid entry of every kind, and a build helper."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lifelong.entryfile import dumps_entry
+
+REPO = Path(__file__).resolve().parents[1]
+
+FOLDERS = {"course": "courses", "ebook": "reading", "lecture": "lectures", "series": "series",
+           "star": "stars", "project": "projects"}
+
+
+def course(entry_id: str, **extra: Any) -> dict[str, Any]:
+    return {"kind": "course", "id": entry_id, "title": f"课程 {entry_id}",
+            "summary": "一门测试微课。", "subjects": ["exercise"], "audiences": ["older-adults"],
+            "published": "2024-03-12", "duration_minutes": 18, "format": "video",
+            "teachers": ["李秀兰"], **extra}
+
+
+def one_of_each() -> list[dict[str, Any]]:
+    """A small catalogue with every kind, a series with three members, and a related link."""
+    return [
+        {"kind": "series", "id": "community-lecture-hall", "title": "网上社区教育大讲堂",
+         "summary": "每周一期的线上公益讲座。", "subjects": ["culture"],
+         "organiser": "国家开放大学", "published": "2023-03-01"},
+        {"kind": "series", "id": "phone-class", "title": "智能手机课堂",
+         "summary": "手把手教您用手机。", "subjects": ["smartphone"], "organiser": "社区学院",
+         "published": "2023-01-01"},
+        course("phone-1", title="第一讲 开机与设置", subjects=["smartphone"],
+               series="phone-class", series_order=1, published="2024-01-01"),
+        course("phone-2", title="第二讲 微信视频通话", subjects=["smartphone"],
+               series="phone-class", series_order=2, published="2024-01-02",
+               related=["lunyu"]),
+        course("phone-3", title="第三讲 防范电信诈骗", subjects=["online-safety"],
+               series="phone-class", series_order=3, published="2024-01-03",
+               title_en="Avoiding phone scams"),
+        course("taiji-basics", title="二十四式太极拳入门", published="2024-03-12",
+               cover="covers/taiji.svg", featured=True, region="beijing",
+               materials=[{"title": "动作要领", "link": "https://example.org/taiji.pdf"}]),
+        {"kind": "ebook", "id": "lunyu", "title": "论语", "summary": "儒家经典。",
+         "subjects": ["classics"], "published": "2022-05-01", "authors": ["孔子弟子"],
+         "year": 2018, "isbn": "978-7-02-000220-7", "pages": 240,
+         "files": [{"type": "html", "link": "files/lunyu.html"},
+                   {"type": "pdf", "link": "https://example.org/lunyu.pdf", "size": 1048576}]},
+        {"kind": "lecture", "id": "hall-2027", "title": "老年人如何防跌倒",
+         "summary": "医生讲居家防跌倒。", "subjects": ["health"], "published": "2026-10-01",
+         "speakers": [{"name": "王医生", "role": "doctor"}],
+         "starts": "2027-03-05T19:30:00+08:00", "duration_minutes": 60, "mode": "livestream",
+         "livestream_url": "https://example.org/live/1", "series": "community-lecture-hall",
+         "series_order": 1},
+        {"kind": "star", "id": "star-zhang", "title": "张阿姨的学习故事", "name": "张桂芳",
+         "summary": "七十岁学会用电脑。", "subjects": ["digital-skills"], "year": 2023,
+         "region": "zhejiang", "published": "2023-09-01"},
+        {"kind": "project", "id": "project-river", "title": "运河讲堂", "organiser": "市社区大学",
+         "summary": "沿运河的社区学习品牌。", "subjects": ["local-culture"], "year": 2022,
+         "region": "jiangsu", "website": "https://example.org/river",
+         "published": "2022-06-01"},
+    ]
+
+
+def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
+                  mkdocs: Mapping[str, Any] | None = None,
+                  plugin: Mapping[str, Any] | None = None) -> Path:
+    """A project folder: content/ with the entries, the repository's catalogue/ rules,
+    and a mkdocs.yml using the repository's site_config/. Returns mkdocs.yml."""
+    content = root / "content"
+    (content / "courses" / "covers").mkdir(parents=True, exist_ok=True)
+    (content / "reading" / "files").mkdir(parents=True, exist_ok=True)
+    (content / "courses" / "covers" / "taiji.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 2"><rect width="3" '
+        'height="2" fill="#2e7d32"/></svg>\n', encoding="utf-8")
+    (content / "reading" / "files" / "lunyu.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>论语</title><p>学而时习之</p>\n",
+        encoding="utf-8")
+    (content / "index.md").write_text("---\ntitle: 终身学习资源目录\n---\n欢迎。\n",
+                                      encoding="utf-8")
+    (content / "about.md").write_text("---\ntitle: 关于\n---\n关于本目录。\n", encoding="utf-8")
+    for entry in entries:
+        meta = dict(entry)
+        folder = content / FOLDERS.get(str(meta.get("kind")), "misc")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{meta['id']}.md").write_text(dumps_entry(meta, "正文第一段。"),
+                                                 encoding="utf-8")
+    if not (root / "catalogue").exists():
+        shutil.copytree(REPO / "catalogue", root / "catalogue")
+    config: dict[str, Any] = {
+        "site_name": "终身学习资源目录", "site_url": "https://lifelong.example.org/",
+        "docs_dir": "content", "site_dir": "site",
+        "theme": {"name": "material", "custom_dir": str(REPO / "site_config" / "overrides"),
+                  "language": "zh", "font": False},
+        "plugins": [{"lifelong/catalogue": {"page_size": 2, **(plugin or {})}}],
+        "extra_css": ["assets/lifelong/lifelong.css"],
+        "extra_javascript": ["assets/lifelong/lifelong.js"],
+        **(mkdocs or {})}
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def build_site(config_file: Path, **options: Any) -> Path:
+    """Run MkDocs' real build, strict by default; return the site folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    config = load_config(str(config_file), strict=options.pop("strict", True), **options)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return Path(config.site_dir)
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")

@@ -1,0 +1,257 @@
+"""Build tiny sites with the real MkDocs build and look at the pages they produce."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from sitekit import build_site, course, one_of_each, read, write_project
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tiny")
+    return build_site(write_project(root, one_of_each()))
+
+
+def content_of(html: str) -> str:
+    """The article Material wraps around the page content."""
+    start = html.index('<article class="md-content__inner')
+    return html[start:html.index("</article>\n<script type=\"application/ld+json\">", start)
+                if "application/ld+json" in html else html.index("</article>", start)]
+
+
+def test_entries_get_their_id_as_address_and_a_template_per_kind(site: Path) -> None:
+    for entry_id, kind in [("taiji-basics", "course"), ("lunyu", "ebook"),
+                           ("hall-2027", "lecture"), ("phone-class", "series"),
+                           ("star-zhang", "star"), ("project-river", "project")]:
+        html = read(site, f"{entry_id}/index.html")
+        assert f'class="ll-entry ll-entry--{kind}"' in html
+    assert not (site / "courses" / "taiji-basics").exists()
+
+
+def test_course_page_has_panel_cover_player_link_and_breadcrumbs(site: Path) -> None:
+    html = read(site, "taiji-basics/index.html")
+    assert '<img class="ll-entry__cover" src="../courses/covers/taiji.svg"' in html
+    assert '<li><a href="../">首页</a></li>' in html
+    assert '<li><a href="../community-education/">社区教育与老年教育</a></li>' in html
+    assert "<dt>时长（分钟）</dt><dd>18 分钟</dd>" in html
+    assert '<a href="../subjects/exercise/">运动健身</a>' in html
+    assert '<a href="../people/li-xiu-lan/">李秀兰</a>' in html
+    assert '<a href="../regions/beijing/">北京</a>' in html
+    assert 'href="https://example.org/taiji.pdf" rel="noopener noreferrer"' in html
+    assert "正文第一段。" in html
+
+
+def test_ebook_downloads_show_format_and_size(site: Path) -> None:
+    html = read(site, "lunyu/index.html")
+    assert '<a href="../reading/files/lunyu.html" download>网页版</a>' in html
+    size = (site / "reading/files/lunyu.html").stat().st_size
+    assert f'<span class="ll-muted">{size} B</span>' in html
+    assert '<span class="ll-muted">1.0 MB</span>' in html
+    assert "<dt>ISBN</dt><dd>9787020002207</dd>" in html
+
+
+def test_lecture_time_is_machine_readable_for_the_view_time_script(site: Path) -> None:
+    html = read(site, "hall-2027/index.html")
+    assert '<time class="ll-time" datetime="2027-03-05T19:30:00+08:00" data-minutes="60">' \
+           "2027年3月5日 19:30（UTC+08:00）</time>" in html
+    assert 'data-status-for="2027-03-05T19:30:00+08:00"' in html
+    assert '<a href="../people/wang-yi-sheng/">王医生</a>（医生）' in html
+
+
+def test_series_navigation_in_order(site: Path) -> None:
+    html = read(site, "phone-2/index.html")
+    assert '<a href="../phone-class/">智能手机课堂</a> · 第 2 / 3 讲' in html
+    assert '<a rel="prev" href="../phone-1/">‹ 上一讲：第一讲 开机与设置</a>' in html
+    assert '<a rel="next" href="../phone-3/">下一讲：第三讲 防范电信诈骗 ›</a>' in html
+    series = read(site, "phone-class/index.html")
+    members = re.findall(r'<li><a href="\.\./(phone-\d)/">', series)
+    assert members == ["phone-1", "phone-2", "phone-3"]
+
+
+def test_related_entries_and_json_ld(site: Path) -> None:
+    html = read(site, "phone-2/index.html")
+    assert '<a class="ll-card__link" href="../lunyu/">' in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                html).group(1))
+    assert data["@type"] == "Course"
+    assert data["url"] == "https://lifelong.example.org/phone-2/"
+    assert data["isPartOf"]["name"] == "智能手机课堂"
+
+
+def test_qr_code_points_at_the_public_address(site: Path) -> None:
+    html = read(site, "taiji-basics/index.html")
+    assert '<img src="../qr/taiji-basics.svg" width="132" height="132" ' \
+           'alt="本页二维码：https://lifelong.example.org/taiji-basics/">' in html
+    assert "<strong class=\"ll-code\">taiji-basics</strong>" in html
+    svg = read(site, "qr/taiji-basics.svg")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert "<path" in svg
+
+
+def test_sections_list_their_entries_paginated(site: Path) -> None:
+    first = read(site, "community-education/index.html")
+    assert "共 4 条，第 1–2 条" in first
+    assert '<a rel="next" href="page/2/">下一页 ›</a>' in first
+    second = read(site, "community-education/page/2/index.html")
+    assert "共 4 条，第 3–4 条" in second
+    assert '<a rel="prev" href="../../">‹ 上一页</a>' in second
+    assert '<span aria-current="page">2</span>' in second
+    assert '<a rel="next"' not in second
+    assert not (site / "community-education/page/3").exists()
+
+
+def test_section_has_featured_and_subject_tiles_with_counts(site: Path) -> None:
+    html = read(site, "community-education/index.html")
+    assert '<section aria-labelledby="ll-featured">' in html
+    assert '<a href="health/"><span>健康养生</span> <span class="ll-tiles__count">1</span>' in html
+    assert '<a href="digital-skills/"><span>数字技能</span> <span class="ll-tiles__count">3' \
+           '</span>' in html
+    assert "共 3 条" in read(site, "community-education/digital-skills/index.html")
+
+
+def test_term_pages_and_vocabulary_indexes_with_counts(site: Path) -> None:
+    index = read(site, "subjects/index.html")
+    assert '<a href="digital-skills/">数字技能</a> <span class="ll-tiles__count">5</span>' in index
+    assert '<a href="smartphone/">智能手机使用</a> <span class="ll-tiles__count">3</span>' in index
+    parent = read(site, "subjects/digital-skills/index.html")
+    assert "共 5 条" in parent
+    assert "细分主题" in parent
+    assert (site / "subjects/digital-skills/page/2/index.html").exists()
+    assert "共 1 条" in read(site, "regions/beijing/index.html")
+    assert "共 2 条" in read(site, "audiences/older-adults/index.html") or \
+        "共 4 条" in read(site, "audiences/older-adults/index.html")
+    people = read(site, "people/index.html")
+    assert '<a href="li-xiu-lan/">李秀兰</a> <span class="ll-tiles__count">4</span>' in people
+    assert "共 4 条" in read(site, "people/li-xiu-lan/index.html")
+    assert '<a href="../phone-class/">智能手机课堂</a> <span class="ll-tiles__count">3</span>' \
+           in read(site, "series/index.html")
+
+
+def test_home_shows_sections_featured_newest_and_totals(site: Path) -> None:
+    html = read(site, "index.html")
+    assert '<a href="community-education/"><span class="ll-tiles__title">社区教育与老年教育' \
+           '</span> <span class="ll-tiles__count">4 条</span></a>' in html
+    assert '<a class="ll-card__link" href="taiji-basics/">' in html
+    assert "<dt>全部内容</dt><dd>10</dd>" in html
+    assert "<dt>微课</dt><dd>4</dd>" in html
+
+
+def test_nav_holds_sections_and_pages_only(site: Path) -> None:
+    html = read(site, "lunyu/index.html")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', html, re.S)
+    assert nav is not None
+    assert "全民阅读" in nav.group(0)
+    assert "关于" in nav.group(0)
+    assert "二十四式太极拳入门" not in nav.group(0)
+
+
+def test_no_request_outside_the_site(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for tag, url in re.findall(r"<(script|link|img|video|audio|iframe|source)\b[^>]*?"
+                                   r"\b(?:src|href)=\"([^\"]+)\"", html):
+            if tag == "link" and 'rel="canonical"' in html:
+                pass
+            assert not re.match(r"(https?:)?//", url) or tag == "link", (page, tag, url)
+        assert "fonts.googleapis" not in html
+        assert "fonts.gstatic" not in html
+
+
+def test_nav_size_does_not_grow_with_the_number_of_entries(tmp_path: Path) -> None:
+    sizes = []
+    for count in (3, 30):
+        entries = [course(f"c{i:03d}", subjects=["exercise", "tcm"][i % 2:][:1])
+                   for i in range(count)]
+        site = build_site(write_project(tmp_path / str(count), entries))
+        html = read(site, "c000/index.html")
+        nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', html, re.S)
+        assert nav is not None
+        sizes.append(len(nav.group(0)))
+    assert sizes[0] == sizes[1]
+
+
+def test_metadata_is_escaped_everywhere(tmp_path: Path) -> None:
+    evil = "<script>alert(1)</script>&<b>"
+    entries = [course("xss", title=evil, summary=f"摘要{evil}", title_en=evil,
+                      teachers=[evil], tags=[evil])]
+    site = build_site(write_project(tmp_path, entries))
+    for path in ["xss/index.html", "index.html", "community-education/index.html"]:
+        html = read(site, path)
+        assert "<script>alert(1)" not in html, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&lt;b&gt;" in html, path
+    page = read(site, "xss/index.html")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;&amp;&lt;b&gt; - 终身学习资源目录</title>" \
+           in page
+    jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert jsonld is not None
+    assert "<" not in jsonld.group(1)
+    assert json.loads(jsonld.group(1))["name"] == evil
+
+
+def test_drafts_are_not_published(tmp_path: Path) -> None:
+    entries = [course("live-one"), course("secret", draft=True)]
+    site = build_site(write_project(tmp_path, entries))
+    assert (site / "live-one/index.html").exists()
+    assert not (site / "secret").exists()
+    assert not (site / "courses/secret").exists()
+    assert "secret" not in read(site, "community-education/index.html")
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    def digest(site: Path) -> dict[str, str]:
+        return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(site.rglob("*")) if p.is_file()}
+
+    config = write_project(tmp_path, one_of_each())
+    first = digest(build_site(config))
+    second = digest(build_site(config))
+    assert first == second
+
+
+def test_without_directory_urls_links_end_in_html(tmp_path: Path) -> None:
+    site = build_site(write_project(tmp_path, one_of_each(),
+                                    mkdocs={"use_directory_urls": False}))
+    html = read(site, "phone-2.html")
+    assert '<a rel="next" href="phone-3.html">' in html
+    assert '<a href="subjects/smartphone/index.html">智能手机使用</a>' in html
+    listing = read(site, "community-education/page/2/index.html")
+    assert '<a class="ll-card__link" href="../../../phone-2.html">' in listing or \
+        'href="../../../' in listing
+
+
+def test_english_interface(tmp_path: Path) -> None:
+    site = build_site(write_project(tmp_path, one_of_each(), plugin={"language": "en"}))
+    html = read(site, "phone-3/index.html")
+    assert "<dt>Duration (minutes)</dt><dd>18 min</dd>" in html
+    assert '<a href="../subjects/online-safety/">Online safety and fraud prevention</a>' in html
+    assert "Scan to learn" in html
+
+
+def test_generated_address_taken_by_a_page_is_an_error(tmp_path: Path,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    config = write_project(tmp_path, one_of_each())
+    (tmp_path / "content" / "people.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(config)
+    assert "content/people.md: this page's address is generated by the catalogue " \
+           "('主讲人与作者'); rename or remove the file" in caplog.text
+
+
+def test_catalogue_problems_fail_the_build_with_every_problem(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = write_project(tmp_path, [course("a", subjects=["helth"]),
+                                      course("b", published="2024-02-30")])
+    with pytest.raises(Abort):
+        build_site(config)
+    message = caplog.text
+    assert "content/courses/a.md" in message
+    assert "unknown term 'helth' in subjects; did you mean 'health' (健康养生)?" in message
+    assert "content/courses/b.md:" in message
+    assert "2024-02-30 is not a real date" in message
