@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from lifelong.cli import main
+from sitekit import copy_rules
 
 REPO = Path(__file__).parents[1]
 
@@ -205,6 +205,6 @@ class Project:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    shutil.copytree(REPO / "catalogue", tmp_path / "catalogue")
+    copy_rules(tmp_path / "catalogue")
     (tmp_path / "content").mkdir()
     return Project(tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 FOLDERS = {"course": "courses", "ebook": "reading", "lecture": "lectures", "series": "series",
            "star": "stars", "project": "projects"}
+
+
+def copy_rules(dest: Path) -> None:
+    """The repository's catalogue/ rules, without the sample's featured picks (the ids of
+    the shipped sample do not exist in a test's tiny catalogue)."""
+    shutil.copytree(REPO / "catalogue", dest)
+    sections = dest / "sections.yml"
+    text = sections.read_text(encoding="utf-8")
+    sections.write_text(re.sub(r"(?m)^(\s+featured:) \[.*\]$", r"\1 []", text),
+                        encoding="utf-8")
 
 
 def course(entry_id: str, **extra: Any) -> dict[str, Any]:
@@ -90,7 +101,7 @@ def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
         (folder / f"{meta['id']}.md").write_text(dumps_entry(meta, "正文第一段。"),
                                                  encoding="utf-8")
     if not (root / "catalogue").exists():
-        shutil.copytree(REPO / "catalogue", root / "catalogue")
+        copy_rules(root / "catalogue")
     config: dict[str, Any] = {
         "site_name": "终身学习资源目录", "site_url": "https://lifelong.example.org/",
         "docs_dir": "content", "site_dir": "site",

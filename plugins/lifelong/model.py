@@ -320,7 +320,13 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
             loaded.append((entry, doc.lines))
     for path in sorted(catalogue_dir.rglob("*.yml")):
         digest.update(path.relative_to(catalogue_dir).as_posix().encode() + path.read_bytes())
-    problems.extend(_cross_checks(loaded, rules, set(reserved) | RESERVED_NAMES, base))
+    reserved = (set(reserved) | RESERVED_NAMES | {s.slug for s in rules.sections}
+                | top_level_names(content_dir))
+    problems.extend(_cross_checks(loaded, rules, reserved, base))
+    entries = tuple(sorted((e for e, _ in loaded if not e.draft), key=lambda e: e.id))
+    drafts = tuple(sorted((e for e, _ in loaded if e.draft), key=lambda e: e.id))
+    catalogue = Catalogue(rules, entries, drafts, digest.hexdigest()[:12])
+    problems.extend(_featured_problems(catalogue))
     if only is not None:
         wanted = {p.resolve() for p in only}
 
@@ -330,9 +336,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         problems = [p for p in problems if selected(p)]
     if problems:
         raise CatalogueError([_prefixed(p, base) for p in problems])
-    entries = tuple(sorted((e for e, _ in loaded if not e.draft), key=lambda e: e.id))
-    drafts = tuple(sorted((e for e, _ in loaded if e.draft), key=lambda e: e.id))
-    return Catalogue(rules, entries, drafts, digest.hexdigest()[:12])
+    return catalogue
 
 
 def _prefixed(problem: Problem, base: str) -> Problem:
@@ -401,9 +405,29 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
                 problems.append(Problem(member.path, line, "series_order",
                                         f"{order} is used more than once in series '{series}' "
                                         f"({names})"))
-    for section in rules.sections:
-        for featured in section.featured:
-            if featured not in by_id:
-                problems.append(Problem(section.path, section.line, "featured",
-                                        f"no entry has the id '{featured}'"))
     return problems
+
+
+def _featured_problems(catalogue: Catalogue) -> list[Problem]:
+    """Featured ids in sections.yml must be published entries of that section."""
+    problems = []
+    drafts = {e.id for e in catalogue.drafts}
+    for section in catalogue.rules.sections:
+        for featured in section.featured:
+            entry = catalogue.by_id.get(featured)
+            if featured in drafts:
+                message = f"'{featured}' is a draft and is not published"
+            elif entry is None:
+                message = f"no entry has the id '{featured}'"
+            elif not catalogue.matches(entry, section.where):
+                message = f"'{featured}' is not in the section '{section.slug}'"
+            else:
+                continue
+            problems.append(Problem(section.path, section.featured_line, "featured", message))
+    return problems
+
+
+def top_level_names(content_dir: Path) -> set[str]:
+    """Names at the top of content/ (pages, folders): their addresses are taken."""
+    return {path.stem if path.suffix == ".md" else path.name
+            for path in content_dir.iterdir() if not path.name.startswith(".")}

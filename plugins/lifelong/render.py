@@ -172,7 +172,7 @@ class Renderer:
                        plan=self.plan)
         return self.env.get_template(f"lifelong/{page.template}").render(context)
 
-    def render_home(self, body_html: str, page_url: str) -> str:
+    def render_home(self, body_html: str, page_url: str, title: str) -> str:
         catalogue = self.catalogue
         context = self._context(page_url)
         sections = [(s, len(catalogue.in_section(s))) for s in catalogue.rules.sections]
@@ -180,7 +180,7 @@ class Renderer:
         featured = sorted((e for e in catalogue.entries if e.featured),
                           key=lambda e: (-e.published.toordinal(), e.id))[:8]
         totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
-        context.update(body=Markup(body_html), sections=sections, newest=newest,
+        context.update(body=Markup(body_html), title=title, sections=sections, newest=newest,
                        featured=featured, totals=totals, total=len(catalogue.entries),
                        plan=self.plan)
         return self.env.get_template("lifelong/home.html").render(context)

@@ -88,6 +88,7 @@ class KindSpec:
     name: str
     label: Label
     fields: Mapping[str, FieldSpec]
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class SectionSpec:
     sort: tuple[SortKey, ...]
     path: str = "catalogue/sections.yml"
     line: int = 0
+    featured_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -224,8 +226,12 @@ def _read_kinds(reader: _Reader, vocabularies: Mapping[str, Vocabulary]) -> dict
         spec = spec if isinstance(spec, Mapping) else {}
         own = {name: _read_field(name, sub, ("kinds", kind, "fields", name), reader, vocabularies)
                for name, sub in (spec.get("fields") or {}).items()}
+        folder = spec.get("folder") or f"{kind}s"
+        if not isinstance(folder, str) or "/" in folder or folder.startswith("."):
+            reader.error(("kinds", kind, "folder"), "a folder name directly inside content/")
+            folder = f"{kind}s"
         kinds[kind] = KindSpec(kind, reader.label(spec.get("label"), ("kinds", kind, "label")),
-                               {**common, **own})
+                               {**common, **own}, folder)
     if not kinds:
         reader.error(("kinds",), "declare at least one kind of entry")
     for kind in kinds.values():
@@ -281,7 +287,7 @@ def _read_sections(reader: _Reader, kinds: Mapping[str, KindSpec],
             slug=slug, title=reader.label(spec.get("title"), (*key, "title")),
             intro=reader.label(spec.get("intro"), (*key, "intro")), where=where,
             featured=tuple(str(f) for f in featured), sort=tuple(sort), path=reader.shown,
-            line=reader.line(*key)))
+            line=reader.line(*key), featured_line=reader.line(*key, "featured")))
     return tuple(sections)
 
 

@@ -15,7 +15,6 @@ from lifelong.pages import BROWSE, SitePage, SitePlan
 from lifelong.problems import Problem
 from lifelong.qr import qr_svg
 from lifelong.render import Renderer
-from lifelong.schema import load_rules
 from lifelong.urls import UrlScheme
 
 
@@ -37,11 +36,7 @@ class CatalogueSite:
     def __init__(self, options: SiteOptions) -> None:
         self.options = options
         self.scheme = UrlScheme(options.directory_urls)
-        rules = load_rules(options.catalogue_dir)
-        reserved = {s.slug for s in rules.sections} | set(BROWSE) | _top_level_names(
-            options.content_dir)
-        self.catalogue: Catalogue = load_catalogue(options.content_dir, options.catalogue_dir,
-                                                   rules=rules, reserved=reserved)
+        self.catalogue: Catalogue = load_catalogue(options.content_dir, options.catalogue_dir)
         self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size)
         self.pages: dict[str, SitePage] = {}
         for page in self.plan.pages():
@@ -70,7 +65,8 @@ class CatalogueSite:
         entry = self.entries_by_path.get(src_uri)
         return entry.title if entry else None
 
-    def render(self, src_uri: str, body_html: str, page_url: str, *, is_home: bool) -> str | None:
+    def render(self, src_uri: str, body_html: str, page_url: str, *, is_home: bool,
+               title: str = "") -> str | None:
         """The page's HTML content, or None for pages the catalogue does not draw."""
         if src_uri in self.pages:
             return self.renderer.render_page(self.pages[src_uri], body_html, page_url)
@@ -78,7 +74,7 @@ class CatalogueSite:
         if entry is not None:
             return self.renderer.render_entry(entry, body_html, page_url)
         if is_home:
-            return self.renderer.render_home(body_html, page_url)
+            return self.renderer.render_home(body_html, page_url, title)
         return None
 
     def write_outputs(self, site_dir: Path) -> None:
@@ -93,14 +89,6 @@ class CatalogueSite:
         for entry in self.catalogue.entries:
             url = self.renderer.public_url(entry) or ""
             (folder / f"{entry.id}.svg").write_bytes(qr_svg(url, f"{entry.title} {url}"))
-
-
-def _top_level_names(content_dir: Path) -> set[str]:
-    names = set()
-    for path in content_dir.iterdir():
-        if not path.name.startswith("."):
-            names.add(path.stem if path.suffix == ".md" else path.name)
-    return names
 
 
 def build_nav(site: CatalogueSite, pages: Sequence[str]) -> list[object]:

@@ -23,6 +23,8 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 64
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ACTIVE_CONTENT_RE = re.compile(r"<\s*(?:script|iframe|object|embed|foreignObject)\b|"
+                                r"[\s/\"']on[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class EntryValidator:
         self.content_dir = content_dir
         self._field_owners = rules.all_field_names()
         self._exists: dict[str, int | None] = {}
+        self._unsafe: dict[str, str | None] = {}
 
     def validate(self, doc: SourceDocument) -> tuple[dict[str, Any], list[Problem]]:
         problems: list[Problem] = []
@@ -259,6 +262,16 @@ class EntryValidator:
             return value
         raise AssertionError(f"unhandled field type {kind}")  # load_rules rejects others
 
+    def _check_markup_file(self, target: str, value: str) -> None:
+        """SVG and HTML files run scripts when opened from the site: none are allowed."""
+        if target not in self._unsafe:
+            text = (self.content_dir / target).read_bytes().decode("utf-8", "replace")
+            found = _ACTIVE_CONTENT_RE.search(text)
+            self._unsafe[target] = found.group(0).strip() if found else None
+        if self._unsafe[target]:
+            raise _Invalid(f"{value!r} contains active content ({self._unsafe[target]!r}); "
+                           "scripts, event handlers and javascript: links are not allowed")
+
     def _media(self, doc: SourceDocument, value: str) -> Media:
         if _SCHEME_RE.match(value) or value.startswith("//"):
             return Media(url=check_url(value))
@@ -276,4 +289,6 @@ class EntryValidator:
         size = self._exists[target]
         if size is None:
             raise _Invalid(f"file not found: {value!r} (looked for content/{target})")
+        if target.lower().endswith((".svg", ".html", ".htm", ".xhtml")):
+            self._check_markup_file(target, value)
         return Media(path=target, size=size)

@@ -1,0 +1,106 @@
+"""The `lifelong` command line: scaffolds, builds, help texts; never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import Project
+from lifelong.cli import main
+from lifelong.scaffold import write_scaffold
+from lifelong.schema import load_rules
+from sitekit import REPO, course, one_of_each, write_project
+
+COMMANDS = sorted(main.commands)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "Example:" in out
+    assert f"lifelong {command}" in out
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"`lifelong {command}" in readme
+
+
+@pytest.mark.parametrize("kind", ["course", "ebook", "lecture", "series", "star", "project"])
+def test_new_writes_a_draft_that_passes_check(project: Project, kind: str) -> None:
+    code, out, _ = run("new", kind, "--title", "太极拳入门", "--subject", "exercise",
+                       "--project", str(project.root))
+    assert code == 0, out
+    folder = load_rules(project.root / "catalogue").kinds[kind].folder
+    assert out == f"Created content/{folder}/tai-ji-quan-ru-men.md (a draft: fill it in, then " \
+                  "remove 'draft: true').\n"
+    text = (project.content / folder / "tai-ji-quan-ru-men.md").read_text(encoding="utf-8")
+    assert text.startswith(f"---\nkind: {kind}\nid: tai-ji-quan-ru-men\ntitle: 太极拳入门\n")
+    assert "\ndraft: true\n" in text
+    assert "# 可选字段" in text
+    result = project.check()
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "OK: 0 entries, 1 draft, no problems.\n"
+
+
+def test_new_makes_a_fresh_id_and_never_overwrites(project: Project) -> None:
+    rules = load_rules(project.root / "catalogue")
+    day = dt.date(2026, 1, 2)
+    first = write_scaffold(project.root, rules, "course", title="Tai chi", title_en="Tai Chi",
+                           subjects=["exercise"], today=day)
+    second = write_scaffold(project.root, rules, "course", title="Tai chi",
+                            title_en="Tai Chi", subjects=["exercise"], today=day)
+    assert (first.name, second.name) == ("tai-chi.md", "tai-chi-2.md")
+    first.write_text("editor's work", encoding="utf-8")
+    code, _out, err = run("new", "course", "--title", "x", "--id", "tai-chi", "--subject",
+                         "exercise", "--project", str(project.root))
+    assert code == 1
+    assert err == "Error: content/courses/tai-chi.md already exists; pass --force to replace it\n"
+    assert first.read_text(encoding="utf-8") == "editor's work"
+    assert sorted(p.name for p in first.parent.iterdir()) == ["tai-chi-2.md", "tai-chi.md"]
+
+
+def test_new_refuses_bad_input_with_did_you_mean(project: Project) -> None:
+    code, _, err = run("new", "cours", "--title", "x", "--project", str(project.root))
+    assert (code, err) == (1, "Error: unknown kind 'cours'; did you mean 'course'?\n")
+    code, _, err = run("new", "course", "--title", "x", "--subject", "helth",
+                       "--project", str(project.root))
+    assert (code, err) == (1, "Error: unknown subject 'helth'; did you mean 'health'?\n")
+    code, _, err = run("new", "course", "--title", "x", "--id", "../x",
+                       "--project", str(project.root))
+    assert code == 1
+    assert "'../x' is not a safe id" in err
+    assert not any(project.content.rglob("*.md"))
+
+
+def test_build_reports_catalogue_problems_without_a_traceback(tmp_path: Path) -> None:
+    write_project(tmp_path, [course("a", subjects=["helth"])])
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "Error: Aborted with a BuildError!" in result.stderr
+
+
+def test_build_strict_builds_a_tiny_site(tmp_path: Path) -> None:
+    write_project(tmp_path, one_of_each())
+    result = CliRunner().invoke(main, ["build", "--strict", "--project", str(tmp_path),
+                                       "--site-dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "lunyu" / "index.html").is_file()
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("build", "--project", str(tmp_path))
+    assert code == 1
+    assert re.fullmatch(r"Error: .*mkdocs\.yml: no such file; run in the project folder or "
+                        r"pass --config-file\n", err)
