@@ -89,7 +89,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                         files: Files) -> str | None:
         if self.site is None:
             return None
-        return self.site.render(page.file.src_uri, html, page.url, is_home=page.is_homepage)
+        return self.site.render(page.file.src_uri, html, page.url, is_home=page.is_homepage,
+                                title=str(page.title or config.site_name))
 
     # Late: after the theme and other plugins have written their files.
     @event_priority(-50)
