@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,13 @@ def project(tmp_path: Path) -> Project:
     copy_rules(tmp_path / "catalogue")
     (tmp_path / "content").mkdir()
     return Project(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_warnings(request: pytest.FixtureRequest,
+                            caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test whose build logs a warning (MkDocs' strict mode would fail on it too);
+    tests about failures assert on their ERROR records themselves."""
+    yield
+    warnings = [r for r in caplog.get_records("call") if r.levelno == logging.WARNING]
+    assert warnings == [], [r.getMessage() for r in warnings]

@@ -104,3 +104,10 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 1
     assert re.fullmatch(r"Error: .*mkdocs\.yml: no such file; run in the project folder or "
                         r"pass --config-file\n", err)
+
+
+def test_the_shipped_sample_passes_check() -> None:
+    code, out, _ = run("check", "--project", str(REPO))
+    assert code == 0
+    assert re.fullmatch(r"OK: \d+ entries(, \d+ drafts?)?, no problems\.\n", out)
+    assert int(out.split()[1]) >= 80

@@ -255,3 +255,15 @@ def test_catalogue_problems_fail_the_build_with_every_problem(
     assert "unknown term 'helth' in subjects; did you mean 'health' (健康养生)?" in message
     assert "content/courses/b.md:" in message
     assert "2024-02-30 is not a real date" in message
+
+
+def test_the_shipped_sample_builds_strict_without_warnings(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from sitekit import REPO
+
+    site = build_site(REPO / "mkdocs.yml", site_dir=str(tmp_path / "site"))
+    assert [r.getMessage() for r in caplog.records if r.levelname != "INFO"] == []
+    for kind_page in ["index.html", "reading/index.html", "lecture-hall/index.html",
+                      "public-lectures/index.html", "live/index.html", "stars/index.html",
+                      "projects/index.html", "community-education/page/2/index.html"]:
+        assert (site / kind_page).is_file(), kind_page
