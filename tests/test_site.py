@@ -72,7 +72,12 @@ def test_series_navigation_in_order(site: Path) -> None:
     assert '<a rel="next" href="../phone-3/">下一讲：第三讲 防范电信诈骗 ›</a>' in html
     series = read(site, "phone-class/index.html")
     members = re.findall(r'<li><a href="\.\./(phone-\d)/">', series)
-    assert members == ["phone-1", "phone-2", "phone-3"]
+    assert members == ["phone-1", "phone-2"]  # the first page_size members, then a link
+    assert '<a href="../series/phone-class/">查看全部 3 讲 ›</a>' in series
+    listing = read(site, "series/phone-class/index.html")
+    assert re.findall(r'class="ll-card__link" href="\.\./\.\./(phone-\d)/"', listing) == \
+        ["phone-1", "phone-2"]
+    assert "phone-3" in read(site, "series/phone-class/page/2/index.html")
 
 
 def test_related_entries_and_json_ld(site: Path) -> None:

@@ -20,7 +20,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "empty_listing": {"zh": "这里暂时还没有内容。", "en": "Nothing here yet."},
     "breadcrumbs": {"zh": "当前位置", "en": "You are here"},
     "details": {"zh": "基本信息", "en": "Details"},
-    "kind": {"zh": "类型", "en": "Kind"},
     "minutes": {"zh": "{n} 分钟", "en": "{n} min"},
     "pages_count": {"zh": "{n} 页", "en": "{n} pages"},
     "watch_video": {"zh": "观看视频", "en": "Watch the video"},
@@ -45,17 +44,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "scan_to_learn": {"zh": "扫码学习", "en": "Scan to learn"},
     "short_code": {"zh": "编号", "en": "Code"},
     "qr_alt": {"zh": "本页二维码：{url}", "en": "QR code for this page: {url}"},
-    "story": {"zh": "学习故事", "en": "Learning story"},
-    "website": {"zh": "项目网站", "en": "Website"},
     "people": {"zh": "主讲人与作者", "en": "Teachers, speakers and authors"},
     "series_index": {"zh": "系列与频道", "en": "Series"},
     "members": {"zh": "{n} 讲", "en": "{n} parts"},
-    "in_section": {"zh": "本栏目中的“{term}”", "en": "{term} in this section"},
+    "all_members": {"zh": "查看全部 {n} 讲", "en": "All {n} parts"},
     "subtopics": {"zh": "细分主题", "en": "Subtopics"},
-    "no_cover": {"zh": "", "en": ""},
-    "time_note": {"zh": "北京时间", "en": "China Standard Time"},
-    "size": {"zh": "大小", "en": "Size"},
-    "file_local": {"zh": "本站文件", "en": "on this site"},
 }
 
 

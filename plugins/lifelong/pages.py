@@ -143,10 +143,16 @@ class SitePlan:
                 yield from self._paginate(f"{vocabulary}/{term.id}", members, "listing.html",
                                           term.label.get(self.lang), crumbs, vocabulary=vocab,
                                           term=term, children=children)
-        series = catalogue.by_kind.get("series", ())
+        series = sorted(catalogue.by_kind.get("series", ()), key=lambda s: (s.title, s.id))
         yield SitePage("series", "series-index.html", self.t("series_index"), home,
                        {"series": [(s, len(catalogue.series_members.get(s.id, ())))
-                                   for s in sorted(series, key=lambda s: (s.title, s.id))]})
+                                   for s in series]})
+        for entry in series:
+            members = catalogue.series_members.get(entry.id, ())
+            if members:
+                yield from self._paginate(
+                    f"series/{entry.id}", members, "listing.html", entry.title,
+                    (*home, Crumb(self.t("series_index"), "series")), series=entry)
         people = catalogue.people
         yield SitePage("people", "people-index.html", self.t("people"), home,
                        {"people": people})

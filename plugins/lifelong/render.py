@@ -153,7 +153,7 @@ class Renderer:
             next=members[position + 1] if position is not None and position + 1 < len(members)
             else None,
             own_members=catalogue.series_members.get(entry.id, ()),
-            related=related, public_url=public,
+            related=related, public_url=public, plan=self.plan,
             qr_src=context["link"](f"qr/{entry.id}.svg") if public else None,
             jsonld=Markup(entry_jsonld(catalogue, entry, self.public_url,
                                        lambda m: self._absolute_media(m))))
