@@ -111,3 +111,17 @@ def test_the_shipped_sample_passes_check() -> None:
     assert code == 0
     assert re.fullmatch(r"OK: \d+ entries(, \d+ drafts?)?, no problems\.\n", out)
     assert int(out.split()[1]) >= 80
+
+
+def test_sample_writes_a_project_that_checks_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    code, text, _ = run("sample", "--entries", "40", "--out", str(out), "--project", str(REPO))
+    assert code == 0
+    assert text.startswith(f"Wrote 40 entries to {out} in ")
+    assert (out / "mkdocs.yml").read_bytes() == (REPO / "mkdocs.yml").read_bytes()
+    assert (out / "site_config" / "overrides" / "lifelong" / "entry-course.html").is_file()
+    code, text, _ = run("check", "--project", str(out))
+    assert (code, text) == (0, "OK: 40 entries, no problems.\n")
+    code, _, err = run("sample", "--entries", "40", "--out", str(out), "--project", str(REPO))
+    assert code == 1
+    assert err == f"Error: {out} already holds a project; choose a new folder\n"

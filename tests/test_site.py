@@ -272,3 +272,17 @@ def test_the_shipped_sample_builds_strict_without_warnings(
                       "public-lectures/index.html", "live/index.html", "stars/index.html",
                       "projects/index.html", "community-education/page/2/index.html"]:
         assert (site / kind_page).is_file(), kind_page
+
+
+def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    from lifelong.site import CatalogueSite
+
+    def broken(self: CatalogueSite, site_dir: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(CatalogueSite, "write_qr_codes", broken)
+    with pytest.raises(Abort):
+        build_site(write_project(tmp_path, one_of_each()))
+    assert "writing the catalogue outputs failed (exit code 1)" in caplog.text

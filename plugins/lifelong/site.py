@@ -5,6 +5,7 @@ lifelong.plugins.catalogue adapts this to MkDocs' events.
 
 from __future__ import annotations
 
+import multiprocessing
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,8 +81,13 @@ class CatalogueSite:
         return None
 
     def write_outputs(self, site_dir: Path) -> None:
-        """The outputs step after rendering: files made from the catalogue, not pages."""
+        """The outputs step: files made from the catalogue alone, not pages (QR codes)."""
         self.write_qr_codes(site_dir)
+
+    def start_outputs(self, site_dir: Path) -> OutputsJob:
+        """Write the outputs in a second process while MkDocs renders pages in this one:
+        they need only the catalogue, and the machine has two cores."""
+        return OutputsJob(self, site_dir)
 
     def write_qr_codes(self, site_dir: Path) -> None:
         if not self.renderer.site_url:
@@ -91,6 +97,34 @@ class CatalogueSite:
         for entry in self.catalogue.entries:
             url = self.renderer.public_url(entry) or ""
             (folder / f"{entry.id}.svg").write_bytes(qr_svg(url, f"{entry.title} {url}"))
+
+
+class OutputsJob:
+    """``CatalogueSite.write_outputs`` in a forked process (the catalogue is inherited, not
+    copied); ``wait`` raises if it failed. Without fork, it runs in ``wait`` instead."""
+
+    def __init__(self, site: CatalogueSite, site_dir: Path) -> None:
+        self.site, self.site_dir = site, site_dir
+        self.process: multiprocessing.process.BaseProcess | None = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(target=site.write_outputs, args=(site_dir,),
+                                           name="lifelong-outputs", daemon=True)
+            self.process.start()
+
+    def wait(self) -> None:
+        if self.process is None:
+            self.site.write_outputs(self.site_dir)
+            return
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"writing the catalogue outputs failed (exit code "
+                               f"{self.process.exitcode}); see the messages above")
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
 
 
 def build_nav(site: CatalogueSite, pages: Sequence[str]) -> list[object]:

@@ -12,7 +12,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
-from lifelong.site import CatalogueSite, SiteOptions, build_nav
+from lifelong.site import CatalogueSite, OutputsJob, SiteOptions, build_nav
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -25,6 +25,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def __init__(self) -> None:
         self.site: CatalogueSite | None = None
+        self.outputs: OutputsJob | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -65,6 +66,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for src_uri in site.pages:
             files.append(File.generated(config, src_uri, content="",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
+        # MkDocs has cleaned site_dir by now; the outputs are written beside the rendering.
+        self.outputs = site.start_outputs(Path(config.site_dir))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
@@ -95,5 +98,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     # Late: after the theme and other plugins have written their files.
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.site is not None:
-            self.site.write_outputs(Path(config.site_dir))
+        if self.outputs is not None:
+            outputs, self.outputs = self.outputs, None
+            try:
+                outputs.wait()
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.outputs is not None:
+            self.outputs.cancel()
+            self.outputs = None
