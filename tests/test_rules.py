@@ -83,3 +83,19 @@ def test_url_scheme_matches_mkdocs_file_urls() -> None:
         entry = File("taiji.md", "/docs", "/site", directory_urls)
         assert scheme.entry_url("taiji") == entry.url
         assert scheme.entry_dest("taiji") == entry.dest_uri
+
+
+def test_an_unquoted_isbn_starting_with_zero_asks_for_quotes(project: Project) -> None:
+    project.write_valid()
+    path = project.content / "reading/analects-reader.md"
+    text = path.read_text(encoding="utf-8")
+    line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith("isbn:"))
+    path.write_text("\n".join("isbn: 0306406152" if t.startswith("isbn:") else t
+                              for t in text.split("\n")), encoding="utf-8")
+    result = project.check()
+    assert result.stdout == (f"content/reading/analects-reader.md:{line}: isbn: write the ISBN "
+                             "in quotes, e.g. isbn: '0306406152' (without quotes a number "
+                             "starting with 0 is misread)\n")
+    path.write_text(text.replace(text.split("isbn:")[1].split("\n")[0], " '0306406152'"),
+                    encoding="utf-8")
+    assert project.check().exit_code == 0

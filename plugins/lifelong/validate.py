@@ -209,6 +209,9 @@ class EntryValidator:
                 raise _Invalid(f"{value} is more than the maximum {spec.max}")
             return value
         if kind == "isbn" and isinstance(value, int) and not isinstance(value, bool):
+            if len(str(value)) not in (10, 13):  # YAML read a leading-0 ISBN as octal
+                raise _Invalid("write the ISBN in quotes, e.g. isbn: '0306406152' (without "
+                               "quotes a number starting with 0 is misread)")
             value = str(value)
         if not isinstance(value, str):
             raise _Invalid(f"expected text, got {_type_name(value)}")
