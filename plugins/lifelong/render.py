@@ -53,7 +53,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, auto_reload=False)
-        self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang,
+        self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang, facts=self.facts,
                                 kinds=catalogue.rules.kinds, human_size=self.human_size)
         self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
@@ -79,6 +79,31 @@ class Renderer:
         if self.lang == "en":
             return f"{value.strftime('%-d %b %Y %H:%M')} ({zone})"
         return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}（{zone}）"
+
+    def facts(self, entry: Entry) -> list[str]:
+        """Key facts of an entry by kind, for cards and search results."""
+        label = self.catalogue.label
+        get = entry.get
+        kind = entry.kind
+        found: list[Any] = []
+        if kind == "course":
+            found = [self.t("minutes", n=get("duration_minutes")),
+                     get("level") and label("levels", get("level")).get(self.lang),
+                     label("formats", get("format")).get(self.lang)]
+        elif kind == "ebook":
+            found = ["、".join(get("authors", ())), get("year")]
+        elif kind == "lecture":
+            found = [self.format_date(get("starts").date()),
+                     label("lecture_modes", get("mode")).get(self.lang),
+                     "、".join(s["name"] for s in get("speakers", ()))]
+        elif kind == "series":
+            members = len(self.catalogue.series_members.get(entry.id, ()))
+            found = [self.t("members", n=members), get("organiser")]
+        elif kind in ("star", "project"):
+            found = [get("name") if kind == "star" else get("organiser"),
+                     get("region") and label("regions", get("region")).get(self.lang),
+                     get("year")]
+        return [str(f) for f in found if f]
 
     def public_url(self, entry: Entry) -> str | None:
         if not self.site_url:
