@@ -49,7 +49,47 @@ STRINGS: dict[str, dict[str, str]] = {
     "members": {"zh": "{n} 讲", "en": "{n} parts"},
     "all_members": {"zh": "查看全部 {n} 讲", "en": "All {n} parts"},
     "subtopics": {"zh": "细分主题", "en": "Subtopics"},
+    "search": {"zh": "搜索", "en": "Search"},
+    "search_placeholder": {"zh": "搜索课程、图书、讲座、人物…",
+                           "en": "Search courses, books, lectures, people…"},
+    "search_button": {"zh": "搜索", "en": "Search"},
+    "search_results": {"zh": "搜索结果", "en": "Search results"},
+    "search_noscript": {"zh": "搜索需要浏览器启用 JavaScript。您也可以按栏目或主题浏览：",
+                        "en": "Search needs JavaScript. You can also browse by section or "
+                              "subject:"},
+    "sort": {"zh": "排序", "en": "Sort"},
+    "sort_relevance": {"zh": "相关度", "en": "Relevance"},
+    "sort_newest": {"zh": "最新", "en": "Newest"},
+    "sort_title": {"zh": "标题", "en": "Title"},
+    "found": {"zh": "找到 {n} 条结果", "en": "{n} results"},
+    "found_one": {"zh": "找到 1 条结果", "en": "1 result"},
+    "no_results": {"zh": "没有找到“{q}”的结果。试试更短的词、拼音或首字母，或按栏目浏览：",
+                   "en": "Nothing found for “{q}”. Try a shorter word, or browse the sections:"},
+    "type_to_search": {"zh": "输入关键词开始搜索", "en": "Type to search"},
+    "show_all": {"zh": "查看全部 {n} 条结果", "en": "See all {n} results"},
+    "more_results": {"zh": "显示更多", "en": "Show more"},
+    "loading": {"zh": "正在搜索…", "en": "Searching…"},
+    "filters": {"zh": "筛选", "en": "Filters"},
+    "clear_filters": {"zh": "清除筛选", "en": "Clear filters"},
+    "facet_kind": {"zh": "类型", "en": "Kind"},
+    "facet_section": {"zh": "栏目", "en": "Section"},
+    "facet_subject": {"zh": "主题", "en": "Subject"},
+    "facet_audience": {"zh": "适合人群", "en": "Audience"},
+    "facet_language": {"zh": "语言", "en": "Language"},
+    "facet_format": {"zh": "形式", "en": "Format"},
+    "facet_level": {"zh": "难度", "en": "Level"},
+    "facet_duration": {"zh": "时长（分钟）", "en": "Duration (minutes)"},
+    "facet_year": {"zh": "年份", "en": "Year"},
+    "year_from": {"zh": "从", "en": "From"},
+    "year_to": {"zh": "到", "en": "To"},
 }
+
+#: Strings the search script shows (sent to the browser in search/meta.js).
+SEARCH_STRINGS = ("found", "found_one", "no_results", "type_to_search", "show_all",
+                  "more_results", "loading", "clear_filters", "facet_kind", "facet_section",
+                  "facet_subject", "facet_audience", "facet_language", "facet_format",
+                  "facet_level", "facet_duration", "facet_year", "year_from", "year_to",
+                  "search_results")
 
 
 def translate(key: str, lang: str, **values: object) -> str:

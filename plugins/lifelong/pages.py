@@ -73,6 +73,8 @@ class SitePlan:
         return section.title.get(self.lang)
 
     def pages(self) -> Iterator[SitePage]:
+        yield SitePage("search", "search.html", self.t("search"), (Crumb(self.t("home"), ""),),
+                       {"sections": self.catalogue.rules.sections})
         yield from self._section_pages()
         yield from self._browse_pages()
 

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import multiprocessing
 import posixpath
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
+from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.model import Catalogue, Entry, load_catalogue
 from lifelong.pages import BROWSE, SitePage, SitePlan
 from lifelong.problems import Problem
 from lifelong.qr import qr_svg
 from lifelong.render import Renderer
+from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, script
+from lifelong.search.text import t2s_table
 from lifelong.urls import UrlScheme
 
 
@@ -28,6 +33,7 @@ class SiteOptions:
     directory_urls: bool = True
     lang: str = "zh"
     page_size: int = 24
+    lunr_js: Path | None = None
 
 
 class CatalogueSite:
@@ -81,8 +87,38 @@ class CatalogueSite:
         return None
 
     def write_outputs(self, site_dir: Path) -> None:
-        """The outputs step: files made from the catalogue alone, not pages (QR codes)."""
+        """The outputs step: files made from the catalogue alone, not pages."""
+        self.write_search_index(site_dir / "search")
         self.write_qr_codes(site_dir)
+
+    def search_documents(self) -> list[SearchDocument]:
+        sections = self.catalogue.rules.sections
+        documents = []
+        for entry in newest_first(self.catalogue.entries):
+            cover = entry.cover
+            documents.append(SearchDocument(
+                entry=entry, url=self.scheme.entry_url(entry.id),
+                cover=quote(cover.path) if cover is not None and cover.path else None,
+                facts=" · ".join(self.renderer.facts(entry)),
+                sections=tuple(i for i, s in enumerate(sections)
+                               if self.catalogue.matches(entry, s.where))))
+        return documents
+
+    def write_search_index(self, folder: Path) -> dict[str, object]:
+        """The catalogue's search index, the browser's copy of lunr.js and the traditional
+        to simplified table, all under search/."""
+        documents = self.search_documents()
+        ui = {key: translate(key, self.options.lang) for key in SEARCH_STRINGS}
+        extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
+                 "searchPage": self.scheme.page_url("search"),
+                 "kindNames": list(self.catalogue.rules.kinds)}
+        figures = IndexBuilder(self.catalogue, documents, lang=self.options.lang).write(
+            folder, extra_meta=extra)
+        table = t2s_table()
+        (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))
+        if self.options.lunr_js is not None:
+            shutil.copyfile(self.options.lunr_js, folder / "lunr.js")
+        return figures
 
     def start_outputs(self, site_dir: Path) -> OutputsJob:
         """Write the outputs in a second process while MkDocs renders pages in this one:

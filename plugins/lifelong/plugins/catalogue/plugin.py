@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import mkdocs
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -36,7 +37,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             content_dir=Path(config.docs_dir), catalogue_dir=root / self.config.catalogue_dir,
             template_dirs=[Path(d) for d in config.theme.dirs], site_url=config.site_url,
             directory_urls=config.use_directory_urls, lang=lang,
-            page_size=self.config.page_size)
+            page_size=self.config.page_size,
+            # The browser's copy of lunr.js comes from the installed MkDocs: never vendored.
+            lunr_js=Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js")
         try:
             self.site = CatalogueSite(options)
         except CatalogueError as exc:

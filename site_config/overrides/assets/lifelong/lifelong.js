@@ -1,8 +1,12 @@
-/* Lifelong: small progressive enhancements of catalogue pages. Classic script (works from
-   file://), no dependencies. Lecture times: shown in the reader's own time zone, and the
-   upcoming / live / ended state computed now, at view time, not at build time. */
+/* Lifelong: small enhancements of every page. Classic script (works from file://), no
+   dependencies, loaded on every page, so it stays small:
+   - lecture times in the reader's own time zone, upcoming / live / ended computed now;
+   - the search box: the search engine (search.js, lunr.js, the index) is loaded only when the
+     reader touches the box, or on the search page. Data files are classic scripts that call
+     LifelongSearch.add(name, data): fetch/XHR of local files is blocked on file://. */
 (function () {
   "use strict";
+
   function enhanceTimes(root) {
     var lang = document.documentElement.lang || "zh";
     var times = root.querySelectorAll("time.ll-time[datetime]");
@@ -30,7 +34,73 @@
       }
     }
   }
-  function ready() { enhanceTimes(document); }
+
+  /* -- on-demand loading of search data, shared with search.js ------------------------ */
+  var S = window.LifelongSearch = window.LifelongSearch || {};
+  S.data = S.data || {};
+  var waiting = {};
+  var requested = {};
+
+  S.add = function (name, data) {
+    S.data[name] = data;
+    var callbacks = waiting[name] || [];
+    delete waiting[name];
+    for (var i = 0; i < callbacks.length; i++) callbacks[i](data);
+  };
+
+  function addScript(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = function () { reject(new Error("cannot load " + src)); };
+      document.head.appendChild(tag);
+    });
+  }
+
+  /* Loads search/<name>.js once; resolves with what it passed to LifelongSearch.add. */
+  S.need = function (name) {
+    if (Object.prototype.hasOwnProperty.call(S.data, name)) return Promise.resolve(S.data[name]);
+    if (!requested[name]) {
+      requested[name] = new Promise(function (resolve, reject) {
+        (waiting[name] = waiting[name] || []).push(resolve);
+        addScript(S.root + "search/" + name + ".js").catch(function (error) {
+          delete requested[name];
+          reject(error);
+        });
+      });
+    }
+    return requested[name];
+  };
+
+  var starting = null;
+  /* lunr.js, the index's meta data and the character table, then the engine. */
+  S.start = function () {
+    if (!starting) {
+      starting = Promise.all([addScript(S.root + "search/lunr.js"), S.need("meta"), S.need("t2s")])
+        .then(function () { return addScript(S.root + "assets/lifelong/search.js"); })
+        .then(function () { return S.ready(); });
+      starting.catch(function () { starting = null; });
+    }
+    return starting;
+  };
+
+  function bootSearch() {
+    var form = document.querySelector("form[data-lifelong-root]");
+    if (!form) return;
+    var root = form.getAttribute("data-lifelong-root") || ".";
+    S.root = root.charAt(root.length - 1) === "/" ? root : root + "/";
+    var input = form.querySelector("input[name=q]");
+    var kick = function () { S.start().catch(function () {}); };
+    input.addEventListener("focus", kick);
+    input.addEventListener("input", kick);
+    if (document.getElementById("ll-search-page")) kick();
+  }
+
+  function ready() {
+    enhanceTimes(document);
+    bootSearch();
+  }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
   } else {

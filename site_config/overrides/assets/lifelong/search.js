@@ -1,0 +1,703 @@
+/* Lifelong search: the engine and the two interfaces (the header box, the search page).
+   Loaded on demand by lifelong.js after lunr.js, search/meta.js and search/t2s.js.
+
+   Query terms are made exactly as plugins/lifelong/search/text.py makes index terms:
+   fold (NFKD, no combining marks, lower case, traditional -> simplified, other non-ASCII ->
+   space), Han runs -> characters and pairs, the rest -> lunr's tokenizer, trimmer, stop-word
+   filter and stemmer. A test feeds the same strings to both and compares the terms. */
+(function () {
+  "use strict";
+  var S = window.LifelongSearch;
+  var meta = S.data.meta;
+  var ui = meta.ui;
+  var ALPHABET = meta.alphabet;
+  var DIGIT = {};
+  for (var d = 0; d < ALPHABET.length; d++) DIGIT[ALPHABET.charAt(d)] = d;
+
+  /* -- text: the same steps as text.py ------------------------------------------------ */
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var NOT_KEPT = /[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+  var COMBINING = /[\u0300-\u036f]/g;
+  var T2S = {};
+  (function () {
+    var from = S.data.t2s[0], to = S.data.t2s[1];
+    for (var i = 0; i < from.length; i++) T2S[from.charAt(i)] = to.charAt(i);
+  })();
+  var pipeline = new lunr.Pipeline();
+  pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+
+  function fold(text) {
+    var lower = String(text).normalize("NFKD").replace(COMBINING, "").toLowerCase();
+    var out = "";
+    for (var i = 0; i < lower.length; i++) {
+      var c = lower.charAt(i);
+      out += T2S[c] || c;
+    }
+    return out.replace(NOT_KEPT, " ");
+  }
+
+  function lunrTerms(text) {
+    return pipeline.run(lunr.tokenizer(text)).map(String).filter(function (t) { return t; });
+  }
+
+  function hanTerms(run) {
+    var terms = run.split("");
+    for (var i = 0; i + 1 < run.length; i++) terms.push(run.substr(i, 2));
+    return terms;
+  }
+
+  /* Index terms of a text without pinyin (the browser has no pinyin dictionary). */
+  function indexTerms(text) {
+    var folded = fold(text), terms = [], last = 0, match;
+    HAN_RUN.lastIndex = 0;
+    while ((match = HAN_RUN.exec(folded)) !== null) {
+      terms = terms.concat(lunrTerms(folded.slice(last, match.index)), hanTerms(match[0]));
+      last = match.index + match[0].length;
+    }
+    return terms.concat(lunrTerms(folded.slice(last)));
+  }
+
+  /* A query as parts: {han: "太极"} or {word: "taijiquan"}, in order. */
+  function queryParts(query) {
+    var folded = fold(query), parts = [], last = 0, match;
+    function words(text) {
+      text.split(/\s+/).forEach(function (w) { if (w) parts.push({ word: w }); });
+    }
+    HAN_RUN.lastIndex = 0;
+    while ((match = HAN_RUN.exec(folded)) !== null) {
+      words(folded.slice(last, match.index));
+      parts.push({ han: match[0] });
+      last = match.index + match[0].length;
+    }
+    words(folded.slice(last));
+    return parts;
+  }
+
+  function exactKey(text) {
+    return "=" + fold(text).replace(/[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, "");
+  }
+
+  /* -- pinyin: split a word into syllables found in the catalogue's titles and names ---- */
+  var SYLLABLES = {};
+  var LONGEST = 0;
+  meta.syllables.forEach(function (s) { SYLLABLES[s] = true; LONGEST = Math.max(LONGEST, s.length); });
+
+  function syllables(word) {
+    if (!/^[a-z]+$/.test(word)) return null;
+    var best = [[]];  // best[i]: fewest syllables covering word[0:i]
+    for (var i = 1; i <= word.length; i++) {
+      best[i] = null;
+      for (var k = Math.max(0, i - LONGEST); k < i; k++) {
+        if (best[k] && SYLLABLES[word.slice(k, i)] &&
+            (!best[i] || best[k].length + 1 < best[i].length)) {
+          best[i] = best[k].concat([word.slice(k, i)]);
+        }
+      }
+    }
+    return best[word.length];
+  }
+
+  /* -- index files -------------------------------------------------------------------- */
+  function fnv1a(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  function shardOf(term) { return "p/" + (fnv1a(term) % meta.shards); }
+
+  var decoded = {};
+  /* Postings of a term: {docs: [...], levels: [...]} sorted by document, or null. */
+  function postings(term) {
+    if (Object.prototype.hasOwnProperty.call(decoded, term)) return decoded[term];
+    var shard = S.data[shardOf(term)];
+    var text = shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+    var result = null;
+    if (text !== null) {
+      result = { docs: [], levels: [] };
+      var doc = 0, value = 0, shift = 0, i = 0;
+      while (i < text.length) {
+        var digit = DIGIT[text.charAt(i++)];
+        value += (digit & 31) * Math.pow(2, shift);
+        if (digit >= 32) { shift += 5; continue; }
+        doc += value;
+        result.docs.push(doc);
+        result.levels.push(DIGIT[text.charAt(i++)]);
+        value = 0; shift = 0;
+      }
+    }
+    decoded[term] = result;
+    return result;
+  }
+
+  function dictionaryKey(term) { return term.slice(0, 2); }
+
+  function editDistanceAtMostOne(a, b) {
+    if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a.charAt(i) === b.charAt(j)) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  /* -- the query plan ----------------------------------------------------------------- */
+  /* A plan is a list of groups (all must match). A group has alternatives (any may match);
+     an alternative is a list of slots (all must match); a slot is a list of terms (any). */
+  function plan(query, prefix) {
+    var parts = queryParts(query);
+    var groups = [];
+    parts.forEach(function (part, index) {
+      if (part.han) {
+        var run = part.han;
+        var slots = run.length === 1 ? [[run]] : hanTerms(run).slice(run.length).map(function (t) { return [t]; });
+        groups.push({ alternatives: [slots], text: run });
+        return;
+      }
+      var word = part.word;
+      var alternatives = [];
+      var english = lunrTerms(word);
+      if (english.length) {
+        alternatives.push(english.map(function (t) { return [t]; }));
+      }
+      var syl = syllables(word);
+      if (syl && syl.length >= 2) {
+        var pairs = [];
+        for (var i = 0; i + 1 < syl.length; i++) pairs.push([meta.pinyinMark + syl[i] + syl[i + 1]]);
+        alternatives.push(pairs);
+      } else if (syl && syl.length === 1 && word.length >= 2) {
+        alternatives.push([[meta.pinyinMark + syl[0]]]);
+      }
+      if (/^[a-z]{2,8}$/.test(word)) {
+        var windows = [];
+        if (word.length === 2) windows.push([meta.initialsMark + word]);
+        for (var k = 0; k + 3 <= word.length; k++) windows.push([meta.initialsMark + word.substr(k, 3)]);
+        alternatives.push(windows);
+      }
+      if (alternatives.length) {
+        groups.push({ alternatives: alternatives, text: word, word: word,
+                      english: english.length === 1 ? english[0] : null,
+                      expand: english.length === 1 && (prefix && index === parts.length - 1 || word.length >= 5) });
+      }
+    });
+    return groups;
+  }
+
+  function termsOf(groups) {
+    var terms = [];
+    groups.forEach(function (g) {
+      g.alternatives.forEach(function (alt) { alt.forEach(function (slot) { terms = terms.concat(slot); }); });
+    });
+    return terms;
+  }
+
+  /* Adds prefix and one-typo variants of English words, from the term dictionaries. */
+  function expand(groups, prefix) {
+    var keys = {};
+    groups.forEach(function (g) {
+      if (!g.expand) return;
+      [g.english, g.word].forEach(function (t) {
+        var key = dictionaryKey(t);
+        if (meta.dictionaries.indexOf(key) >= 0) keys["d/" + key] = true;
+      });
+    });
+    var names = Object.keys(keys);
+    return Promise.all(names.map(S.need)).then(function () {
+      groups.forEach(function (g, index) {
+        if (!g.expand) return;
+        var found = [];
+        var last = prefix && index === groups.length - 1;
+        [g.english, g.word].forEach(function (t) {
+          var dict = S.data["d/" + dictionaryKey(t)] || {};
+          Object.keys(dict).forEach(function (term) {
+            if (term === g.english) return;
+            var isPrefix = last && (term.indexOf(t) === 0);
+            var isTypo = g.word.length >= 5 && (editDistanceAtMostOne(term, g.english) || editDistanceAtMostOne(term, g.word));
+            if ((isPrefix || isTypo) && found.indexOf(term) < 0) found.push(term);
+          });
+        });
+        found.sort(function (a, b) {
+          var da = (S.data["d/" + dictionaryKey(a)] || {})[a] || 0, db = (S.data["d/" + dictionaryKey(b)] || {})[b] || 0;
+          return db - da || (a < b ? -1 : a > b ? 1 : 0);
+        });
+        g.alternatives[0][0] = [g.english].concat(found.slice(0, 24));
+      });
+      return groups;
+    });
+  }
+
+  function termScore(level, df) {
+    return meta.weights[level] * 10 + Math.log(1 + meta.documents / df);
+  }
+
+  /* Scores of the documents matching a plan: {doc: score}. */
+  function evaluate(groups, exact) {
+    var total = null;
+    groups.forEach(function (group) {
+      var groupScores = {};
+      group.alternatives.forEach(function (alt) {
+        var altScores = null;
+        alt.forEach(function (slot) {
+          var slotScores = {};
+          slot.forEach(function (term) {
+            var p = postings(term);
+            if (!p) return;
+            for (var i = 0; i < p.docs.length; i++) {
+              var s = termScore(p.levels[i], p.docs.length);
+              if (!(slotScores[p.docs[i]] >= s)) slotScores[p.docs[i]] = s;
+            }
+          });
+          if (altScores === null) { altScores = slotScores; return; }
+          var next = {};
+          for (var doc in altScores) if (doc in slotScores) next[doc] = altScores[doc] + slotScores[doc];
+          altScores = next;
+        });
+        for (var doc in altScores || {}) {
+          if (!(groupScores[doc] >= altScores[doc])) groupScores[doc] = altScores[doc];
+        }
+      });
+      if (total === null) { total = groupScores; return; }
+      var next = {};
+      for (var doc in total) if (doc in groupScores) next[doc] = total[doc] + groupScores[doc];
+      total = next;
+    });
+    total = total || {};
+    var e = postings(exact);
+    if (e) e.docs.forEach(function (doc) { if (doc in total) total[doc] += 10000; });
+    return total;
+  }
+
+  var FEATURED = {};
+  meta.featured.forEach(function (n) { FEATURED[n] = true; });
+
+  /* Runs a query; resolves with {docs: [numbers, best first], groups}. */
+  function search(query, prefix) {
+    var groups = plan(query, prefix);
+    if (!groups.length) return Promise.resolve({ docs: [], groups: groups });
+    return expand(groups, prefix).then(function () {
+      var exact = exactKey(query);
+      var terms = termsOf(groups).concat([exact]);
+      var shards = {};
+      terms.forEach(function (t) { shards[shardOf(t)] = true; });
+      return Promise.all(Object.keys(shards).sort().map(S.need));
+    }).then(function () {
+      var scores = evaluate(groups, exactKey(query));
+      var docs = Object.keys(scores).map(Number);
+      docs.sort(function (a, b) {
+        return scores[b] - scores[a] || (FEATURED[b] ? 1 : 0) - (FEATURED[a] ? 1 : 0) || a - b;
+      });
+      return { docs: docs, groups: groups };
+    });
+  }
+
+  /* Result records: [url, title, title_en, kind, cover, facts, summary, featured]. */
+  function records(docs) {
+    var chunks = {};
+    docs.forEach(function (n) { chunks["r/" + Math.floor(n / meta.records)] = true; });
+    return Promise.all(Object.keys(chunks).sort().map(S.need)).then(function () {
+      return docs.map(function (n) {
+        var row = S.data["r/" + Math.floor(n / meta.records)][n % meta.records];
+        return { doc: n, url: row[0], title: row[1], titleEn: row[2], kind: row[3], cover: row[4],
+                 facts: row[5], summary: row[6], featured: row[7] === 1 };
+      });
+    });
+  }
+
+  /* -- drawing results ---------------------------------------------------------------- */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* Appends text to node with the query's Han runs and words marked. */
+  function highlighted(node, text, groups) {
+    var folded = [];
+    for (var i = 0; i < text.length; i++) folded.push(fold(text.charAt(i)));
+    var marks = new Array(text.length);
+    groups.forEach(function (g) {
+      var needle = g.text;
+      if (!needle) return;
+      for (var start = 0; start < text.length; start++) {
+        var ok = true;
+        for (var k = 0; k < needle.length; k++) {
+          if (start + k >= text.length || folded[start + k] !== needle.charAt(k)) { ok = false; break; }
+        }
+        if (ok && g.word && start > 0 && /[a-z0-9]/.test(folded[start - 1])) ok = false;
+        if (ok) for (var m = 0; m < needle.length; m++) marks[start + m] = true;
+      }
+    });
+    var run = "", marked = false;
+    function flush() {
+      if (!run) return;
+      node.appendChild(marked ? el("mark", null, run) : document.createTextNode(run));
+      run = "";
+    }
+    for (var j = 0; j < text.length; j++) {
+      if (!!marks[j] !== marked) { flush(); marked = !!marks[j]; }
+      run += text.charAt(j);
+    }
+    flush();
+    return node;
+  }
+
+  function resultItem(record, groups, tag, id) {
+    var item = el(tag, "ll-result");
+    if (id) { item.id = id; item.setAttribute("role", "option"); item.setAttribute("aria-selected", "false"); }
+    var link = el("a", "ll-result__link");
+    link.href = S.root + record.url;
+    if (id) link.tabIndex = -1;
+    var cover = el("span", "ll-result__cover");
+    if (record.cover) {
+      var img = el("img");
+      img.src = S.root + record.cover;
+      img.alt = "";
+      img.loading = "lazy";
+      cover.appendChild(img);
+    } else {
+      cover.appendChild(el("span", "ll-card__placeholder", record.title.charAt(0)));
+    }
+    cover.setAttribute("aria-hidden", "true");
+    link.appendChild(cover);
+    var body = el("span", "ll-result__body");
+    body.appendChild(el("span", "ll-badge", meta.facets.kind[record.kind]));
+    body.appendChild(highlighted(el("span", "ll-result__title"), record.title, groups));
+    if (record.titleEn) body.appendChild(highlighted(el("span", "ll-result__title-en"), record.titleEn, groups));
+    if (record.facts) body.appendChild(el("span", "ll-result__facts", record.facts));
+    if (record.summary) body.appendChild(highlighted(el("span", "ll-result__snippet"), record.summary, groups));
+    link.appendChild(body);
+    item.appendChild(link);
+    return item;
+  }
+
+  function format(key, values) {
+    return ui[key].replace(/\{(\w+)\}/g, function (_m, name) { return values[name]; });
+  }
+
+  function searchPageUrl(query) {
+    return S.root + meta.searchPage + (query ? "?q=" + encodeURIComponent(query) : "");
+  }
+
+  /* -- the header box: an ARIA 1.2 combobox with a listbox of results ----------------- */
+  function headerBox() {
+    var form = document.querySelector("form.ll-search");
+    if (!form) return;
+    var input = form.querySelector("input[name=q]");
+    var list = document.getElementById("ll-suggest");
+    var active = -1, latest = 0, timer = null;
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function setActive(index) {
+      var items = options();
+      if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+      active = index;
+      if (active >= 0 && items[active]) {
+        items[active].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", items[active].id);
+        items[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+    function run() {
+      var query = input.value.trim();
+      var ticket = ++latest;
+      if (!query) { list.textContent = ""; close(); return; }
+      search(query, true).then(function (found) {
+        return records(found.docs.slice(0, 8)).then(function (rows) {
+          if (ticket !== latest) return;
+          list.textContent = "";
+          active = -1;
+          rows.forEach(function (row, i) { list.appendChild(resultItem(row, found.groups, "div", "ll-suggest-" + i)); });
+          var all = el("a", "ll-suggest__all", found.docs.length ? format("show_all", { n: found.docs.length }) : format("no_results", { q: query }));
+          all.href = searchPageUrl(query);
+          all.id = "ll-suggest-all";
+          all.setAttribute("role", "option");
+          list.appendChild(all);
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+          S.lastQuery = { query: query, count: found.docs.length };
+          list.setAttribute("data-count", String(found.docs.length));
+        });
+      }).catch(function (error) { if (window.console) console.warn(error); });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    input.addEventListener("keydown", function (event) {
+      var items = options();
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        if (list.hidden) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+        setActive((active + 1) % items.length);
+      } else if (event.key === "ArrowUp" && items.length) {
+        event.preventDefault();
+        setActive(active <= 0 ? items.length - 1 : active - 1);
+      } else if (event.key === "Escape") {
+        if (!list.hidden) { event.preventDefault(); close(); } else { input.value = ""; }
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        var target = active >= 0 && items[active] ? (items[active].querySelector("a") || items[active]) : null;
+        window.location.href = target ? target.href : searchPageUrl(input.value.trim());
+      }
+    });
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.location.href = searchPageUrl(input.value.trim());
+    });
+    if (input.value.trim()) run();
+  }
+
+  /* -- the search page: query, facets with counts, sort, state in the URL ------------- */
+  var FACETS = ["kind", "section", "subject", "audience", "language", "format", "level", "duration"];
+  var MULTI = { section: true, subject: true, audience: true };
+
+  function facetValues(columns, name, doc) {
+    var column = columns[name];
+    if (MULTI[name]) {
+      var mask = DIGIT[column.charAt(doc * 2)] + DIGIT[column.charAt(doc * 2 + 1)] * 64;
+      var values = [];
+      for (var bit = 0; mask; bit++, mask >>= 1) if (mask & 1) values.push(bit);
+      return values;
+    }
+    var digit = DIGIT[column.charAt(doc)];
+    if (name === "kind") return [digit];
+    return digit ? [digit - 1] : [];
+  }
+
+  function yearOf(columns, doc) {
+    return meta.facets.yearBase - 1 + DIGIT[columns.year.charAt(doc)];
+  }
+
+  function readState() {
+    var params = new URLSearchParams(window.location.search);
+    var state = { q: params.get("q") || "", sort: params.get("sort") || "relevance", filters: {}, from: null, to: null };
+    FACETS.forEach(function (name) {
+      var raw = params.get(name);
+      state.filters[name] = raw ? raw.split(".").map(Number).filter(function (n) { return !isNaN(n); }) : [];
+    });
+    var years = (params.get("year") || "").split("-");
+    state.from = parseInt(years[0], 10) || null;
+    state.to = parseInt(years[1], 10) || null;
+    if (["relevance", "newest", "title"].indexOf(state.sort) < 0) state.sort = "relevance";
+    return state;
+  }
+
+  function stateUrl(state) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    if (state.sort !== "relevance") params.set("sort", state.sort);
+    FACETS.forEach(function (name) {
+      if (state.filters[name].length) params.set(name, state.filters[name].slice().sort(function (a, b) { return a - b; }).join("."));
+    });
+    if (state.from || state.to) params.set("year", (state.from || "") + "-" + (state.to || ""));
+    var text = params.toString();
+    return window.location.pathname + (text ? "?" + text : "");
+  }
+
+  function searchPage() {
+    var form = document.getElementById("ll-search-page");
+    if (!form) return;
+    var input = form.querySelector("input[name=q]");
+    var sort = form.querySelector("select[name=sort]");
+    var facetsBox = document.getElementById("ll-facets");
+    var status = document.getElementById("ll-search-status");
+    var list = document.getElementById("ll-search-results");
+    var empty = document.getElementById("ll-search-empty");
+    var more = document.getElementById("ll-search-more");
+    var state = readState();
+    var shown = 20, current = [], latest = 0, timer = null, groups = [];
+
+    function matches(columns, doc, skip) {
+      for (var i = 0; i < FACETS.length; i++) {
+        var name = FACETS[i];
+        var wanted = state.filters[name];
+        if (name === skip || !wanted.length) continue;
+        var values = facetValues(columns, name, doc);
+        var hit = false;
+        for (var k = 0; k < values.length && !hit; k++) hit = wanted.indexOf(values[k]) >= 0;
+        if (!hit) return false;
+      }
+      if (skip !== "year" && (state.from || state.to)) {
+        var year = yearOf(columns, doc);
+        if ((state.from && year < state.from) || (state.to && year > state.to)) return false;
+      }
+      return true;
+    }
+
+    function drawFacets(columns, docs) {
+      facetsBox.textContent = "";
+      FACETS.forEach(function (name) {
+        var counts = {};
+        docs.forEach(function (doc) {
+          if (!matches(columns, doc, name)) return;
+          facetValues(columns, name, doc).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        });
+        var labels = meta.facets[name];
+        var anyShown = false;
+        var box = el("fieldset", "ll-facet");
+        box.appendChild(el("legend", null, ui["facet_" + name]));
+        labels.forEach(function (label, value) {
+          var checked = state.filters[name].indexOf(value) >= 0;
+          if (!counts[value] && !checked) return;
+          anyShown = true;
+          var row = el("label", "ll-facet__option");
+          var box2 = el("input");
+          box2.type = "checkbox";
+          box2.name = name;
+          box2.value = String(value);
+          box2.checked = checked;
+          box2.addEventListener("change", function () {
+            var list2 = state.filters[name];
+            var at = list2.indexOf(value);
+            if (box2.checked && at < 0) list2.push(value);
+            if (!box2.checked && at >= 0) list2.splice(at, 1);
+            commit(true);
+          });
+          row.appendChild(box2);
+          row.appendChild(el("span", null, " " + label + " "));
+          row.appendChild(el("span", "ll-facet__count", String(counts[value] || 0)));
+          box.appendChild(row);
+        });
+        if (anyShown) facetsBox.appendChild(box);
+      });
+      var years = {};
+      docs.forEach(function (doc) { if (matches(columns, doc, "year")) years[yearOf(columns, doc)] = true; });
+      var known = Object.keys(years).map(Number).sort();
+      var yearBox = el("fieldset", "ll-facet ll-facet--year");
+      yearBox.appendChild(el("legend", null, ui.facet_year));
+      [["from", ui.year_from], ["to", ui.year_to]].forEach(function (pair) {
+        var label = el("label", null, pair[1] + " ");
+        var field = el("input");
+        field.type = "number";
+        field.name = "year-" + pair[0];
+        field.inputMode = "numeric";
+        field.min = String(known[0] || meta.facets.yearBase);
+        field.max = String(known[known.length - 1] || 2100);
+        field.value = state[pair[0]] ? String(state[pair[0]]) : "";
+        field.placeholder = String(pair[0] === "from" ? (known[0] || "") : (known[known.length - 1] || ""));
+        field.addEventListener("change", function () {
+          state[pair[0]] = parseInt(field.value, 10) || null;
+          commit(true);
+        });
+        label.appendChild(field);
+        yearBox.appendChild(label);
+      });
+      facetsBox.appendChild(yearBox);
+      var filtered = FACETS.some(function (n) { return state.filters[n].length; }) || state.from || state.to;
+      if (filtered) {
+        var clear = el("button", "ll-more", ui.clear_filters);
+        clear.type = "button";
+        clear.addEventListener("click", function () {
+          FACETS.forEach(function (n) { state.filters[n] = []; });
+          state.from = state.to = null;
+          commit(true);
+        });
+        facetsBox.appendChild(clear);
+      }
+    }
+
+    function drawList() {
+      var ticket = latest;
+      return records(current.slice(0, shown)).then(function (rows) {
+        if (ticket !== latest) return;
+        list.textContent = "";
+        rows.forEach(function (row) { list.appendChild(resultItem(row, groups, "li")); });
+        more.hidden = current.length <= shown;
+      });
+    }
+
+    function render() {
+      var ticket = ++latest;
+      input.value = state.q;
+      sort.value = state.sort;
+      if (!state.q) {
+        status.textContent = ui.type_to_search;
+        list.textContent = "";
+        facetsBox.textContent = "";
+        empty.hidden = true;
+        more.hidden = true;
+        return Promise.resolve();
+      }
+      status.textContent = ui.loading;
+      var needs = [search(state.q, false), S.need("f")];
+      if (state.sort === "title") needs.push(S.need("o"));
+      return Promise.all(needs).then(function (done) {
+        if (ticket !== latest) return;
+        var found = done[0], columns = done[1];
+        groups = found.groups;
+        var docs = found.docs.filter(function (doc) { return matches(columns, doc, null); });
+        if (state.sort === "newest") docs.sort(function (a, b) { return a - b; });
+        if (state.sort === "title") {
+          var order = S.data.o.split(".");
+          docs.sort(function (a, b) { return decodeRank(order[a]) - decodeRank(order[b]); });
+        }
+        current = docs;
+        drawFacets(columns, found.docs);
+        status.textContent = docs.length === 1 ? ui.found_one : format("found", { n: docs.length });
+        empty.hidden = docs.length > 0;
+        if (!docs.length) empty.querySelector("p").textContent = format("no_results", { q: state.q });
+        return drawList();
+      }).catch(function (error) { if (window.console) console.warn(error); });
+    }
+
+    function commit(push) {
+      shown = 20;
+      var url = stateUrl(state);
+      if (url !== window.location.pathname + window.location.search) {
+        window.history[push ? "pushState" : "replaceState"](null, "", url);
+      }
+      render();
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      state.q = input.value.trim();
+      commit(true);
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { state.q = input.value.trim(); commit(false); }, 150);
+    });
+    sort.addEventListener("change", function () { state.sort = sort.value; commit(true); });
+    more.addEventListener("click", function () { shown += 20; drawList(); });
+    window.addEventListener("popstate", function () { state = readState(); render(); });
+    render();
+  }
+
+  function decodeRank(text) {
+    var value = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charAt(i)];
+      value += (digit & 31) * Math.pow(2, shift);
+      shift += 5;
+    }
+    return value;
+  }
+
+  S.engine = { fold: fold, indexTerms: indexTerms, queryParts: queryParts, lunrTerms: lunrTerms,
+               syllables: syllables, plan: plan, search: search, records: records, exactKey: exactKey };
+  var started = null;
+  S.ready = function () {
+    if (!started) {
+      started = Promise.resolve().then(function () { headerBox(); searchPage(); });
+    }
+    return started;
+  };
+})();
