@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,11 +62,12 @@ def varint(number: int) -> str:
             return "".join(out)
 
 
-def encode_postings(postings: list[tuple[int, int]]) -> str:
-    """(doc, weight level) sorted by doc -> delta doc varint + weight level digit."""
+def encode_postings(postings: Iterable[int]) -> str:
+    """``doc << 3 | level`` in document order -> delta doc varint + weight level digit."""
     parts, last = [], 0
-    for doc, level in postings:
-        parts.append(varint(doc - last) + ALPHABET[level])
+    for packed in postings:
+        doc = packed >> 3
+        parts.append(varint(doc - last) + ALPHABET[packed & 7])
         last = doc
     return "".join(parts)
 
@@ -114,10 +116,14 @@ class IndexBuilder:
         self.lang = lang
         self._dictionary_keys: list[str] = []
 
-    def postings(self) -> dict[str, list[tuple[int, int]]]:
-        best: dict[str, dict[int, int]] = defaultdict(dict)
+    def postings(self) -> dict[str, array[int]]:
+        """Term -> postings ``doc << 3 | weight level`` in document order: flat integer arrays,
+        since a dict per posting would take gigabytes at 90,000 entries."""
+        levels = {w: i for i, w in enumerate(WEIGHT_LEVELS)}
+        found: dict[str, array[int]] = {}
         for number, doc in enumerate(self.documents):
             entry = doc.entry
+            best: dict[str, int] = {}
             for field, texts in entry_fields(self.catalogue, entry).items():
                 weight = WEIGHTS[field]
                 pinyin = field in ("title", "names")
@@ -127,15 +133,17 @@ class IndexBuilder:
                     for term in index_terms(text, pinyin=pinyin):
                         if field == "summary" and len(term) == 1 and term >= "\u3400":
                             continue  # single characters of summaries: noise, and bulk
-                        slot = best[term]
-                        if slot.get(number, 0) < weight:
-                            slot[number] = weight
-            best[exact_key(entry.title)][number] = WEIGHTS["exact"]
+                        if best.get(term, 0) < weight:
+                            best[term] = weight
+            best[exact_key(entry.title)] = WEIGHTS["exact"]
             if entry.title_en:
-                best[exact_key(entry.title_en)][number] = WEIGHTS["exact"]
-        levels = {w: i for i, w in enumerate(WEIGHT_LEVELS)}
-        return {term: [(d, levels[w]) for d, w in sorted(docs.items())]
-                for term, docs in best.items()}
+                best[exact_key(entry.title_en)] = WEIGHTS["exact"]
+            for term, weight in best.items():
+                items = found.get(term)
+                if items is None:
+                    items = found[term] = array("I")
+                items.append(number << 3 | levels[weight])
+        return found
 
     def syllables(self) -> list[str]:
         found: set[str] = set()

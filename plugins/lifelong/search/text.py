@@ -25,6 +25,7 @@ from importlib import resources
 
 from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
 from lunr.tokenizer import Tokenizer
 from lunr.trimmer import trimmer
 
@@ -59,15 +60,23 @@ def fold(text: str) -> str:
 def lunr_terms(text: str) -> list[str]:
     """lunr's default pipeline (tokenizer, trimmer, stop words, stemmer) on ASCII text."""
     terms = []
-    tokens = Tokenizer(text)
-    for token in tokens:
-        for step in (trimmer, stop_word_filter, stemmer):
-            token = step(token)
-            if token is None:
-                break
-        if token is not None and str(token):
-            terms.append(str(token))
+    for token in Tokenizer(text):
+        term = _pipeline(str(token))
+        if term:
+            terms.append(term)
     return terms
+
+
+@functools.lru_cache(maxsize=65536)
+def _pipeline(word: str) -> str | None:
+    """One token through lunr's trimmer, stop-word filter and stemmer (cached: catalogue
+    text repeats its words, and the stemmer is the slow part)."""
+    token: Token | None = Token(word)
+    for step in (trimmer, stop_word_filter, stemmer):
+        token = step(token)
+        if token is None:
+            return None
+    return str(token)
 
 
 def han_terms(run: str) -> Iterator[str]:
@@ -83,7 +92,12 @@ def _pinyin(run: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
 
 
-def pinyin_terms(run: str) -> Iterator[str]:
+@functools.lru_cache(maxsize=65536)
+def pinyin_terms(run: str) -> tuple[str, ...]:
+    return tuple(_pinyin_terms(run))
+
+
+def _pinyin_terms(run: str) -> Iterator[str]:
     """Syllables and pairs of neighbouring syllables (@tai, @taiji, @ji, @jiquan...), and
     pairs and triples of initials (#tj, #tjq, #jq...)."""
     syllables = [s for s in _pinyin(run) if s.isascii() and s.isalpha()]
