@@ -50,6 +50,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "all_members": {"zh": "查看全部 {n} 讲", "en": "All {n} parts"},
     "subtopics": {"zh": "细分主题", "en": "Subtopics"},
     "search": {"zh": "搜索", "en": "Search"},
+    "not_in_copy": {"zh": "不在此副本中", "en": "Not in this copy"},
+    "not_in_copy_text": {"zh": "此条目不在这份离线副本中。联网后可以访问它的在线地址，"
+                                "或用手机扫描二维码：",
+                         "en": "This entry is not in this offline copy. With the internet, "
+                               "open its online address or scan the QR code:"},
+    "file_not_in_copy": {"zh": "（未包含在离线副本中，联网访问）",
+                         "en": "(not in this offline copy; online)"},
+    "catalogue_version": {"zh": "目录版本 {version}，更新至 {date}",
+                          "en": "Catalogue version {version}, up to {date}"},
+    "may_be_outdated": {"zh": "这是离线副本，此后的更新不包含在内。",
+                        "en": "This is an offline copy: later changes are not in it."},
     "search_placeholder": {"zh": "搜索课程、图书、讲座、人物…",
                            "en": "Search courses, books, lectures, people…"},
     "search_button": {"zh": "搜索", "en": "Search"},

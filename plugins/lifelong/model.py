@@ -142,6 +142,18 @@ class Catalogue:
         return {e.id: e for e in self.entries}
 
     @cached_property
+    def date(self) -> dt.date | None:
+        """The catalogue's date: its latest published or updated day."""
+        days = [e.get("updated") or e.published for e in self.entries]
+        return max(days) if days else None
+
+    def subset(self, keep: Iterable[Entry]) -> Catalogue:
+        """The same rules and version with only some entries (an offline copy's subset)."""
+        kept = {e.id for e in keep}
+        return Catalogue(self.rules, tuple(e for e in self.entries if e.id in kept), (),
+                         self.version)
+
+    @cached_property
     def by_kind(self) -> Mapping[str, tuple[Entry, ...]]:
         groups: dict[str, list[Entry]] = defaultdict(list)
         for entry in self.entries:

@@ -61,10 +61,14 @@ class SitePage:
 class SitePlan:
     """Every generated page of one catalogue, in a deterministic order."""
 
-    def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24) -> None:
+    def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24,
+                 hide_empty_sections: bool = False) -> None:
         self.catalogue = catalogue
         self.lang = lang
         self.page_size = page_size
+        #: A subset copy shows only the sections it has entries for.
+        self.sections = tuple(s for s in catalogue.rules.sections
+                              if not hide_empty_sections or catalogue.in_section(s))
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.lang, **values)
@@ -74,12 +78,9 @@ class SitePlan:
 
     def pages(self) -> Iterator[SitePage]:
         yield SitePage("search", "search.html", self.t("search"), (Crumb(self.t("home"), ""),),
-                       {"sections": self.catalogue.rules.sections})
+                       {"sections": self.sections})
         yield from self._section_pages()
         yield from self._browse_pages()
-
-    def reserved_names(self) -> set[str]:
-        return {s.slug for s in self.catalogue.rules.sections} | set(BROWSE)
 
     def _paginate(self, base: str, entries: Sequence[Entry], template: str, title: str,
                   crumbs: tuple[Crumb, ...], **context: Any) -> Iterator[SitePage]:
@@ -99,7 +100,7 @@ class SitePlan:
         catalogue = self.catalogue
         subjects = catalogue.rules.vocabularies["subjects"]
         home = (Crumb(self.t("home"), ""),)
-        for section in catalogue.rules.sections:
+        for section in self.sections:
             entries = catalogue.in_section(section)
             title = self.section_title(section)
             tiles = []

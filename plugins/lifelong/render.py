@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,8 +43,12 @@ class Renderer:
     """Renders one catalogue's pages; ``site_url`` makes the public addresses in QR codes."""
 
     def __init__(self, catalogue: Catalogue, plan: SitePlan, template_dirs: Sequence[Path],
-                 *, scheme: UrlScheme, site_url: str | None, lang: str = "zh") -> None:
+                 *, scheme: UrlScheme, site_url: str | None, lang: str = "zh",
+                 outside: Mapping[str, Entry] | None = None,
+                 excluded_media: frozenset[str] = frozenset()) -> None:
         self.catalogue = catalogue
+        self.outside = dict(outside or {})
+        self.excluded_media = excluded_media
         self.plan = plan
         self.scheme = scheme
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -54,6 +58,7 @@ class Renderer:
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, auto_reload=False)
         self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang, facts=self.facts,
+                                outside=self.outside, online_media=self.online_media,
                                 kinds=catalogue.rules.kinds, human_size=self.human_size)
         self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
@@ -124,9 +129,12 @@ class Renderer:
             return link(scheme.page_url(path))
 
         def media_link(media: Media | None) -> str | None:
+            """A link to the file, or None when this copy leaves it out."""
             if media is None:
                 return None
             if media.path is not None:
+                if media.path in self.excluded_media:
+                    return None
                 return link(quote(media.path))
             return media.url
 
@@ -162,14 +170,15 @@ class Renderer:
     def render_entry(self, entry: Entry, body_html: str, page_url: str) -> str:
         catalogue = self.catalogue
         context = self._context(page_url)
-        sections = catalogue.sections_of(entry)
+        sections = [s for s in catalogue.sections_of(entry) if s in self.plan.sections]
         crumbs = [Crumb(self.t("home"), "")]
         if sections:
             crumbs.append(Crumb(sections[0].title.get(self.lang), sections[0].slug))
-        series = catalogue.by_id.get(entry.series) if entry.series else None
+        known = {**self.outside, **catalogue.by_id}
+        series = known.get(entry.series) if entry.series else None
         members = catalogue.series_members.get(series.id, ()) if series else ()
         position = members.index(entry) if entry in members else None
-        related = [catalogue.by_id[r] for r in entry.get("related", ()) if r in catalogue.by_id]
+        related = [known[r] for r in entry.get("related", ()) if r in known]
         public = self.public_url(entry)
         context.update(
             entry=entry, body=Markup(body_html), crumbs=crumbs, series=series,
@@ -184,6 +193,10 @@ class Renderer:
                                        lambda m: self._absolute_media(m))))
         return self.env.get_template(f"lifelong/entry-{entry.kind}.html").render(context)
 
+    def online_media(self, media: Media) -> str | None:
+        """The public address of a media file (for copies that leave the file out)."""
+        return self._absolute_media(media)
+
     def _absolute_media(self, media: Media) -> str | None:
         if media.url:
             return media.url
@@ -195,12 +208,17 @@ class Renderer:
         context = self._context(page_url)
         context.update(page.context, page=page, crumbs=page.crumbs, body=Markup(body_html),
                        plan=self.plan)
+        if page.template == "outside.html":
+            entry = page.context["entry"]
+            context.update(public_url=self.public_url(entry),
+                           qr_src=context["link"](f"qr/{entry.id}.svg")
+                           if self.site_url else None)
         return self.env.get_template(f"lifelong/{page.template}").render(context)
 
     def render_home(self, body_html: str, page_url: str, title: str) -> str:
         catalogue = self.catalogue
         context = self._context(page_url)
-        sections = [(s, len(catalogue.in_section(s))) for s in catalogue.rules.sections]
+        sections = [(s, len(catalogue.in_section(s))) for s in self.plan.sections]
         newest = sorted(catalogue.entries, key=lambda e: (-e.published.toordinal(), e.id))[:8]
         featured = sorted((e for e in catalogue.entries if e.featured),
                           key=lambda e: (-e.published.toordinal(), e.id))[:8]

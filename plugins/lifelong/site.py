@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import posixpath
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +22,7 @@ from lifelong.render import Renderer
 from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, script
 from lifelong.search.text import t2s_table
 from lifelong.urls import UrlScheme
+from lifelong.validate import Media
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class SiteOptions:
     lang: str = "zh"
     page_size: int = 24
     lunr_js: Path | None = None
+    offline: bool = False
+    subset_sections: tuple[str, ...] = ()
+    subset_subjects: tuple[str, ...] = ()
+    subset_audiences: tuple[str, ...] = ()
+    media: str = "all"
 
 
 class CatalogueSite:
@@ -43,16 +49,74 @@ class CatalogueSite:
     def __init__(self, options: SiteOptions) -> None:
         self.options = options
         self.scheme = UrlScheme(options.directory_urls)
-        self.catalogue: Catalogue = load_catalogue(options.content_dir, options.catalogue_dir)
-        self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size)
+        full = load_catalogue(options.content_dir, options.catalogue_dir)
+        self.catalogue: Catalogue = full.subset(self._subset(full)) if (
+            options.subset_sections or options.subset_subjects or options.subset_audiences
+        ) else full
+        #: Entries outside a subset that entries inside it point at: they get a page that
+        #: says so, with their online address and QR code, so that no link is broken.
+        self.outside: dict[str, Entry] = {}
+        for entry in self.catalogue.entries:
+            for target in (*entry.get("related", ()), entry.series):
+                if target and target not in self.catalogue.by_id and target in full.by_id:
+                    self.outside[target] = full.by_id[target]
+        self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size,
+                             hide_empty_sections=self.catalogue is not full)
         self.pages: dict[str, SitePage] = {}
         for page in self.plan.pages():
             self.pages[self.scheme.generated_src(page.path)] = page
+        for entry_id in sorted(self.outside):
+            entry = self.outside[entry_id]
+            self.pages[f"{entry_id}.md"] = SitePage(entry_id, "outside.html", entry.title,
+                                                    (), {"entry": entry})
         self.entries_by_path: dict[str, Entry] = {e.path: e for e in self.catalogue.entries}
-        self.draft_paths = frozenset(e.path for e in self.catalogue.drafts)
+        kept = set(self.entries_by_path)
+        #: Entry files that are not published here: drafts, and entries outside a subset.
+        self.excluded_paths = frozenset(
+            e.path for e in (*full.drafts, *full.entries) if e.path not in kept)
+        self.excluded_media = self._excluded_media(full)
         self.renderer = Renderer(self.catalogue, self.plan, options.template_dirs,
                                  scheme=self.scheme, site_url=options.site_url,
-                                 lang=options.lang)
+                                 lang=options.lang, outside=self.outside,
+                                 excluded_media=self.excluded_media)
+
+    def _subset(self, full: Catalogue) -> list[Entry]:
+        """Entries of the chosen sections AND subjects AND audiences (any of each), with the
+        series they belong to."""
+        options = self.options
+        rules = full.rules
+        unknown = [f"section '{s}'" for s in options.subset_sections
+                   if s not in {x.slug for x in rules.sections}]
+        unknown += [f"subject '{s}'" for s in options.subset_subjects
+                    if s not in rules.vocabularies["subjects"].terms]
+        unknown += [f"audience '{a}'" for a in options.subset_audiences
+                    if a not in rules.vocabularies["audiences"].terms]
+        if unknown:
+            raise ValueError("unknown " + ", ".join(unknown))
+        sections = [s for s in rules.sections if s.slug in options.subset_sections]
+        kept = [e for e in full.entries
+                if (not sections or any(full.matches(e, s.where) for s in sections))
+                and (not options.subset_subjects or set(options.subset_subjects)
+                     & set(full.terms_of(e, "subjects", "subjects")))
+                and (not options.subset_audiences or set(options.subset_audiences)
+                     & set(e.get("audiences", ())))]
+        series = {e.series for e in kept if e.series}
+        return kept + [e for e in full.entries if e.id in series and e not in kept]
+
+    def _excluded_media(self, full: Catalogue) -> frozenset[str]:
+        """Local media files left out: those of entries outside the copy, and by the media
+        option (``covers``: all but covers and photos; ``none``: all)."""
+        mode = self.options.media
+        wanted: set[str] = set()
+        every: set[str] = set()
+        included = set(self.catalogue.by_id)
+        for entry in full.entries:
+            for name, media in local_media(entry):
+                every.add(media)
+                if entry.id in included and (
+                        mode == "all" or (mode == "covers" and name in ("cover", "photo"))):
+                    wanted.add(media)
+        return frozenset(every - wanted)
 
     def entry_dest(self, entry: Entry) -> str:
         return self.scheme.entry_dest(entry.id)
@@ -67,6 +131,10 @@ class CatalogueSite:
                         f"('{generated[dest].title}'); rename or remove the file")
                 for src, dest in sorted(existing) if dest in generated
                 and src not in self.entries_by_path and src not in self.draft_paths]
+
+    @property
+    def draft_paths(self) -> frozenset[str]:
+        return self.excluded_paths
 
     def title_of(self, src_uri: str) -> str | None:
         if src_uri in self.pages:
@@ -98,7 +166,8 @@ class CatalogueSite:
             cover = entry.cover
             documents.append(SearchDocument(
                 entry=entry, url=self.scheme.entry_url(entry.id),
-                cover=quote(cover.path) if cover is not None and cover.path else None,
+                cover=quote(cover.path) if cover is not None and cover.path
+                and cover.path not in self.excluded_media else None,
                 facts=" · ".join(self.renderer.facts(entry)),
                 sections=tuple(i for i, s in enumerate(sections)
                                if self.catalogue.matches(entry, s.where))))
@@ -130,7 +199,7 @@ class CatalogueSite:
             return
         folder = site_dir / "qr"
         folder.mkdir(parents=True, exist_ok=True)
-        for entry in self.catalogue.entries:
+        for entry in (*self.catalogue.entries, *self.outside.values()):
             url = self.renderer.public_url(entry) or ""
             (folder / f"{entry.id}.svg").write_bytes(qr_svg(url, f"{entry.title} {url}"))
 
@@ -163,13 +232,26 @@ class OutputsJob:
             self.process.join()
 
 
+def local_media(entry: Entry) -> list[tuple[str, str]]:
+    """(field, path in content/) of every local file an entry links to."""
+    found = []
+    for name, value in entry.values.items():
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            candidates = item.values() if isinstance(item, Mapping) else (item,)
+            for media in candidates:
+                if isinstance(media, Media) and media.path:
+                    found.append((name, media.path))
+    return found
+
+
 def build_nav(site: CatalogueSite, pages: Sequence[str]) -> list[object]:
     """A nav of sections and hand-written pages only: it never grows with the entries."""
     plan = site.plan
     nav: list[object] = []
     if "index.md" in pages:
         nav.append({plan.t("home"): "index.md"})
-    for section in site.catalogue.rules.sections:
+    for section in plan.sections:
         nav.append({plan.section_title(section): site.scheme.generated_src(section.slug)})
     browse = []
     for name in BROWSE:

@@ -21,3 +21,19 @@ class CatalogueConfig(Config):
 
     auto_nav = c.Type(bool, default=True)
     """Without a `nav` in mkdocs.yml, build it: home, sections, browse pages, other pages."""
+
+    offline = c.Type(bool, default=False)
+    """The offline variant: every page says the copy may be out of date since its date."""
+
+    subset_sections = c.ListOfItems(c.Type(str), default=[])
+    """Only entries of these sections (slugs from sections.yml); empty: all."""
+
+    subset_subjects = c.ListOfItems(c.Type(str), default=[])
+    """Only entries with one of these subjects (or their sub-subjects); empty: all."""
+
+    subset_audiences = c.ListOfItems(c.Type(str), default=[])
+    """Only entries for one of these audiences; empty: all."""
+
+    media = c.Choice(("all", "covers", "none"), default="all")
+    """Which local media files the site includes: all, only covers and photos, or none
+    (pages then link to the online address instead)."""

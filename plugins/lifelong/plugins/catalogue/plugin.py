@@ -37,13 +37,24 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             content_dir=Path(config.docs_dir), catalogue_dir=root / self.config.catalogue_dir,
             template_dirs=[Path(d) for d in config.theme.dirs], site_url=config.site_url,
             directory_urls=config.use_directory_urls, lang=lang,
-            page_size=self.config.page_size,
+            page_size=self.config.page_size, offline=self.config.offline,
+            subset_sections=tuple(self.config.subset_sections),
+            subset_subjects=tuple(self.config.subset_subjects),
+            subset_audiences=tuple(self.config.subset_audiences), media=self.config.media,
             # The browser's copy of lunr.js comes from the installed MkDocs: never vendored.
             lunr_js=Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js")
         try:
             self.site = CatalogueSite(options)
-        except CatalogueError as exc:
+        except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
+        catalogue = self.site.catalogue
+        config.extra["lifelong"] = {
+            "version": catalogue.version, "offline": self.config.offline,
+            "date": catalogue.date.isoformat() if catalogue.date else "",
+            "version_text": self.site.plan.t(
+                "catalogue_version", version=catalogue.version,
+                date=catalogue.date.isoformat() if catalogue.date else ""),
+            "outdated_text": self.site.plan.t("may_be_outdated")}
         if self.config.auto_nav and config.nav is None:
             top = sorted(p.name for p in Path(config.docs_dir).glob("*.md"))
             config.nav = build_nav(self.site, top)
@@ -59,7 +70,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if problems:
             raise PluginError("\n".join(map(str, problems)))
         for file in list(files):
-            if file.src_uri in site.draft_paths:
+            if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
                 files.remove(file)
             elif (entry := site.entries_by_path.get(file.src_uri)) is not None:
                 file.dest_uri = site.entry_dest(entry)

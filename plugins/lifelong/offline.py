@@ -1,0 +1,52 @@
+"""Build the offline variant of the site (site_config/offline.yml) into a folder.
+
+This drives MkDocs (it is the adapter side, like the plugin): the bundle command packs what
+it builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+OFFLINE_CONFIG = Path("site_config") / "offline.yml"
+
+
+@dataclass(frozen=True)
+class OfflineBuild:
+    site_dir: Path
+    version: str
+    date: dt.date | None
+    entries: int
+
+
+def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = (),
+                  subjects: Sequence[str] = (), audiences: Sequence[str] = (),
+                  media: str = "all", strict: bool = True) -> OfflineBuild:
+    """Build the offline copy (optionally a subset, with all, covers or no media)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config_file = project / OFFLINE_CONFIG
+    if not config_file.is_file():
+        raise FileNotFoundError(f"{config_file}: the offline site configuration is missing")
+    config = load_config(str(config_file), site_dir=str(site_dir.resolve()), strict=strict)
+    plugin = config.plugins["lifelong/catalogue"]
+    plugin.config.subset_sections = list(sections)
+    plugin.config.subset_subjects = list(subjects)
+    plugin.config.subset_audiences = list(audiences)
+    plugin.config.media = media
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    catalogue = plugin.site.catalogue
+    return OfflineBuild(Path(config.site_dir), catalogue.version, catalogue.date,
+                        len(catalogue.entries))
