@@ -1,4 +1,4 @@
-"""Turn text into search terms, exactly as site_config/.../search/lifelong-search.js does.
+"""Turn text into search terms, exactly as site_config/overrides/assets/lifelong/search.js does.
 
 Both sides run the same steps:
 1. fold: NFKD, drop combining marks (U+0300-036F), lower case, traditional characters to
@@ -6,8 +6,9 @@ Both sides run the same steps:
    except Han ideographs becomes a space;
 2. Han runs: each character and each pair of neighbours (any substring of two or more
    characters is then found by its pairs, a single character by itself);
-3. the rest: lunr's tokenizer, trimmer, stop-word filter and stemmer (lunr.py here, the
-   lunr.js of the installed mkdocs package in the browser);
+3. the rest: lunr's tokenizer, trimmer, stop-word filter and stemmer (the lunr.js of the
+   installed mkdocs package in the browser; here lunr.py's tokenizer and stop words, and
+   ports of lunr.js's trimmer and stemmer, since lunr.py's differ);
 4. titles and names also get pinyin terms, marked so that they never meet the stemmer:
    syllables and neighbouring pairs (@tai, @taiji, @jiquan), initials in pairs and triples
    (#tj, #tjq). A query "taijiquan" is split into known syllables (tai ji quan) and needs
@@ -23,11 +24,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import resources
 
-from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 from lunr.tokenizer import Tokenizer
-from lunr.trimmer import trimmer
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -71,12 +70,107 @@ def lunr_terms(text: str) -> list[str]:
 def _pipeline(word: str) -> str | None:
     """One token through lunr's trimmer, stop-word filter and stemmer (cached: catalogue
     text repeats its words, and the stemmer is the slow part)."""
-    token: Token | None = Token(word)
-    for step in (trimmer, stop_word_filter, stemmer):
-        token = step(token)
-        if token is None:
-            return None
-    return str(token)
+    token: Token | None = stop_word_filter(Token(_trim(word)))
+    if token is None:
+        return None
+    return _stem(str(token))
+
+
+# lunr.js's trimmer: word characters in JavaScript's sense (ASCII).
+_LEADING = re.compile(r"^\W+", re.ASCII)
+_TRAILING = re.compile(r"\W+$", re.ASCII)
+
+
+def _trim(word: str) -> str:
+    """lunr.trimmer of lunr.js: strip non-word characters at both ends. (lunr.py's trimmer
+    keeps a token with inner punctuation whole, "(e.g." stays, and never empties one: ","
+    stays a term.)"""
+    return _TRAILING.sub("", _LEADING.sub("", word))
+
+
+# lunr.stemmer of lunr.js 2.3.9, line for line: a Porter stemmer that differs from lunr.py's
+# (lunr.js keeps "everyday", "journey", "today"; lunr.py makes them "everydai"...).
+_c = "[^aeiou]"
+_v = "[aeiouy]"
+_C = _c + "[^aeiouy]*"
+_V = _v + "[aeiou]*"
+_MGR0 = re.compile("^(" + _C + ")?" + _V + _C)
+_MEQ1 = re.compile("^(" + _C + ")?" + _V + _C + "(" + _V + ")?$")
+_MGR1 = re.compile("^(" + _C + ")?" + _V + _C + _V + _C)
+_S_V = re.compile("^(" + _C + ")?" + _v)
+_STEP1A = re.compile(r"^(.+?)(ss|i)es$")
+_STEP1A_S = re.compile(r"^(.+?)([^s])s$")
+_STEP1B_EED = re.compile(r"^(.+?)eed$")
+_STEP1B_ED = re.compile(r"^(.+?)(ed|ing)$")
+_STEP1B_AT = re.compile(r"(at|bl|iz)$")
+_STEP1B_DOUBLE = re.compile(r"([^aeiouylsz])\1$")
+_CVC = re.compile("^" + _C + _v + "[^aeiouwxy]$")
+_STEP1C = re.compile(r"^(.+?[^aeiou])y$")
+_STEP2 = {"ational": "ate", "tional": "tion", "enci": "ence", "anci": "ance", "izer": "ize",
+          "bli": "ble", "alli": "al", "entli": "ent", "eli": "e", "ousli": "ous",
+          "ization": "ize", "ation": "ate", "ator": "ate", "alism": "al", "iveness": "ive",
+          "fulness": "ful", "ousness": "ous", "aliti": "al", "iviti": "ive", "biliti": "ble",
+          "logi": "log"}
+_STEP2_RE = re.compile("^(.+?)(" + "|".join(_STEP2) + ")$")
+_STEP3 = {"icate": "ic", "ative": "", "alize": "al", "iciti": "ic", "ical": "ic", "ful": "",
+          "ness": ""}
+_STEP3_RE = re.compile("^(.+?)(" + "|".join(_STEP3) + ")$")
+_STEP4_RE = re.compile(r"^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|"
+                       r"iti|ous|ive|ize)$")
+_STEP4_ION = re.compile(r"^(.+?)(s|t)(ion)$")
+_STEP5_RE = re.compile(r"^(.+?)e$")
+_STEP5_LL = re.compile(r"ll$")
+
+
+def _stem(w: str) -> str:
+    """lunr.js's porterStemmer (checked against it on 280,000 words)."""
+    if len(w) < 3:
+        return w
+    first = w[0]
+    if first == "y":
+        w = "Y" + w[1:]
+    # step 1a
+    if (m := _STEP1A.search(w)) or (m := _STEP1A_S.search(w)):
+        w = m.group(1) + m.group(2)
+    # step 1b
+    if m := _STEP1B_EED.search(w):
+        if _MGR0.search(m.group(1)):
+            w = w[:-1]
+    elif m := _STEP1B_ED.search(w):
+        stem = m.group(1)
+        if _S_V.search(stem):
+            w = stem
+            if _STEP1B_AT.search(w):
+                w += "e"
+            elif _STEP1B_DOUBLE.search(w):
+                w = w[:-1]
+            elif _CVC.search(w):
+                w += "e"
+    # step 1c
+    if m := _STEP1C.search(w):
+        w = m.group(1) + "i"
+    # step 2
+    if (m := _STEP2_RE.search(w)) and _MGR0.search(m.group(1)):
+        w = m.group(1) + _STEP2[m.group(2)]
+    # step 3
+    if (m := _STEP3_RE.search(w)) and _MGR0.search(m.group(1)):
+        w = m.group(1) + _STEP3[m.group(2)]
+    # step 4
+    if m := _STEP4_RE.search(w):
+        if _MGR1.search(m.group(1)):
+            w = m.group(1)
+    elif (m := _STEP4_ION.search(w)) and _MGR1.search(m.group(1) + m.group(2)):
+        w = m.group(1) + m.group(2)
+    # step 5
+    if m := _STEP5_RE.search(w):
+        stem = m.group(1)
+        if _MGR1.search(stem) or (_MEQ1.search(stem) and not _CVC.search(stem)):
+            w = stem
+    if _STEP5_LL.search(w) and _MGR1.search(w):
+        w = w[:-1]
+    if first == "y":
+        w = "y" + w[1:]
+    return w
 
 
 def han_terms(run: str) -> Iterator[str]:
@@ -128,16 +222,25 @@ def index_terms(text: str, *, pinyin: bool = False) -> list[str]:
 
 def query_parts(query: str) -> list[tuple[str, str]]:
     """A query as (kind, text) parts: ("han", 太极) for each Han run, ("word", raw) for each
-    other word. The browser makes terms from them (see lifelong-search.js)."""
+    other word. The browser makes terms from them (see search.js)."""
     folded = fold(query)
     parts: list[tuple[str, str]] = []
     last = 0
     for match in _HAN_RUN.finditer(folded):
-        parts.extend(("word", w) for w in folded[last:match.start()].split())
+        parts.extend(("word", w) for w in _words(folded[last:match.start()]))
         parts.append(("han", match.group()))
         last = match.end()
-    parts.extend(("word", w) for w in folded[last:].split())
+    parts.extend(("word", w) for w in _words(folded[last:]))
     return parts
+
+
+#: JavaScript's \s among the characters fold() keeps (str.split() would also split on
+#: U+001C..U+001F, which the browser keeps inside a word).
+_SPACES = re.compile("[ \t\n\v\f\r]+")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _SPACES.split(text) if w]
 
 
 def exact_key(text: str) -> str:

@@ -82,19 +82,29 @@
   var LONGEST = 0;
   meta.syllables.forEach(function (s) { SYLLABLES[s] = true; LONGEST = Math.max(LONGEST, s.length); });
 
-  function syllables(word) {
-    if (!/^[a-z]+$/.test(word)) return null;
-    var best = [[]];  // best[i]: fewest syllables covering word[0:i]
-    for (var i = 1; i <= word.length; i++) {
-      best[i] = null;
-      for (var k = Math.max(0, i - LONGEST); k < i; k++) {
-        if (best[k] && SYLLABLES[word.slice(k, i)] &&
-            (!best[i] || best[k].length + 1 < best[i].length)) {
-          best[i] = best[k].concat([word.slice(k, i)]);
-        }
+  /* Every way to split a word into known syllables (fewest syllables first, at most 8):
+     "wuchengen" is wu|cheng|en or wu|chen|gen, and only the index knows which. */
+  function segmentations(word) {
+    if (!/^[a-z]+$/.test(word)) return [];
+    var found = [];
+    var deadEnd = {};
+    (function walk(start, path) {
+      if (found.length >= 64) return;
+      if (start === word.length) { found.push(path); return; }
+      if (deadEnd[start]) return;
+      var before = found.length;
+      for (var end = Math.min(word.length, start + LONGEST); end > start; end--) {
+        if (SYLLABLES[word.slice(start, end)]) walk(end, path.concat([word.slice(start, end)]));
       }
-    }
-    return best[word.length];
+      if (found.length === before) deadEnd[start] = true;
+    })(0, []);
+    found.sort(function (a, b) { return a.length - b.length; });
+    return found.slice(0, 8);
+  }
+
+  function syllables(word) {
+    var all = segmentations(word);
+    return all.length ? all[0] : null;
   }
 
   /* -- index files -------------------------------------------------------------------- */
@@ -162,30 +172,30 @@
         return;
       }
       var word = part.word;
-      var alternatives = [];
+      // A one-letter last word while typing is the start of the next word: wait for more.
+      if (prefix && index === parts.length - 1 && word.length < 2 && groups.length) return;
       var english = lunrTerms(word);
-      if (english.length) {
-        alternatives.push(english.map(function (t) { return [t]; }));
-      }
-      var syl = syllables(word);
-      if (syl && syl.length >= 2) {
-        var pairs = [];
-        for (var i = 0; i + 1 < syl.length; i++) pairs.push([meta.pinyinMark + syl[i] + syl[i + 1]]);
-        alternatives.push(pairs);
-      } else if (syl && syl.length === 1 && word.length >= 2) {
-        alternatives.push([[meta.pinyinMark + syl[0]]]);
-      }
+      // A stop word ("the", "of") means nothing to lunr: it must not be required here.
+      if (!english.length) return;
+      var alternatives = [english.map(function (t) { return [t]; })];
+      segmentations(word).forEach(function (syl) {
+        if (syl.length >= 2) {
+          var pairs = [];
+          for (var i = 0; i + 1 < syl.length; i++) pairs.push([meta.pinyinMark + syl[i] + syl[i + 1]]);
+          alternatives.push(pairs);
+        } else if (word.length >= 2) {
+          alternatives.push([[meta.pinyinMark + syl[0]]]);
+        }
+      });
       if (/^[a-z]{2,8}$/.test(word)) {
         var windows = [];
         if (word.length === 2) windows.push([meta.initialsMark + word]);
         for (var k = 0; k + 3 <= word.length; k++) windows.push([meta.initialsMark + word.substr(k, 3)]);
         alternatives.push(windows);
       }
-      if (alternatives.length) {
-        groups.push({ alternatives: alternatives, text: word, word: word,
-                      english: english.length === 1 ? english[0] : null,
-                      expand: english.length === 1 && (prefix && index === parts.length - 1 || word.length >= 5) });
-      }
+      groups.push({ alternatives: alternatives, text: word, word: word,
+                    english: english.length === 1 ? english[0] : null,
+                    expand: english.length === 1 && (prefix && index === parts.length - 1 || word.length >= 5) });
     });
     return groups;
   }
@@ -269,8 +279,10 @@
       total = next;
     });
     total = total || {};
+    // The whole query is a title, punctuation aside ("论语学而篇" for 论语·学而篇): a match
+    // even when its pairs are not all in the index, and first.
     var e = postings(exact);
-    if (e) e.docs.forEach(function (doc) { if (doc in total) total[doc] += 10000; });
+    if (e) e.docs.forEach(function (doc) { total[doc] = (total[doc] || 0) + 10000; });
     return total;
   }
 
@@ -280,7 +292,7 @@
   /* Runs a query; resolves with {docs: [numbers, best first], groups}. */
   function search(query, prefix) {
     var groups = plan(query, prefix);
-    if (!groups.length) return Promise.resolve({ docs: [], groups: groups });
+    if (!groups.length && exactKey(query) === "=") return Promise.resolve({ docs: [], groups: groups });
     return expand(groups, prefix).then(function () {
       var exact = exactKey(query);
       var terms = termsOf(groups).concat([exact]);

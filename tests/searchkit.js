@@ -1,0 +1,103 @@
+/* Runs the site's real search engine (site_config/overrides/assets/lifelong/search.js) in
+   node, without a browser, against a built site's search/ folder.
+
+     node tests/searchkit.js SITE_DIR [COMMAND_JSON]      (or the command on stdin)
+
+   Commands (one JSON object; any of the keys, answered under the same key):
+     {"terms": ["text", ...]}
+         -> [{"text", "index": engine.indexTerms(text),
+              "query": engine.queryParts(text) as [["han"|"word", text], ...],
+              "exact": engine.exactKey(text)}, ...]
+     {"syllables": ["taijiquan", ...]}  -> [engine.syllables(word), ...]
+     {"search": ["query" | {"q": "query", "prefix": bool}, ...], "prefix": bool}
+         -> [{"q", "prefix", "count", "top": [10 entry ids, best first]}, ...]
+     "featured": false (with any of them) makes the engine forget the featured entries, so
+     that a test can tell a tie broken by "featured" from a better score.
+   Prints one JSON object to stdout. */
+"use strict";
+var fs = require("fs");
+var path = require("path");
+var vm = require("vm");
+
+var ENGINE = path.join(__dirname, "..", "site_config", "overrides", "assets", "lifelong",
+                       "search.js");
+
+function main() {
+  var site = process.argv[2];
+  if (!site) throw new Error("usage: node searchkit.js SITE_DIR [COMMAND_JSON]");
+  var folder = path.join(site, "search");
+  var command = JSON.parse(process.argv[3] || fs.readFileSync(0, "utf8"));
+
+  var S = { data: {}, root: "" };
+  global.window = { LifelongSearch: S };
+  global.LifelongSearch = S;  // the data files call the bare name, as in a browser
+  S.add = function (name, data) { S.data[name] = data; };
+  S.need = function (name) {
+    if (!Object.prototype.hasOwnProperty.call(S.data, name)) {
+      var file = path.join(folder, name + ".js");
+      vm.runInThisContext(fs.readFileSync(file, "utf8"), { filename: file });
+      if (!Object.prototype.hasOwnProperty.call(S.data, name)) {
+        return Promise.reject(new Error(file + " did not add " + name));
+      }
+    }
+    return Promise.resolve(S.data[name]);
+  };
+  global.lunr = require(path.resolve(folder, "lunr.js"));
+  S.need("meta");
+  S.need("t2s");
+  if (command.featured === false) S.data.meta.featured = [];  // ties fall to the newest
+  vm.runInThisContext(fs.readFileSync(ENGINE, "utf8"), { filename: ENGINE });
+  var engine = S.engine;
+  var out = {};
+
+  if (command.terms) {
+    out.terms = command.terms.map(function (text) {
+      return {
+        text: text,
+        index: engine.indexTerms(text),
+        query: engine.queryParts(text).map(function (part) {
+          return part.han !== undefined ? ["han", part.han] : ["word", part.word];
+        }),
+        exact: engine.exactKey(text)
+      };
+    });
+  }
+  if (command.syllables) {
+    out.syllables = command.syllables.map(function (word) { return engine.syllables(word); });
+  }
+  var work = Promise.resolve();
+  if (command.search) {
+    out.search = [];
+    command.search.forEach(function (item) {
+      var q = typeof item === "string" ? item : item.q;
+      var prefix = typeof item === "string" ? !!command.prefix : !!item.prefix;
+      work = work.then(function () {
+        return engine.search(q, prefix);
+      }).then(function (found) {
+        var top = found.docs.slice(0, 10);
+        return engine.records(top).then(function (rows) {
+          out.search.push({
+            q: q, prefix: prefix, count: found.docs.length,
+            top: rows.map(function (row) { return entryId(row.url); })
+          });
+        });
+      });
+    });
+  }
+  return work.then(function () { process.stdout.write(JSON.stringify(out)); });
+}
+
+/* "taiji-basics/" or "taiji-basics.html" (no directory URLs) -> "taiji-basics". */
+function entryId(url) {
+  return url.replace(/\/$/, "").replace(/\.html$/, "").split("/").pop();
+}
+
+try {
+  main().catch(function (error) {
+    process.stderr.write((error && error.stack) || String(error));
+    process.exit(1);
+  });
+} catch (error) {
+  process.stderr.write((error && error.stack) || String(error));
+  process.exit(1);
+}
