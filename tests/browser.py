@@ -51,6 +51,8 @@ class PageLog:
             f"console {m.type}: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on("request", lambda r: self.requests.append(r.url))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        # ERR_ABORTED: the page navigated away while loading it (a favicon, say); not a fault.
+        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                and self.failed.append(f"{r.url} {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(
             f"{r.url} HTTP {r.status}"))

@@ -217,6 +217,10 @@ def _no_unexpected_warnings(request: pytest.FixtureRequest,
                             caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Fail any test whose build logs a warning (MkDocs' strict mode would fail on it too);
     tests about failures assert on their ERROR records themselves."""
+    logger = logging.getLogger("mkdocs")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
     yield
+    # `lifelong build` run in-process sets up its own handler; later tests need the default.
+    logger.handlers[:], logger.propagate, logger.level = saved
     warnings = [r for r in caplog.get_records("call") if r.levelno == logging.WARNING]
     assert warnings == [], [r.getMessage() for r in warnings]

@@ -248,3 +248,6 @@ def sample(entries: int, out: Path, seed: int, project: Path) -> None:
     took = time.perf_counter() - began
     click.echo(f"Wrote {sum(counts.values())} entries to {out} in {took:.1f} s: "
                + ", ".join(f"{kind} {n}" for kind, n in counts.items() if n))
+
+
+from lifelong import cli_bundle  # noqa: E402, F401  (registers `lifelong bundle`)

@@ -5,6 +5,7 @@ lifelong.plugins.catalogue adapts this to MkDocs' events.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import posixpath
 import shutil
@@ -158,6 +159,26 @@ class CatalogueSite:
         """The outputs step: files made from the catalogue alone, not pages."""
         self.write_search_index(site_dir / "search")
         self.write_qr_codes(site_dir)
+        self.write_version_script(site_dir / "version.js")
+
+    def version_text(self) -> str:
+        date = self.catalogue.date.isoformat() if self.catalogue.date else ""
+        return self.plan.t("catalogue_version", version=self.catalogue.version, date=date)
+
+    def write_version_script(self, path: Path) -> None:
+        """The catalogue version and date for every footer, in one small script: a new
+        version then changes this file, not every page (update packs stay small)."""
+        text = json.dumps(self.version_text(), ensure_ascii=False)
+        path.write_text(
+            "/* Lifelong: the catalogue version shown in every footer. */\n"
+            "(function () {\n"
+            f"  var text = {text};\n"
+            '  var places = document.querySelectorAll(".ll-version");\n'
+            "  for (var i = 0; i < places.length; i++) {\n"
+            "    var note = places[i].getAttribute(\"data-note\");\n"
+            '    places[i].textContent = note ? text + " · " + note : text;\n'
+            "  }\n"
+            "})();\n", encoding="utf-8")
 
     def search_documents(self) -> list[SearchDocument]:
         sections = self.catalogue.rules.sections

@@ -178,8 +178,7 @@ class IndexBuilder:
         written.extend(self._records())
         written.append(("f", script("f", self._facets())))
         order = sorted(range(len(self.documents)),
-                       key=lambda n: (fold(self.documents[n].entry.title),
-                                      self.documents[n].entry.id))
+                       key=lambda n: title_sort_key(self.documents[n].entry))
         rank = [0] * len(order)
         for position, number in enumerate(order):
             rank[number] = position
@@ -272,6 +271,18 @@ class IndexBuilder:
                 "yearBase": 1990,
             },
         }
+
+
+_HAN_OR_NOT = re.compile("[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def title_sort_key(entry: Entry) -> tuple[str, str, str]:
+    """Titles in pinyin order, as Chinese readers expect (not character-code order)."""
+    folded = fold(entry.title)
+    words: list[str] = []
+    for run in _HAN_OR_NOT.findall(folded):
+        words.extend(_pinyin(run) if run[0] >= "\u3400" else [run.strip()])
+    return " ".join(w for w in words if w), folded, entry.id
 
 
 def year_of(entry: Entry) -> int:

@@ -47,14 +47,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.site = CatalogueSite(options)
         except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
-        catalogue = self.site.catalogue
-        config.extra["lifelong"] = {
-            "version": catalogue.version, "offline": self.config.offline,
-            "date": catalogue.date.isoformat() if catalogue.date else "",
-            "version_text": self.site.plan.t(
-                "catalogue_version", version=catalogue.version,
-                date=catalogue.date.isoformat() if catalogue.date else ""),
-            "outdated_text": self.site.plan.t("may_be_outdated")}
+        config.extra["lifelong"] = {"offline": self.config.offline,
+                                    "outdated_text": self.site.plan.t("may_be_outdated")}
         if self.config.auto_nav and config.nav is None:
             top = sorted(p.name for p in Path(config.docs_dir).glob("*.md"))
             config.nav = build_nav(self.site, top)

@@ -433,11 +433,13 @@
           if (ticket !== latest) return;
           list.textContent = "";
           active = -1;
+          input.removeAttribute("aria-activedescendant");
           rows.forEach(function (row, i) { list.appendChild(resultItem(row, found.groups, "div", "ll-suggest-" + i)); });
           var all = el("a", "ll-suggest__all", found.docs.length ? format("show_all", { n: found.docs.length }) : format("no_results", { q: query }));
           all.href = searchPageUrl(query);
           all.id = "ll-suggest-all";
           all.setAttribute("role", "option");
+          all.setAttribute("aria-selected", "false");
           list.appendChild(all);
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
@@ -460,7 +462,15 @@
         event.preventDefault();
         setActive(active <= 0 ? items.length - 1 : active - 1);
       } else if (event.key === "Escape") {
-        if (!list.hidden) { event.preventDefault(); close(); } else { input.value = ""; }
+        if (!list.hidden) {
+          event.preventDefault();
+          close();
+        } else {
+          input.value = "";
+          latest++;  // a search still running must not bring its results back
+          list.textContent = "";
+          close();
+        }
       } else if (event.key === "Enter") {
         event.preventDefault();
         var target = active >= 0 && items[active] ? (items[active].querySelector("a") || items[active]) : null;
@@ -637,7 +647,8 @@
 
     function render() {
       var ticket = ++latest;
-      input.value = state.q;
+      // Never rewrite the box the reader is typing in (a pause must not eat a space).
+      if (document.activeElement !== input) input.value = state.q;
       sort.value = state.sort;
       if (!state.q) {
         status.textContent = ui.type_to_search;
