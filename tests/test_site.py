@@ -286,3 +286,15 @@ def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
     with pytest.raises(Abort):
         build_site(write_project(tmp_path, one_of_each()))
     assert "writing the catalogue outputs failed (exit code 1)" in caplog.text
+
+
+def test_pages_lose_the_themes_indentation_but_not_preformatted_text(tmp_path: Path) -> None:
+    entries = [course("code", summary="示例")]
+    config = write_project(tmp_path, entries)
+    path = tmp_path / "content" / "courses" / "code.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "正文第一段。", "正文。\n\n    line one\n        indented\n"), encoding="utf-8")
+    site = build_site(config)
+    html = read(site, "code/index.html")
+    assert "\n  " not in re.sub(r"<(pre|script)\b.*?</\1>", "", html, flags=re.S)
+    assert "<pre><code>line one\n    indented\n</code></pre>" in html

@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
+from lifelong.render import squeeze_whitespace
 from lifelong.site import CatalogueSite, OutputsJob, SiteOptions, build_nav
 
 if TYPE_CHECKING:
@@ -102,6 +103,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return None
         return self.site.render(page.file.src_uri, html, page.url, is_home=page.is_homepage,
                                 title=str(page.title or config.site_name))
+
+    # Late: the page as the theme and every other plugin left it.
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return squeeze_whitespace(output) if self.site is not None else None
 
     # Late: after the theme and other plugins have written their files.
     @event_priority(-50)
