@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -224,3 +225,16 @@ def _no_unexpected_warnings(request: pytest.FixtureRequest,
     logger.handlers[:], logger.propagate, logger.level = saved
     warnings = [r for r in caplog.get_records("call") if r.levelno == logging.WARNING]
     assert warnings == [], [r.getMessage() for r in warnings]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import ARGS, CHROMIUM
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from browser import ARGS, CHROMIUM, PageLog, serve_folder
+from browser import PageLog, serve_folder
 from lifelong.model import load_catalogue
 from sitekit import REPO, build_site
 
@@ -26,16 +26,6 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(sample_site: Path) -> Iterator[str]:
     with serve_folder(sample_site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from browser import ARGS, CHROMIUM, PageLog
+from browser import PageLog
 from lifelong.cli import main
 from lifelong.model import load_catalogue
 from sitekit import REPO
@@ -43,16 +42,6 @@ def full_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def subset_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bundle(tmp_path_factory.mktemp("subset"), "subset", "--section", "live",
                   "--media", "covers")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 import pytest
 
-from browser import ARGS, CHROMIUM, PageLog, serve_folder
+from browser import PageLog, serve_folder
 from lifelong.i18n import translate
 from lifelong.model import load_catalogue
 from lifelong.search.index import title_sort_key, year_of
@@ -90,16 +90,6 @@ def file_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 @pytest.fixture(scope="module", params=["http", "file"])
 def site(request: pytest.FixtureRequest) -> Site:
     return request.getfixturevalue(f"{request.param}_site")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass
