@@ -175,11 +175,14 @@ class Renderer:
         crumbs = [Crumb(self.t("home"), "")]
         if sections:
             crumbs.append(Crumb(sections[0].title.get(self.lang), sections[0].slug))
-        known = {**self.outside, **catalogue.by_id}
-        series = known.get(entry.series) if entry.series else None
+        def known(entry_id: str) -> Entry | None:
+            # Never merge the two maps here: that is a copy of the catalogue per page.
+            return catalogue.by_id.get(entry_id) or self.outside.get(entry_id)
+
+        series = known(entry.series) if entry.series else None
         members = catalogue.series_members.get(series.id, ()) if series else ()
         position = members.index(entry) if entry in members else None
-        related = [known[r] for r in entry.get("related", ()) if r in known]
+        related = [e for e in map(known, entry.get("related", ())) if e is not None]
         public = self.public_url(entry)
         context.update(
             entry=entry, body=Markup(body_html), crumbs=crumbs, series=series,
