@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 import mkdocs
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
@@ -101,8 +102,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                         files: Files) -> str | None:
         if self.site is None:
             return None
-        return self.site.render(page.file.src_uri, html, page.url, is_home=page.is_homepage,
-                                title=str(page.title or config.site_name))
+        try:
+            return self.site.render(page.file.src_uri, html, page.url,
+                                    is_home=page.is_homepage,
+                                    title=str(page.title or config.site_name))
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+            raise PluginError(f"{page.file.src_uri}: the catalogue template failed: {where}"
+                              f"{type(exc).__name__}: {exc}") from None
 
     # Late: the page as the theme and every other plugin left it.
     @event_priority(-100)
