@@ -298,3 +298,20 @@ def test_pages_lose_the_themes_indentation_but_not_preformatted_text(tmp_path: P
     html = read(site, "code/index.html")
     assert "\n  " not in re.sub(r"<(pre|script)\b.*?</\1>", "", html, flags=re.S)
     assert "<pre><code>line one\n    indented\n</code></pre>" in html
+
+
+def test_a_broken_template_is_a_clear_error_not_a_traceback(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import shutil
+
+    from sitekit import REPO
+
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    (overrides / "lifelong" / "search.html").unlink()
+    config = write_project(tmp_path / "p", one_of_each(), mkdocs={"theme": {
+        "name": "material", "custom_dir": str(overrides), "language": "zh", "font": False}})
+    with pytest.raises(Abort):
+        build_site(config)
+    assert "search/index.md: the catalogue template failed: TemplateNotFound: " \
+           "'lifelong/search.html' not found" in caplog.text
