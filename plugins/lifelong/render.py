@@ -20,13 +20,10 @@ from markupsafe import Markup
 
 from lifelong.i18n import translate
 from lifelong.jsonld import entry_jsonld
-from lifelong.model import TERM_PAGES, Catalogue, Entry
+from lifelong.model import Catalogue, Entry
 from lifelong.pages import Crumb, SitePage, SitePlan
 from lifelong.urls import UrlScheme, relative_url
 from lifelong.validate import Media
-
-#: Which vocabulary a term field uses, for links to term pages.
-_TERM_FIELD_PAGES = {field: vocab for vocab, field in TERM_PAGES.items()}
 
 
 def human_size(size: int | None, lang: str) -> str:
@@ -63,6 +60,12 @@ class Renderer:
                                 kinds=catalogue.rules.kinds, human_size=self.human_size)
         self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
+        self._page = ""
+        self.env.globals.update(
+            link=self.link, entry_link=self.entry_link, page_link=self.page_link,
+            media_link=self.media_link, term_link=self.term_link, term_label=self.term_label,
+            person_link=self.person_link, field_label=self.field_label,
+            kind_label=self.kind_label)
 
     # -- helpers available to templates ------------------------------------------------
 
@@ -116,55 +119,49 @@ class Renderer:
             return None
         return self.site_url + UrlScheme(True).entry_url(entry.id)
 
+    # Links are relative to the page being drawn. The helpers read it from ``self._page``
+    # instead of closing over it, so that they are plain environment globals and templates
+    # import the macros without passing their context along.
+    def link(self, url: str) -> str:
+        return relative_url(url, self._page)
+
+    def entry_link(self, entry: Entry) -> str:
+        return self.link(self.scheme.entry_url(entry.id))
+
+    def page_link(self, path: str) -> str:
+        return self.link(self.scheme.page_url(path))
+
+    def media_link(self, media: Media | None) -> str | None:
+        """A link to the file, or None when this copy leaves it out."""
+        if media is None:
+            return None
+        if media.path is not None:
+            if media.path in self.excluded_media:
+                return None
+            return self.link(quote(media.path))
+        return media.url
+
+    def term_link(self, vocabulary: str, term: str) -> str | None:
+        if (vocabulary, term) not in self._term_pages:
+            return None
+        return self.page_link(f"{vocabulary}/{term}")
+
+    def term_label(self, vocabulary: str, term: str) -> str:
+        return self.catalogue.label(vocabulary, term).get(self.lang)
+
+    def person_link(self, name: str) -> str | None:
+        person = self.catalogue.person_by_name.get(name)
+        return self.page_link(f"people/{person.slug}") if person else None
+
+    def field_label(self, kind: str, name: str) -> str:
+        return self.catalogue.rules.kinds[kind].fields[name].label.get(self.lang)
+
+    def kind_label(self, kind: str) -> str:
+        return self.catalogue.rules.kinds[kind].label.get(self.lang)
+
     def _context(self, page_url: str) -> dict[str, Any]:
-        scheme = self.scheme
-        catalogue = self.catalogue
-
-        def link(url: str) -> str:
-            return relative_url(url, page_url)
-
-        def entry_link(entry: Entry) -> str:
-            return link(scheme.entry_url(entry.id))
-
-        def page_link(path: str) -> str:
-            return link(scheme.page_url(path))
-
-        def media_link(media: Media | None) -> str | None:
-            """A link to the file, or None when this copy leaves it out."""
-            if media is None:
-                return None
-            if media.path is not None:
-                if media.path in self.excluded_media:
-                    return None
-                return link(quote(media.path))
-            return media.url
-
-        def term_link(vocabulary: str, term: str) -> str | None:
-            if (vocabulary, term) not in self._term_pages:
-                return None
-            return page_link(f"{vocabulary}/{term}")
-
-        def term_label(vocabulary: str, term: str) -> str:
-            return catalogue.rules.vocabularies[vocabulary].terms[term].label.get(self.lang)
-
-        def person_link(name: str) -> str | None:
-            person = catalogue.person_by_name.get(name)
-            return page_link(f"people/{person.slug}") if person else None
-
-        def field_label(kind: str, name: str) -> str:
-            return catalogue.rules.kinds[kind].fields[name].label.get(self.lang)
-
-        def kind_label(kind: str) -> str:
-            return catalogue.rules.kinds[kind].label.get(self.lang)
-
-        def vocab_field(kind: str, name: str) -> str | None:
-            return catalogue.rules.kinds[kind].fields[name].vocabulary
-
-        return {"link": link, "entry_link": entry_link, "page_link": page_link,
-                "media_link": media_link, "term_link": term_link, "term_label": term_label,
-                "person_link": person_link, "field_label": field_label,
-                "kind_label": kind_label, "vocab_field": vocab_field, "page_url": page_url,
-                "term_page_fields": _TERM_FIELD_PAGES}
+        self._page = page_url
+        return {"page_url": page_url}
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -192,7 +189,7 @@ class Renderer:
             else None,
             own_members=catalogue.series_members.get(entry.id, ()),
             related=related, public_url=public, plan=self.plan,
-            qr_src=context["link"](f"qr/{entry.id}.svg") if public else None,
+            qr_src=self.link(f"qr/{entry.id}.svg") if public else None,
             jsonld=Markup(entry_jsonld(catalogue, entry, self.public_url,
                                        lambda m: self._absolute_media(m))))
         return self.env.get_template(f"lifelong/entry-{entry.kind}.html").render(context)
@@ -215,7 +212,7 @@ class Renderer:
         if page.template == "outside.html":
             entry = page.context["entry"]
             context.update(public_url=self.public_url(entry),
-                           qr_src=context["link"](f"qr/{entry.id}.svg")
+                           qr_src=self.link(f"qr/{entry.id}.svg")
                            if self.site_url else None)
         return self.env.get_template(f"lifelong/{page.template}").render(context)
 
