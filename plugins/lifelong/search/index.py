@@ -4,7 +4,8 @@ browser loads them with <script> tags, on http:// and on file:// alike.
 
 Layout under ``search/`` in the site (all names derived, so a query loads only its files):
   meta.js         counts, shard count, weights, facet labels, pinyin syllables, featured docs
-  p/<n>.js        postings: term -> "doc,weight" pairs, varint-encoded; shard = fnv1a(term) % P
+  p/<n>.js        postings: term -> varints of (document distance * 8 + weight level);
+                  shard = fnv1a(term) % P
   d/<ab>.js       English terms starting with "ab", with document frequencies (prefix and
                   one-typo matching while typing)
   r/<n>.js        result records of documents n*R .. n*R+R-1 (title, address, cover, facts...)
@@ -28,25 +29,25 @@ from pathlib import Path
 from typing import Any
 
 from lifelong.model import Catalogue, Entry
-from lifelong.search.text import INITIALS_MARK, PINYIN_MARK, _pinyin, exact_key, fold, index_terms
+from lifelong.search.text import (
+    INITIALS_MARK,
+    PINYIN_MARK,
+    _pinyin,
+    exact_key,
+    fnv1a,
+    fold,
+    index_terms,
+)
 
 #: Field weights: an exact title beats any title, then names, subjects, tags, summary.
 WEIGHTS = {"exact": 100, "title": 10, "id": 8, "names": 6, "subjects": 4, "tags": 3,
            "summary": 2}
 WEIGHT_LEVELS = sorted(set(WEIGHTS.values()))
 RECORDS_PER_FILE = 32
+SNIPPET = 100  # characters of the summary a result shows
 SHARD_TARGET_BYTES = 24_000
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
-
-
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over UTF-16 code units (as JavaScript's charCodeAt sees them)."""
-    value = 0x811C9DC5
-    data = text.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        value = ((value ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
-    return value
 
 
 def varint(number: int) -> str:
@@ -63,11 +64,12 @@ def varint(number: int) -> str:
 
 
 def encode_postings(postings: Iterable[int]) -> str:
-    """``doc << 3 | level`` in document order -> delta doc varint + weight level digit."""
+    """``doc << 3 | level`` in document order -> one varint per posting: the distance from
+    the previous document, times 8, plus the weight level (one digit for close documents)."""
     parts, last = [], 0
     for packed in postings:
         doc = packed >> 3
-        parts.append(varint(doc - last) + ALPHABET[packed & 7])
+        parts.append(varint((doc - last) << 3 | (packed & 7)))
         last = doc
     return "".join(parts)
 
@@ -201,7 +203,7 @@ class IndexBuilder:
             for doc in self.documents[start:start + RECORDS_PER_FILE]:
                 entry = doc.entry
                 rows.append([doc.url, entry.title, entry.title_en or "", kinds.index(entry.kind),
-                             doc.cover or "", doc.facts, entry.summary[:140],
+                             doc.cover or "", doc.facts, entry.summary[:SNIPPET],
                              1 if entry.featured else 0])
             name = f"r/{start // RECORDS_PER_FILE}"
             yield name, script(name, rows)

@@ -10,9 +10,9 @@ Both sides run the same steps:
    installed mkdocs package in the browser; here lunr.py's tokenizer and stop words, and
    ports of lunr.js's trimmer and stemmer, since lunr.py's differ);
 4. titles and names also get pinyin terms, marked so that they never meet the stemmer:
-   syllables and neighbouring pairs (@tai, @taiji, @jiquan), initials in pairs and triples
-   (#tj, #tjq). A query "taijiquan" is split into known syllables (tai ji quan) and needs
-   @taiji and @jiquan; "tjq" needs #tjq.
+   pairs of neighbouring syllables (@taiji, @jiquan) and triples of initials (#tjq). A
+   query "taijiquan" is split into known syllables (tai ji quan) and needs @taiji and
+   @jiquan; "tjq" needs #tjq.
 """
 
 from __future__ import annotations
@@ -192,15 +192,12 @@ def pinyin_terms(run: str) -> tuple[str, ...]:
 
 
 def _pinyin_terms(run: str) -> Iterator[str]:
-    """Syllables and pairs of neighbouring syllables (@tai, @taiji, @ji, @jiquan...), and
-    pairs and triples of initials (#tj, #tjq, #jq...)."""
+    """Pairs of neighbouring syllables (@taiji, @jiquan...) and triples of initials (#tjq...).
+    Single syllables and pairs of initials would match too much to be worth their bytes."""
     syllables = [s for s in _pinyin(run) if s.isascii() and s.isalpha()]
     initials = [s[0] for s in syllables]
-    for i, syllable in enumerate(syllables):
-        yield PINYIN_MARK + syllable
-        if i + 1 < len(syllables):
-            yield PINYIN_MARK + syllable + syllables[i + 1]
-            yield INITIALS_MARK + initials[i] + initials[i + 1]
+    for i in range(len(syllables) - 1):
+        yield PINYIN_MARK + syllables[i] + syllables[i + 1]
         if i + 2 < len(syllables):
             yield INITIALS_MARK + "".join(initials[i:i + 3])
 
@@ -244,8 +241,19 @@ def _words(text: str) -> list[str]:
 
 
 def exact_key(text: str) -> str:
-    """A whole title reduced to letters, digits and Han characters, for exact matches."""
-    return "=" + re.sub(r"[^a-z0-9" + HAN + "]", "", fold(text))
+    """A whole title reduced to letters, digits and Han characters, as a short hash (32-bit
+    FNV-1a, hexadecimal): one term per title, without spelling the title out again."""
+    key = re.sub(r"[^a-z0-9" + HAN + "]", "", fold(text))
+    return "=" + format(fnv1a(key), "x") if key else "="
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units (as JavaScript's charCodeAt sees them)."""
+    value = 0x811C9DC5
+    data = text.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        value = ((value ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return value
 
 
 def all_terms(texts: Iterable[str]) -> list[str]:

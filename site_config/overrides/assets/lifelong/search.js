@@ -74,7 +74,8 @@
   }
 
   function exactKey(text) {
-    return "=" + fold(text).replace(/[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, "");
+    var key = fold(text).replace(/[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, "");
+    return key ? "=" + fnv1a(key).toString(16) : "=";
   }
 
   /* -- pinyin: split a word into syllables found in the catalogue's titles and names ---- */
@@ -133,9 +134,9 @@
         var digit = DIGIT[text.charAt(i++)];
         value += (digit & 31) * Math.pow(2, shift);
         if (digit >= 32) { shift += 5; continue; }
-        doc += value;
+        doc += Math.floor(value / 8);  // distance from the previous document, times 8,
         result.docs.push(doc);
-        result.levels.push(DIGIT[text.charAt(i++)]);
+        result.levels.push(value % 8);  // plus the weight level
         value = 0; shift = 0;
       }
     }
@@ -178,18 +179,16 @@
       // A stop word ("the", "of") means nothing to lunr: it must not be required here.
       if (!english.length) return;
       var alternatives = [english.map(function (t) { return [t]; })];
+      // Pinyin: pairs of syllables (the index has no single syllables).
       segmentations(word).forEach(function (syl) {
-        if (syl.length >= 2) {
-          var pairs = [];
-          for (var i = 0; i + 1 < syl.length; i++) pairs.push([meta.pinyinMark + syl[i] + syl[i + 1]]);
-          alternatives.push(pairs);
-        } else if (word.length >= 2) {
-          alternatives.push([[meta.pinyinMark + syl[0]]]);
-        }
+        if (syl.length < 2) return;
+        var pairs = [];
+        for (var i = 0; i + 1 < syl.length; i++) pairs.push([meta.pinyinMark + syl[i] + syl[i + 1]]);
+        alternatives.push(pairs);
       });
-      if (/^[a-z]{2,8}$/.test(word)) {
+      // Pinyin initials: every triple (the index has no pairs).
+      if (/^[a-z]{3,8}$/.test(word)) {
         var windows = [];
-        if (word.length === 2) windows.push([meta.initialsMark + word]);
         for (var k = 0; k + 3 <= word.length; k++) windows.push([meta.initialsMark + word.substr(k, 3)]);
         alternatives.push(windows);
       }
