@@ -315,3 +315,21 @@ def test_a_broken_template_is_a_clear_error_not_a_traceback(
         build_site(config)
     assert "search/index.md: the catalogue template failed: TemplateNotFound: " \
            "'lifelong/search.html' not found" in caplog.text
+
+
+def test_the_copy_of_lunr_js_keeps_its_code_and_licence(site: Path) -> None:
+    import subprocess
+
+    import mkdocs
+
+    source = Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js"
+    copy = read(site, "search/lunr.js")
+    assert copy.startswith("/**\n * lunr - http://lunrjs.com")
+    assert "@license MIT" in copy
+    assert len(copy) < len(source.read_text(encoding="utf-8")) * 0.6
+    script = ("const l = require(process.argv[1]); const p = new l.Pipeline();"
+              "p.add(l.trimmer, l.stopWordFilter, l.stemmer);"
+              "console.log(p.run(l.tokenizer('The runners were running')).map(String).join(' '))")
+    out = subprocess.run(["node", "-e", script, str(site / "search/lunr.js")], check=True,
+                         capture_output=True, text=True).stdout
+    assert out == "runner run\n"

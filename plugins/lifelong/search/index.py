@@ -43,7 +43,7 @@ from lifelong.search.text import (
 WEIGHTS = {"exact": 100, "title": 10, "id": 8, "names": 6, "subjects": 4, "tags": 3,
            "summary": 2}
 WEIGHT_LEVELS = sorted(set(WEIGHTS.values()))
-RECORDS_PER_FILE = 32
+RECORDS_PER_FILE = 16  # a result list touches one file per result: keep them small
 SNIPPET = 100  # characters of the summary a result shows
 SHARD_TARGET_BYTES = 24_000
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"

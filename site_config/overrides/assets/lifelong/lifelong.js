@@ -74,10 +74,10 @@
   };
 
   var starting = null;
-  /* lunr.js, the index's meta data and the character table, then the engine. */
+  /* lunr.js and the index's meta data, then the engine. */
   S.start = function () {
     if (!starting) {
-      starting = Promise.all([addScript(S.root + "search/lunr.js"), S.need("meta"), S.need("t2s")])
+      starting = Promise.all([addScript(S.root + "search/lunr.js"), S.need("meta")])
         .then(function () { return addScript(S.root + "assets/lifelong/search.js"); })
         .then(function () { return S.ready(); });
       starting.catch(function () { starting = null; });

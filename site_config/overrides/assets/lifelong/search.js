@@ -1,5 +1,6 @@
 /* Lifelong search: the engine and the two interfaces (the header box, the search page).
-   Loaded on demand by lifelong.js after lunr.js, search/meta.js and search/t2s.js.
+   Loaded on demand by lifelong.js after lunr.js and search/meta.js (search/t2s.js follows
+   when a query has Han characters).
 
    Query terms are made exactly as plugins/lifelong/search/text.py makes index terms:
    fold (NFKD, no combining marks, lower case, traditional -> simplified, other non-ASCII ->
@@ -18,20 +19,28 @@
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var NOT_KEPT = /[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
   var COMBINING = /[\u0300-\u036f]/g;
-  var T2S = {};
-  (function () {
-    var from = S.data.t2s[0], to = S.data.t2s[1];
-    for (var i = 0; i < from.length; i++) T2S[from.charAt(i)] = to.charAt(i);
-  })();
+  var T2S = null;
+  /* The traditional -> simplified table, once search/t2s.js is loaded (only queries with
+     Han characters need it, so English and pinyin queries never load it). */
+  function t2s() {
+    if (T2S === null && S.data.t2s) {
+      T2S = {};
+      var from = S.data.t2s[0], to = S.data.t2s[1];
+      for (var i = 0; i < from.length; i++) T2S[from.charAt(i)] = to.charAt(i);
+    }
+    return T2S || {};
+  }
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var pipeline = new lunr.Pipeline();
   pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
 
   function fold(text) {
     var lower = String(text).normalize("NFKD").replace(COMBINING, "").toLowerCase();
+    var table = t2s();
     var out = "";
     for (var i = 0; i < lower.length; i++) {
       var c = lower.charAt(i);
-      out += T2S[c] || c;
+      out += table[c] || c;
     }
     return out.replace(NOT_KEPT, " ");
   }
@@ -186,8 +195,9 @@
         for (var i = 0; i + 1 < syl.length; i++) pairs.push([meta.pinyinMark + syl[i] + syl[i + 1]]);
         alternatives.push(pairs);
       });
-      // Pinyin initials: every triple (the index has no pairs).
-      if (/^[a-z]{3,8}$/.test(word)) {
+      // Pinyin initials: every triple (the index has no pairs). Only for short words with at
+      // most one vowel (tjq, znsj, wce): English words would load shards for nothing.
+      if (/^[a-z]{3,5}$/.test(word) && (word.match(/[aeiou]/g) || []).length <= 1) {
         var windows = [];
         for (var k = 0; k + 3 <= word.length; k++) windows.push([meta.initialsMark + word.substr(k, 3)]);
         alternatives.push(windows);
@@ -236,7 +246,8 @@
           var da = (S.data["d/" + dictionaryKey(a)] || {})[a] || 0, db = (S.data["d/" + dictionaryKey(b)] || {})[b] || 0;
           return db - da || (a < b ? -1 : a > b ? 1 : 0);
         });
-        g.alternatives[0][0] = [g.english].concat(found.slice(0, 24));
+        // The most frequent few: each variant may cost a shard (about 20 KB) to load.
+        g.alternatives[0][0] = [g.english].concat(found.slice(0, 6));
       });
       return groups;
     });
@@ -290,15 +301,21 @@
 
   /* Runs a query; resolves with {docs: [numbers, best first], groups}. */
   function search(query, prefix) {
-    var groups = plan(query, prefix);
-    if (!groups.length && exactKey(query) === "=") return Promise.resolve({ docs: [], groups: groups });
-    return expand(groups, prefix).then(function () {
+    var groups;
+    var table = HAN.test(query) ? S.need("t2s") : Promise.resolve();
+    return table.then(function () {
+      groups = plan(query, prefix);
+      if (!groups.length && exactKey(query) === "=") return null;
+      return expand(groups, prefix);
+    }).then(function (expanded) {
+      if (expanded === null) return null;
       var exact = exactKey(query);
       var terms = termsOf(groups).concat([exact]);
       var shards = {};
       terms.forEach(function (t) { shards[shardOf(t)] = true; });
       return Promise.all(Object.keys(shards).sort().map(S.need));
-    }).then(function () {
+    }).then(function (loaded) {
+      if (loaded === null) return { docs: [], groups: groups };
       var scores = evaluate(groups, exactKey(query));
       var docs = Object.keys(scores).map(Number);
       docs.sort(function (a, b) {
