@@ -123,7 +123,12 @@ def git_state() -> str:
 def make_sample(work: Path, entries: int) -> dict[str, Any]:
     project = work / f"catalogue-{entries}"
     if (project / "mkdocs.yml").exists():
-        log(f"sample: {project} exists, reused")
+        # The project holds a copy of site_config/ and mkdocs.yml (templates, search.js) made
+        # when it was written: bring it up to date, or the site mixes old JS with new Python.
+        shutil.rmtree(project / "site_config")
+        shutil.copytree(REPO / "site_config", project / "site_config")
+        shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+        log(f"sample: {project} exists, reused (site_config/ and mkdocs.yml refreshed)")
         return {"project": str(project), "seconds": None, "reused": True}
     log(f"sample: writing {entries} entries to {project}")
     began = time.perf_counter()
@@ -839,6 +844,7 @@ def main() -> None:
     differ = same_files(Path(idx["folder"]), site / "search")
     differ = [d for d in differ if d != "index.html"]
     results["index_alone"]["differs_from_build"] = differ[:50]
+    results["index_alone"]["differs_count"] = len(differ)
     if differ:
         log(f"WARNING: the index written alone differs from the build's in {len(differ)} "
             f"files, e.g. {differ[:5]}")
@@ -886,10 +892,12 @@ def print_report(results: dict[str, Any]) -> None:
     problems = list(browser["problems"])
     problems += [e for q in browser["queries"] for part in ("http_cold", "http_warm")
                  for e in q[part]["errors"]]
-    differ = results["index_alone"].get("differs_from_build") or []
+    index = results["index_alone"]
+    differ = index.get("differs_from_build") or []
     if differ:
-        problems.append(f"the index written alone differs from the build's search/ in "
-                        f"{len(differ)} files, e.g. {differ[:5]}")
+        problems.append(f"the index written alone (code {index.get('code', '?')}) differs from "
+                        f"the build's search/ in {index.get('differs_count', len(differ))} "
+                        f"files, e.g. {differ[:5]}")
     if problems:
         print("\nProblems seen:")
         for problem in problems[:40]:
