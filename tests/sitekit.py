@@ -117,15 +117,17 @@ def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
 
 
 def build_site(config_file: Path, **options: Any) -> Path:
-    """Run MkDocs' real build, strict by default; return the site folder."""
+    """Run MkDocs' real build, strict by default; return the site folder. ``dirty=True``
+    is a rebuild over the last build, as ``lifelong build`` does."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    dirty = options.pop("dirty", False)
     config = load_config(str(config_file), strict=options.pop("strict", True), **options)
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command="build", dirty=dirty)
     try:
-        build(config)
+        build(config, dirty=dirty)
     finally:
         config.plugins.on_shutdown()
     return Path(config.site_dir)

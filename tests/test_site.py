@@ -313,7 +313,7 @@ def test_a_broken_template_is_a_clear_error_not_a_traceback(
         "name": "material", "custom_dir": str(overrides), "language": "zh", "font": False}})
     with pytest.raises(Abort):
         build_site(config)
-    assert "search/index.md: the catalogue template failed: TemplateNotFound: " \
+    assert "search/index.html: the catalogue template failed: TemplateNotFound: " \
            "'lifelong/search.html' not found" in caplog.text
 
 
@@ -333,3 +333,21 @@ def test_the_copy_of_lunr_js_keeps_its_code_and_licence(site: Path) -> None:
     out = subprocess.run(["node", "-e", script, str(site / "search/lunr.js")], check=True,
                          capture_output=True, text=True).stdout
     assert out == "runner run\n"
+
+
+def test_relative_links_in_a_description_follow_the_entry_to_its_page(tmp_path: Path) -> None:
+    """A description links files beside its source (content/reading/...); its page lives
+    at /<id>/, so the links are rewritten, as MkDocs does for its own pages."""
+    entries = one_of_each()
+    lunyu = next(e for e in entries if e["id"] == "lunyu")
+    config = write_project(tmp_path, entries)
+    path = tmp_path / "content" / "reading" / "lunyu.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "正文第一段。", "[全文](files/lunyu.html#p1) · [太极](../courses/taiji-basics.md) · "
+        "![封面](../courses/covers/taiji.svg)")
+    path.write_text(text, encoding="utf-8")
+    assert lunyu["kind"] == "ebook"
+    html = read(build_site(config), "lunyu/index.html")
+    assert '<a href="../reading/files/lunyu.html#p1">全文</a>' in html
+    assert '<a href="../taiji-basics/">太极</a>' in html
+    assert '<img alt="封面" src="../courses/covers/taiji.svg" />' in html

@@ -107,17 +107,23 @@ def _setup_logging(verbose: bool) -> None:
 @click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir in mkdocs.yml).")
 @click.option("--verbose", "-v", is_flag=True, help="Show MkDocs' debug messages.")
+@click.option("--clean", is_flag=True,
+              help="Empty the site folder and draw every page again, reusing nothing.")
 @_config_option
 @_project_option
-def build(strict: bool, site_dir: Path | None, verbose: bool, config_file: Path | None,
-          project: Path) -> None:
+def build(strict: bool, site_dir: Path | None, verbose: bool, clean: bool,
+          config_file: Path | None, project: Path) -> None:
     """Build the site (with the catalogue plugins) into site/.
 
-    Every problem in the catalogue is reported at once and the build stops.
+    Every problem in the catalogue is reported at once and the build stops. When the site
+    folder holds an earlier build, only what changed is redrawn and what is gone is removed:
+    the result is the same as a clean build. What rebuilds reuse is kept in .lifelong-cache/
+    beside the catalogue folder (safe to delete).
 
     \b
     Example:
       lifelong build --strict
+      lifelong build --clean
       lifelong build -f site_config/offline.yml -d build/offline
     """
     from mkdocs.commands.build import build as mkdocs_build
@@ -131,9 +137,21 @@ def build(strict: bool, site_dir: Path | None, verbose: bool, config_file: Path 
         options["site_dir"] = str(site_dir.resolve())
     try:
         config = load_config(path, **options)
-        mkdocs_build(config)
+        if clean:
+            _forget_cache(config)
+        mkdocs_build(config, dirty=not clean and Path(config.site_dir).is_dir())
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _forget_cache(config) -> None:  # type: ignore[no-untyped-def]
+    """Delete what the catalogue plugin keeps for rebuilds."""
+    import shutil
+
+    plugin = config.plugins.get("lifelong/catalogue")
+    cache = getattr(plugin, "cache_dir", lambda config: None)(config)
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -160,8 +178,9 @@ def serve(dev_addr: str, strict: bool, open_browser: bool, config_file: Path | N
     root = Path(path).parent
     watch = [str(p) for p in (root / "catalogue", root / "site_config") if p.is_dir()]
     try:
+        # Dirty builds: after the first, a save redraws only what changed.
         mkdocs_serve(config_file=path, dev_addr=dev_addr, strict=strict, watch=watch,
-                     open_in_browser=open_browser)
+                     open_in_browser=open_browser, build_type="dirty")
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -10,6 +10,8 @@ import datetime as dt
 import difflib
 import hashlib
 import html
+import multiprocessing
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -18,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from lifelong.cache import EntryCache, code_version, file_stamp
 from lifelong.loader import read_document
 from lifelong.problems import CatalogueError, Problem
 from lifelong.schema import Label, Rules, SectionSpec, load_rules
@@ -54,6 +57,9 @@ class Entry:
     path: str
     values: Mapping[str, Any] = field(repr=False)
     body: str = field(repr=False, default="")
+    #: A digest of the entry's file and the sizes of the local files it links to: what
+    #: its pages are drawn from (rebuilds compare it).
+    digest: str = field(repr=False, default="", compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         value = self.values.get(name)
@@ -304,34 +310,48 @@ def find_entry_files(content_dir: Path) -> list[Path]:
 
 
 def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | None = None,
-                   only: Iterable[Path] | None = None, reserved: Iterable[str] = ()
-                   ) -> Catalogue:
+                   only: Iterable[Path] | None = None, reserved: Iterable[str] = (),
+                   cache_dir: Path | None = None) -> Catalogue:
     """Load, validate and index every entry; raise CatalogueError with all problems.
 
     ``only`` limits which files' problems are reported (all files are still read, since ids
-    and references span the catalogue).
+    and references span the catalogue). With ``cache_dir``, files validated by an earlier
+    load and unchanged since (with the local files they link to) are not read again.
     """
     rules = rules or load_rules(catalogue_dir)
-    validator = EntryValidator(rules, content_dir)
+    rules_digest = hashlib.sha256()
+    for path in sorted(catalogue_dir.rglob("*.yml")):
+        rules_digest.update(path.relative_to(catalogue_dir).as_posix().encode() + b"\0"
+                            + path.read_bytes() + b"\0")
+    cache = EntryCache(cache_dir / "entries.pickle" if cache_dir else None,
+                       f"{code_version()}:{rules_digest.hexdigest()}:{content_dir.resolve()}")
     problems: list[Problem] = []
     digest = hashlib.sha256()
     loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]] = []
     base = content_dir.name
-    for abs_path in find_entry_files(content_dir):
-        rel = abs_path.relative_to(content_dir).as_posix()
-        digest.update(rel.encode() + b"\0" + abs_path.read_bytes() + b"\0")
-        doc, found = read_document(abs_path, rel)
-        problems.extend(found)
-        if doc is None:
-            continue
-        values, found = validator.validate(doc)
-        problems.extend(found)
-        problems.extend(_body_problems(rel, doc.body, doc.body_line))
-        if values.get("id") and values.get("title"):
-            entry = Entry(values["id"], values["kind"], rel, values, doc.body)
-            loaded.append((entry, doc.lines))
-    for path in sorted(catalogue_dir.rglob("*.yml")):
-        digest.update(path.relative_to(catalogue_dir).as_posix().encode() + path.read_bytes())
+    found_files = [(path, path.relative_to(content_dir).as_posix(), file_stamp(path))
+                   for path in find_entry_files(content_dir)]
+    reused: dict[str, tuple[Entry, Mapping[tuple[str | int, ...], int]]] = {}
+    for _path, rel, stamp in found_files:
+        hit = cache.get(rel, stamp, content_dir) if stamp else None
+        if hit is not None:
+            reused[rel] = hit
+    fresh = _read_entries(rules, content_dir,
+                          [(path, rel) for path, rel, _ in found_files if rel not in reused])
+    for _path, rel, stamp in found_files:
+        if rel in reused:
+            entry, lines = reused[rel]
+        else:
+            read = fresh[rel]
+            problems.extend(read.problems)
+            if read.entry is None:
+                continue
+            entry, lines = read.entry, read.lines
+            if not read.problems and stamp:
+                cache.put(rel, stamp, read.media, content_dir, (entry, lines))
+        digest.update(rel.encode() + b"\0" + entry.digest.encode() + b"\0")
+        loaded.append((entry, lines))
+    digest.update(rules_digest.digest())
     reserved = (set(reserved) | RESERVED_NAMES | {s.slug for s in rules.sections}
                 | top_level_names(content_dir))
     problems.extend(_cross_checks(loaded, rules, reserved, base))
@@ -348,7 +368,80 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         problems = [p for p in problems if selected(p)]
     if problems:
         raise CatalogueError([_prefixed(p, base) for p in problems])
+    cache.save()
     return catalogue
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One entry file read and validated."""
+
+    entry: Entry | None
+    lines: Mapping[tuple[str | int, ...], int]
+    problems: tuple[Problem, ...]
+    media: tuple[str, ...]
+
+
+def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
+    doc, found = read_document(abs_path, rel)
+    problems = list(found)
+    if doc is None:
+        return _Read(None, {}, tuple(problems), ())
+    values, found = validator.validate(doc)
+    problems.extend(found)
+    problems.extend(_body_problems(rel, doc.body, doc.body_line))
+    if not (values.get("id") and values.get("title")):
+        return _Read(None, doc.lines, tuple(problems), ())
+    media = _local_media_sizes(values)
+    raw = abs_path.read_bytes()
+    entry_digest = hashlib.sha256(raw + repr(media).encode()).hexdigest()[:20]
+    entry = Entry(values["id"], values["kind"], rel, values, doc.body, entry_digest)
+    return _Read(entry, doc.lines, tuple(problems), tuple(name for name, _ in media))
+
+
+#: Below this many files to read, one process reads them all.
+PARALLEL_ABOVE = 2000
+_reader: tuple[Rules, Path] | None = None
+
+
+def _read_share(files: list[tuple[Path, str]]) -> dict[str, _Read]:
+    assert _reader is not None
+    validator = EntryValidator(*_reader)
+    return {rel: _read_entry(validator, path, rel) for path, rel in files}
+
+
+def _read_entries(rules: Rules, content_dir: Path, files: list[tuple[Path, str]]
+                  ) -> dict[str, _Read]:
+    """Read and validate files, in as many processes as there are cores when there are
+    many (a catalogue's first build reads them all)."""
+    global _reader
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) <= PARALLEL_ABOVE or workers < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        validator = EntryValidator(rules, content_dir)
+        return {rel: _read_entry(validator, path, rel) for path, rel in files}
+    _reader = (rules, content_dir)
+    try:
+        shares = [files[n::workers] for n in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.map_async(_read_share, shares[1:])
+            result = _read_share(shares[0])
+            for share in pending.get():
+                result.update(share)
+    finally:
+        _reader = None
+    return result
+
+
+def _local_media_sizes(values: Mapping[str, Any]) -> list[tuple[str, int | None]]:
+    """(path, size) of every local file an entry's values link to, in field order."""
+    found = []
+    for value in values.values():
+        for item in value if isinstance(value, tuple) else (value,):
+            for media in item.values() if isinstance(item, Mapping) else (item,):
+                if isinstance(media, Media) and media.path:
+                    found.append((media.path, media.size))
+    return found
 
 
 def _prefixed(problem: Problem, base: str) -> Problem:

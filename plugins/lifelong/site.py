@@ -5,15 +5,22 @@ lifelong.plugins.catalogue adapts this to MkDocs' events.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import multiprocessing
+import os
 import posixpath
 import re
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+from lifelong.cache import PageRecord, code_version
+from lifelong.draw import PageDrawer, remove_stale
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.model import Catalogue, Entry, load_catalogue
 from lifelong.pages import BROWSE, SitePage, SitePlan
@@ -22,6 +29,7 @@ from lifelong.qr import qr_svg
 from lifelong.render import Renderer
 from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, script
 from lifelong.search.text import t2s_table
+from lifelong.shell import Shell
 from lifelong.urls import UrlScheme
 from lifelong.validate import Media
 
@@ -41,6 +49,13 @@ class SiteOptions:
     subset_subjects: tuple[str, ...] = ()
     subset_audiences: tuple[str, ...] = ()
     media: str = "all"
+    #: The site's Markdown extensions and their settings, for entry descriptions.
+    markdown_extensions: tuple[Any, ...] = ()
+    markdown_configs: Mapping[str, Any] = field(default_factory=dict)
+    #: Where rebuilds keep what they reuse (None: no cache).
+    cache_dir: Path | None = None
+    #: Processes that draw pages (the outputs step runs beside them).
+    workers: int = 2
 
 
 class CatalogueSite:
@@ -50,7 +65,8 @@ class CatalogueSite:
     def __init__(self, options: SiteOptions) -> None:
         self.options = options
         self.scheme = UrlScheme(options.directory_urls)
-        full = load_catalogue(options.content_dir, options.catalogue_dir)
+        full = load_catalogue(options.content_dir, options.catalogue_dir,
+                              cache_dir=options.cache_dir)
         self.catalogue: Catalogue = full.subset(self._subset(full)) if (
             options.subset_sections or options.subset_subjects or options.subset_audiences
         ) else full
@@ -76,6 +92,7 @@ class CatalogueSite:
         self.excluded_paths = frozenset(
             e.path for e in (*full.drafts, *full.entries) if e.path not in kept)
         self.excluded_media = self._excluded_media(full)
+        self._media_of: dict[str, list[tuple[str, str]]] = {}
         self.renderer = Renderer(self.catalogue, self.plan, options.template_dirs,
                                  scheme=self.scheme, site_url=options.site_url,
                                  lang=options.lang, outside=self.outside,
@@ -151,9 +168,82 @@ class CatalogueSite:
             return self.renderer.render_home(body_html, page_url, title)
         return None
 
+    def local_media_of(self, entry: Entry) -> list[tuple[str, str]]:
+        found = self._media_of.get(entry.id)
+        if found is None:
+            found = self._media_of[entry.id] = local_media(entry)
+        return found
+
+    def resolve_content_link(self, target: str) -> str | None:
+        """The site address of a path in content/ that a description links to."""
+        if target.endswith(".md"):
+            entry = self.entries_by_path.get(target)
+            if entry is not None:
+                return self.scheme.entry_url(entry.id)
+            if not (self.options.content_dir / target).is_file() or \
+                    target in self.excluded_paths:
+                return None
+            stem = target[:-3]
+            name = posixpath.basename(stem)
+            dest = (posixpath.join(posixpath.dirname(stem), "index.html")
+                    if name in ("index", "README") else
+                    posixpath.join(stem, "index.html") if self.scheme.directory_urls
+                    else stem + ".html")
+            return self.scheme.url_of_dest(dest.lstrip("/"))
+        if target in self.excluded_media or not (self.options.content_dir / target).is_file():
+            return None
+        return quote(target)
+
+    def drawer(self, theme_pages: Iterable[str]) -> PageDrawer:
+        """The pages this site draws itself: all but ``theme_pages`` (sources the theme
+        draws, e.g. those the navigation names)."""
+        return PageDrawer(self, theme_pages)
+
+    def build_key(self, shells: Mapping[int, Shell]) -> str:
+        """Everything every catalogue page depends on: code, templates, rules, options and
+        the theme's chrome. A change to any of it redraws every page."""
+        digest = hashlib.sha256(code_version().encode())
+        for folder in self.options.template_dirs:
+            for path in sorted((folder / "lifelong").glob("*.html")):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for path in sorted(self.options.catalogue_dir.rglob("*.yml")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        options = dataclasses.replace(self.options, cache_dir=None, workers=0)
+        digest.update(repr(options).encode())
+        for depth in sorted(shells):
+            digest.update(repr((depth, shells[depth])).encode())
+        return digest.hexdigest()
+
+    def record(self, site_dir: Path, name: str, key: str) -> PageRecord:
+        """What the last build wrote into ``site_dir`` (``name``: which part of it)."""
+        cache = self.options.cache_dir
+        if cache is None:
+            return PageRecord(None, key)
+        where = cache / "sites" / hashlib.sha1(str(site_dir.resolve()).encode()).hexdigest()[:16]
+        return PageRecord(where / f"{name}.pickle", key)
+
+    def forget_old_sites(self, site_dir: Path) -> None:
+        """Records of site folders that are gone (e.g. ``lifelong serve``'s temporary ones)
+        are deleted; this one's folder is noted beside its record."""
+        mine = self.record(site_dir, "pages", "").path
+        if mine is None or not mine.parent.is_dir():
+            return
+        (mine.parent / "site_dir.txt").write_text(str(site_dir.resolve()), encoding="utf-8")
+        for folder in sorted(mine.parent.parent.iterdir()):
+            note = folder / "site_dir.txt"
+            if folder != mine.parent and note.is_file() and \
+                    not Path(note.read_text(encoding="utf-8")).is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+
     def write_outputs(self, site_dir: Path) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
-        self.write_search_index(site_dir / "search")
+        fresh = site_dir / ".search-new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        self.write_search_index(fresh)
+        record = self.record(site_dir, "search", code_version())
+        made = sync_folder(fresh, site_dir / "search", set(record.previous))
+        record.save(dict.fromkeys(made, ""))
         self.write_qr_codes(site_dir)
         self.write_version_script(site_dir / "version.js")
 
@@ -213,13 +303,23 @@ class CatalogueSite:
         return OutputsJob(self, site_dir)
 
     def write_qr_codes(self, site_dir: Path) -> None:
+        """A QR code per entry (and per entry outside a subset that pages point at); codes
+        drawn by the last build into this folder are kept while their text is the same."""
         if not self.renderer.site_url:
             return
         folder = site_dir / "qr"
         folder.mkdir(parents=True, exist_ok=True)
+        record = self.record(site_dir, "qr", code_version())
+        made: dict[str, str] = {}
         for entry in (*self.catalogue.entries, *self.outside.values()):
             url = self.renderer.public_url(entry) or ""
-            (folder / f"{entry.id}.svg").write_bytes(qr_svg(url, f"{entry.title} {url}"))
+            text = f"{entry.title} {url}"
+            name = f"qr/{entry.id}.svg"
+            made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
+            if record.previous.get(name) != made[name] or not (site_dir / name).is_file():
+                (site_dir / name).write_bytes(qr_svg(url, text))
+        remove_stale(site_dir, set(record.previous) - set(made))
+        record.save(made)
 
 
 class OutputsJob:
@@ -234,6 +334,9 @@ class OutputsJob:
             self.process = context.Process(target=site.write_outputs, args=(site_dir,),
                                            name="lifelong-outputs", daemon=True)
             self.process.start()
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.is_alive()
 
     def wait(self) -> None:
         if self.process is None:
@@ -262,6 +365,28 @@ def compact_script(source: str) -> str:
     head = _FIRST_COMMENT.match(source)
     keep = head.group(0) if head else ""
     return keep + _INDENT.sub("", _COMMENT_LINES.sub("", source[len(keep):]))
+
+
+def sync_folder(fresh: Path, folder: Path, before: set[str]) -> list[str]:
+    """Make ``folder`` hold what ``fresh`` holds, replacing only files that differ (a rebuild
+    leaves unchanged files alone), and remove the files of ``before`` (what was synced last
+    time) that are gone. Other files in ``folder`` are left alone. ``fresh`` is used up;
+    returns what it held (paths relative to ``folder``)."""
+    made = []
+    for source in sorted(fresh.rglob("*")):
+        if source.is_dir():
+            continue
+        name = source.relative_to(fresh).as_posix()
+        made.append(name)
+        target = folder / name
+        if target.is_file() and target.stat().st_size == source.stat().st_size and \
+                target.read_bytes() == source.read_bytes():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    remove_stale(folder, before - set(made))
+    shutil.rmtree(fresh, ignore_errors=True)
+    return made
 
 
 def local_media(entry: Entry) -> list[tuple[str, str]]:

@@ -37,3 +37,10 @@ class CatalogueConfig(Config):
     media = c.Choice(("all", "covers", "none"), default="all")
     """Which local media files the site includes: all, only covers and photos, or none
     (pages then link to the online address instead)."""
+
+    workers = c.Type(int, default=0)
+    """Processes that draw catalogue pages; 0: one per CPU core."""
+
+    cache_dir = c.Optional(c.Type(str))
+    """Where rebuilds keep what they reuse, relative to mkdocs.yml; defaults to
+    `.lifelong-cache` beside the catalogue folder. Safe to delete."""

@@ -1,26 +1,88 @@
-"""MkDocs adapter for the catalogue: a thin layer over lifelong.site.CatalogueSite."""
+"""MkDocs adapter for the catalogue: a thin layer over lifelong.site.CatalogueSite.
+
+MkDocs and the theme draw the hand-written pages, the home page and the catalogue pages the
+navigation names. Every other catalogue page (entries, listings, term pages) is drawn by
+``lifelong.draw`` in worker processes, inside the theme's chrome drawn once per depth
+(``lifelong.shell``); rebuilds redraw only the pages whose inputs changed. Other plugins'
+``on_page_*`` events therefore see only the pages MkDocs draws.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import mkdocs
 from markupsafe import escape
+from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
+from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
+from lifelong.progress import QUIET_BELOW, Progress
 from lifelong.render import squeeze_whitespace
+from lifelong.shell import MARKER, Shell, stand_in_url
 from lifelong.site import CatalogueSite, OutputsJob, SiteOptions, build_nav
+from lifelong.sitemap import extend_sitemap
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
+    from mkdocs.structure.nav import Navigation
+
+
+log = logging.getLogger("mkdocs.plugins.lifelong")
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    return not message.startswith(("A 'dirty' build", "The directory contains stale files"))
+
+
+class EntrySource(File):
+    """An entry's Markdown file: a link target for hand-written pages (MkDocs resolves
+    links to it), but neither drawn nor copied by MkDocs: the catalogue draws its page."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return False
+
+    def is_javascript(self) -> bool:
+        return False
+
+    def is_css(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+
+def nav_sources(nav: Any) -> set[str]:
+    """Every file a ``nav`` setting names."""
+    found: set[str] = set()
+    if isinstance(nav, str):
+        found.add(nav)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            found |= nav_sources(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            found |= nav_sources(item)
+    return found
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -29,10 +91,26 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def __init__(self) -> None:
         self.site: CatalogueSite | None = None
         self.outputs: OutputsJob | None = None
+        self.drawer: PageDrawer | None = None
+        self.drawing: DrawJob | None = None
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.fingerprints: dict[str, str] = {}
+        self.key = ""
+
+    def cache_dir(self, config: MkDocsConfig) -> Path:
+        """Where rebuilds keep what they reuse."""
+        root = Path(config.config_file_path or ".").parent
+        if self.config.cache_dir:
+            return root / self.config.cache_dir
+        return (root / self.config.catalogue_dir).parent / ".lifelong-cache"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        # Rebuilds are MkDocs' dirty builds made exact by this plugin (it redraws what changed
+        # and removes what is gone): MkDocs' warning about them does not apply.
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
         root = Path(config.config_file_path or ".").parent
         lang = self.config.language or ("en" if config.theme["language"] == "en" else "zh")
         options = SiteOptions(
@@ -43,6 +121,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             subset_sections=tuple(self.config.subset_sections),
             subset_subjects=tuple(self.config.subset_subjects),
             subset_audiences=tuple(self.config.subset_audiences), media=self.config.media,
+            markdown_extensions=tuple(config.markdown_extensions),
+            markdown_configs=dict(config.mdx_configs or {}),
+            cache_dir=self.cache_dir(config),
+            workers=self.config.workers or os.cpu_count() or 1,
             # The browser's copy of lunr.js comes from the installed MkDocs: never vendored.
             lunr_js=Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js")
         try:
@@ -65,20 +147,77 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         problems = site.collisions((f.src_uri, f.dest_uri) for f in files)
         if problems:
             raise PluginError("\n".join(map(str, problems)))
+        site_dir = Path(config.site_dir)
+        # MkDocs has cleaned site_dir by now unless this is a dirty build (a rebuild).
+        rebuild = site_dir.is_dir() and any(site_dir.iterdir())
         for file in list(files):
             if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
                 files.remove(file)
             elif (entry := site.entries_by_path.get(file.src_uri)) is not None:
-                file.dest_uri = site.entry_dest(entry)
-                file.url = file._get_url()
-                file.abs_dest_path = str(Path(config.site_dir, file.dest_uri))
-                file.inclusion = InclusionLevel.NOT_IN_NAV
-        for src_uri in site.pages:
+                files.remove(file)
+                files.append(EntrySource(file.src_uri, file.src_dir, file.dest_dir,
+                                         file.use_directory_urls,
+                                         dest_uri=site.entry_dest(entry),
+                                         inclusion=InclusionLevel.NOT_IN_NAV))
+            elif rebuild and file.is_documentation_page() and file.abs_src_path:
+                # A dirty build redraws only modified pages; these show the catalogue.
+                file.content_string = file.content_string
+        theme_pages = nav_sources(config.nav) & set(site.pages)
+        for src_uri in sorted(theme_pages):
             files.append(File.generated(config, src_uri, content="",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
-        # MkDocs has cleaned site_dir by now; the outputs are written beside the rendering.
-        self.outputs = site.start_outputs(Path(config.site_dir))
+        self.drawer = site.drawer(theme_pages)
+        self.files = files
+        # The outputs are written in another process while pages are drawn.
+        self.outputs = site.start_outputs(site_dir)
         return files
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+               ) -> Navigation | None:
+        self.nav = nav
+        return None
+
+    # Late: the environment as other plugins leave it draws the chrome of catalogue pages.
+    @event_priority(-50)
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+               ) -> jinja2.Environment | None:
+        site, drawer = self.site, self.drawer
+        if site is None or drawer is None or self.nav is None:
+            return None
+        shells = {depth: self._shell(depth, env, config, files) for depth in drawer.depths()}
+        drawer.shells = shells
+        drawer.site_description = config.site_description or ""
+        site_dir = Path(config.site_dir)
+        self.key = site.build_key(shells)
+        previous = site.record(site_dir, "pages", self.key).previous
+        self.fingerprints = {page.dest: drawer.fingerprint(page) for page in drawer.pages}
+        todo = [page for page in drawer.pages
+                if previous.get(page.dest) != self.fingerprints[page.dest]
+                or not os.path.isfile(site_dir / page.dest)]
+        self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers)
+        return None
+
+    def _shell(self, depth: int, env: jinja2.Environment, config: MkDocsConfig,
+               files: Files) -> Shell:
+        """The theme's page around catalogue content, for pages ``depth`` folders deep."""
+        url = stand_in_url(depth, config.use_directory_urls)
+        file = File.generated(config, "ll-stand-in.md", content="",
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        file.dest_uri = url + "index.html" if config.use_directory_urls else url
+        file.url = file._get_url()
+        page = Page(MARKER.format("title"), file, config)
+        page.meta = {"title": MARKER.format("title"), "description": MARKER.format(
+            "description"), "template": "lifelong.html", "hide": ["toc", "navigation"]}
+        page.content = MARKER.format("content")
+        page.markdown = ""
+        context = get_context(self.nav, files, config, page)  # type: ignore[arg-type]
+        context = config.plugins.on_page_context(context, page=page, config=config,
+                                                 nav=self.nav)  # type: ignore[arg-type]
+        html = env.get_template("lifelong.html").render(context)
+        try:
+            return Shell.split(squeeze_whitespace(html), file.url)
+        except ValueError as exc:
+            raise PluginError(f"site_config: {exc}") from None
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
@@ -119,14 +258,45 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     # Late: after the theme and other plugins have written their files.
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.outputs is not None:
-            outputs, self.outputs = self.outputs, None
-            try:
+        site, drawer, drawing = self.site, self.drawer, self.drawing
+        self.drawing = None
+        try:
+            if drawing is not None:
+                progress = Progress("Drawing catalogue pages", len(drawing.pages))
+                drawing.wait(progress.update)
+                progress.finish()
+            if self.outputs is not None:
+                outputs, self.outputs = self.outputs, None
+                if outputs.running() and drawer is not None and \
+                        len(drawer.pages) >= QUIET_BELOW:
+                    log.info("Writing the search index and QR codes")
                 outputs.wait()
-            except RuntimeError as exc:
-                raise PluginError(str(exc)) from None
+        except (DrawError, RuntimeError) as exc:
+            raise PluginError(str(exc)) from None
+        if site is None or drawer is None:
+            return
+        site_dir = Path(config.site_dir)
+        if config.site_url:
+            extend_sitemap(site_dir, config.site_url, [p.url for p in drawer.pages],
+                           get_build_date())
+        made = dict(self.fingerprints)
+        made.update((f.dest_uri, "") for f in self._theme_files())
+        record = site.record(site_dir, "pages", self.key)
+        remove_stale(site_dir, set(record.previous) - set(made))
+        record.save(made)
+        site.forget_old_sites(site_dir)
+
+    def _theme_files(self) -> Iterable[File]:
+        """Files MkDocs writes (pages and static files): a rebuild removes those that are
+        gone since the last build."""
+        for file in self.files or ():
+            if not isinstance(file, EntrySource) and file.inclusion.is_included():
+                yield file
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.drawing is not None:
+            self.drawing.cancel()
+            self.drawing = None
         if self.outputs is not None:
             self.outputs.cancel()
             self.outputs = None

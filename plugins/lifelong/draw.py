@@ -1,0 +1,294 @@
+"""Drawing the catalogue's own pages (entries, listings, term pages) into the site folder,
+in worker processes, redrawing only what changed since the last build.
+
+The theme draws the pages the navigation names, the home page and hand-written pages; every
+other catalogue page is the theme's chrome (a ``Shell``, drawn once per depth by the theme)
+around content from our templates. Each page has a fingerprint of everything it shows; a
+rebuild draws the pages whose fingerprint changed or whose file is missing, and deletes the
+files of pages that are gone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import multiprocessing
+import posixpath
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import escape
+
+from lifelong.markup import BodyConverter
+from lifelong.model import Entry
+from lifelong.pages import SitePage
+from lifelong.render import squeeze_whitespace
+from lifelong.schema import SectionSpec, Term, Vocabulary
+from lifelong.shell import Shell
+
+if TYPE_CHECKING:
+    from lifelong.site import CatalogueSite
+
+
+@dataclass(frozen=True)
+class PageToDraw:
+    dest: str                       #: file in the site folder, e.g. ``taiji/index.html``
+    url: str                        #: its site-relative address, e.g. ``taiji/``
+    entry: Entry | None = None      #: an entry's page ...
+    page: SitePage | None = None    #: ... or a generated page
+
+    @property
+    def depth(self) -> int:
+        return self.url.count("/")
+
+    @property
+    def source(self) -> str:
+        """How messages name the page."""
+        return self.entry.path if self.entry is not None else self.dest
+
+
+class PageDrawer:
+    """Knows every page the catalogue draws itself, its fingerprint and how to draw it."""
+
+    def __init__(self, site: CatalogueSite, theme_pages: Iterable[str] = ()) -> None:
+        self.site = site
+        scheme = site.scheme
+        pages: list[PageToDraw] = []
+        for entry in site.catalogue.entries:
+            dest = scheme.entry_dest(entry.id)
+            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), entry=entry))
+        claimed = set(theme_pages)
+        for src, page in site.pages.items():
+            if src in claimed:
+                continue
+            dest = (scheme.entry_dest(src[:-3]) if page.template == "outside.html"
+                    else posixpath.join(page.path, "index.html"))
+            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
+        self.pages = pages
+        self.shells: dict[int, Shell] = {}
+        self.site_description = ""
+        self._cards: dict[str, str] = {}
+        self._digests: dict[int, tuple[Any, str]] = {}
+
+    def depths(self) -> list[int]:
+        return sorted({page.depth for page in self.pages})
+
+    # -- fingerprints --------------------------------------------------------------------
+
+    def card(self, entry: Entry) -> str:
+        """What a page shows of another entry (a card, a link, a series line) comes from its
+        file, its media (and whether this copy has them) and, for a series, its size."""
+        found = self._cards.get(entry.id)
+        if found is None:
+            site = self.site
+            members = site.catalogue.series_members.get(entry.id, ())
+            left_out = "".join("1" if path in site.excluded_media else "0"
+                               for _, path in site.local_media_of(entry))
+            found = self._cards[entry.id] = f"{entry.id}:{entry.digest}:{len(members)}:{left_out}"
+        return found
+
+    def _known(self, entry_id: str | None) -> Entry | None:
+        if not entry_id:
+            return None
+        return self.site.catalogue.by_id.get(entry_id) or self.site.outside.get(entry_id)
+
+    def _entry_inputs(self, entry: Entry) -> list[str]:
+        catalogue = self.site.catalogue
+        parts = [self.card(entry)]
+        series = self._known(entry.series)
+        if series is not None:
+            parts.append("series " + self.card(series))
+            parts.extend(self.card(m) for m in catalogue.series_members.get(series.id, ()))
+        parts.append("members")
+        parts.extend(self.card(m) for m in catalogue.series_members.get(entry.id, ()))
+        parts.append("related")
+        parts.extend(self.card(e) for e in map(self._known, entry.get("related", ())) if e)
+        parts.append("sections")
+        parts.extend(s.slug for s in catalogue.sections_of(entry) if s in self.site.plan.sections)
+        parts.append("people")
+        for _field, name in entry.people():
+            person = catalogue.person_by_name.get(name)
+            parts.append(person.slug if person else "")
+        return parts
+
+    def _value(self, value: Any) -> str:
+        """A stable text for a value in a generated page's context."""
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return repr(value)
+        if isinstance(value, Entry):
+            return self.card(value)
+        if isinstance(value, SectionSpec):
+            return f"section:{value.slug}"
+        if isinstance(value, Term):
+            return f"term:{value.id}"
+        if isinstance(value, Vocabulary):
+            return f"vocabulary:{value.name}"
+        key = id(value)
+        found = self._digests.get(key)
+        if found is not None:
+            return found[1]
+        if isinstance(value, Mapping):
+            text = "{" + ",".join(f"{self._value(k)}:{self._value(v)}"
+                                  for k, v in value.items()) + "}"
+        elif isinstance(value, (tuple, list)):
+            text = "[" + ",".join(self._value(v) for v in value) + "]"
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            text = type(value).__name__ + "(" + ",".join(
+                f"{f.name}={self._value(getattr(value, f.name))}"
+                for f in dataclasses.fields(value)) + ")"
+        else:
+            raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page's context")
+        if len(text) > 64:
+            text = hashlib.sha1(text.encode()).hexdigest()
+        if not isinstance(value, list):
+            # Remembered by identity, so the object is kept: its id is never reused.
+            self._digests[key] = (value, text)
+        return text
+
+    def fingerprint(self, page: PageToDraw) -> str:
+        if page.entry is not None:
+            parts = ["entry", *self._entry_inputs(page.entry)]
+        else:
+            assert page.page is not None
+            parts = ["page", self._value(page.page)]
+        return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:20]
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def converter(self) -> BodyConverter:
+        options = self.site.options
+        return BodyConverter(options.markdown_extensions, options.markdown_configs,
+                             self.site.resolve_content_link)
+
+    def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
+        renderer = self.site.renderer
+        if page.entry is not None:
+            entry = page.entry
+            body = converter.convert(entry.body, entry.path, page.url)
+            content = renderer.render_entry(entry, body, page.url)
+            title, description = entry.title, str(escape(entry.summary)) if entry.summary \
+                else self.site_description
+        else:
+            assert page.page is not None
+            content = renderer.render_page(page.page, "", page.url)
+            title, description = page.page.title, self.site_description
+        shell = self.shells[page.depth]
+        return shell.fill({"title": str(escape(title)), "description": description,
+                           "url": page.url, "content": squeeze_whitespace(content)})
+
+
+class DrawError(Exception):
+    """Drawing failed; the message names the page and what went wrong."""
+
+
+def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
+               done: Callable[[int], None] = lambda n: None) -> None:
+    """Draw and write ``pages``; ``done`` is told every so often how many are written."""
+    converter = drawer.converter()
+    folders: set[Path] = set()
+    for number, page in enumerate(pages, 1):
+        try:
+            html = drawer.draw(page, converter)
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+            raise DrawError(f"{page.source}: the catalogue template failed: {where}"
+                            f"{type(exc).__name__}: {exc}") from None
+        path = site_dir / page.dest
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_bytes(html.encode("utf-8", "xmlcharrefreplace"))
+        if number % 50 == 0:
+            done(50)
+    done(len(pages) % 50)
+
+
+class DrawJob:
+    """``draw_pages`` shared among forked worker processes (the catalogue is inherited, not
+    copied). ``wait`` raises DrawError if a worker failed. Few pages, or no fork: drawn in
+    ``wait`` in this process."""
+
+    #: Below this many pages, starting processes costs more than it saves.
+    FORK_ABOVE = 400
+
+    def __init__(self, drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
+                 workers: int) -> None:
+        self.drawer, self.pages, self.site_dir = drawer, pages, site_dir
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.counter: Any = None
+        self.errors: Any = None
+        if (len(pages) > self.FORK_ABOVE and workers > 1
+                and "fork" in multiprocessing.get_all_start_methods()):
+            context = multiprocessing.get_context("fork")
+            self.counter = context.Value("q", 0)
+            self.errors = context.SimpleQueue()
+            for number in range(workers):
+                process = context.Process(target=self._work, args=(pages[number::workers],),
+                                          name=f"lifelong-pages-{number}", daemon=True)
+                process.start()
+                self.processes.append(process)
+
+    def _work(self, share: Sequence[PageToDraw]) -> None:
+        def done(count: int) -> None:
+            with self.counter.get_lock():
+                self.counter.value += count
+        try:
+            draw_pages(self.drawer, share, self.site_dir, done)
+        except DrawError as exc:
+            self.errors.put(str(exc))
+            sys.exit(1)
+
+    def wait(self, progress: Callable[[int], None] = lambda n: None) -> None:
+        if not self.processes:
+            written = 0
+
+            def done(count: int) -> None:
+                nonlocal written
+                written += count
+                progress(written)
+            draw_pages(self.drawer, self.pages, self.site_dir, done)
+            return
+        while any(p.is_alive() for p in self.processes):
+            progress(self.counter.value)
+            time.sleep(0.1)
+        for process in self.processes:
+            process.join()
+        progress(self.counter.value)
+        failed = [p for p in self.processes if p.exitcode != 0]
+        if failed:
+            messages = []
+            while not self.errors.empty():
+                messages.append(self.errors.get())
+            raise DrawError("\n".join(messages) or f"drawing pages failed (exit code "
+                            f"{failed[0].exitcode}); see the messages above")
+
+    def cancel(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def remove_stale(site_dir: Path, gone: Iterable[str]) -> int:
+    """Delete files of the last build that this one does not make, and folders left empty."""
+    removed = 0
+    for dest in sorted(gone):
+        path = site_dir / dest
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed += 1
+        parent = path.parent
+        while parent != site_dir and parent.is_relative_to(site_dir):
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+    return removed

@@ -1,0 +1,54 @@
+"""The sitemap: the theme lists the pages it drew; the catalogue's pages are added to it.
+
+Search engines read at most 50,000 addresses from one sitemap file, so a bigger site gets a
+sitemap index (``sitemap.xml``) pointing at numbered parts (``sitemap-1.xml``...).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+LIMIT = 50_000
+_URL_RE = re.compile(r"<url>.*?</url>", re.S)
+_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def _urlset(blocks: Sequence[str]) -> bytes:
+    body = "".join(f"\n    {block}" for block in blocks)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">{body}\n'
+            f"</urlset>").encode()
+
+
+def extend_sitemap(site_dir: Path, site_url: str, urls: Sequence[str], lastmod: str) -> None:
+    """Add ``urls`` (site-relative, already quoted) to the theme's ``sitemap.xml``."""
+    base = site_dir / "sitemap.xml"
+    theme = _URL_RE.findall(base.read_text(encoding="utf-8")) if base.is_file() else []
+    root = site_url.rstrip("/") + "/"
+    stamp = f"\n         <lastmod>{escape(lastmod)}</lastmod>" if lastmod else ""
+    blocks = [re.sub(r"\s*\n\s*", "\n         ", block).replace("\n         </url>",
+                                                                    "\n    </url>")
+              for block in theme]
+    blocks += [f"<url>\n         <loc>{escape(root + url)}</loc>{stamp}\n    </url>"
+               for url in urls]
+    for old in site_dir.glob("sitemap-*.xml*"):
+        old.unlink()
+    if len(blocks) <= LIMIT:
+        data = _urlset(blocks)
+    else:
+        parts = []
+        for number, start in enumerate(range(0, len(blocks), LIMIT), 1):
+            name = f"sitemap-{number}.xml"
+            (site_dir / name).write_bytes(_urlset(blocks[start:start + LIMIT]))
+            parts.append(f"<sitemap><loc>{escape(root + name)}</loc></sitemap>")
+        data = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{_NS}">\n'
+                + "\n".join(parts) + "\n</sitemapindex>").encode()
+    base.write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(_gzip(data))

@@ -1,0 +1,145 @@
+"""Rebuilds: after a change to the catalogue, a rebuild over the last build (what
+``lifelong build`` does when site/ exists) equals a clean build of the same content, byte
+for byte, and redraws only the pages the change shows on."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lifelong.entryfile import dumps_entry
+from sitekit import build_site, course, one_of_each, write_project
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def edit_entry(root: Path, path: str, change: Callable[[dict, str], tuple[dict, str]]) -> None:
+    file = root / "content" / path
+    text = file.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    meta, body = change(yaml.safe_load(front), body)
+    file.write_text(dumps_entry(meta, body.strip()), encoding="utf-8")
+
+
+def retitle_lunyu(root: Path) -> None:
+    # lunyu is shown on phone-2's page (related) and on listings and term pages.
+    edit_entry(root, "reading/lunyu.md", lambda m, b: ({**m, "title": "论语（新版）"}, b))
+
+
+def move_taiji(root: Path) -> None:
+    # From exercise to health: it leaves one subject's pages and joins another's.
+    edit_entry(root, "courses/taiji-basics.md",
+               lambda m, b: ({**m, "subjects": ["health"]}, b))
+
+
+def rewrite_body(root: Path) -> None:
+    edit_entry(root, "courses/phone-1.md", lambda m, b: (m, "新的正文，讲**开机**。"))
+
+
+def add_member(root: Path) -> None:
+    # A fourth lesson of a series: the series page and the third lesson's "next" change.
+    meta = course("phone-4", title="第四讲 手机支付", subjects=["smartphone"],
+                  series="phone-class", series_order=4, published="2024-01-04")
+    (root / "content" / "courses" / "phone-4.md").write_text(dumps_entry(meta, "正文。"),
+                                                             encoding="utf-8")
+
+
+def delete_member(root: Path) -> None:
+    (root / "content" / "courses" / "phone-3.md").unlink()
+
+
+def drop_cover(root: Path) -> None:
+    edit_entry(root, "courses/taiji-basics.md",
+               lambda m, b: ({k: v for k, v in m.items() if k != "cover"}, b))
+    (root / "content" / "courses" / "covers" / "taiji.svg").unlink()
+
+
+def relabel_subject(root: Path) -> None:
+    # A rule changes: every page may show the label, so every page is redrawn.
+    path = root / "catalogue" / "vocabularies" / "subjects.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "智能手机使用" in text
+    path.write_text(text.replace("智能手机使用", "智能手机入门"), encoding="utf-8")
+
+
+def rewrite_about(root: Path) -> None:
+    (root / "content" / "about.md").write_text("---\ntitle: 关于\n---\n新的介绍。\n",
+                                               encoding="utf-8")
+
+
+def retitle_about(root: Path) -> None:
+    # The navigation, on every page, shows the new title: every page is redrawn.
+    (root / "content" / "about.md").write_text("---\ntitle: 关于我们\n---\n关于本目录。\n",
+                                               encoding="utf-8")
+
+
+CHANGES = {"title": retitle_lunyu, "subject": move_taiji, "body": rewrite_body,
+           "add": add_member, "delete": delete_member, "media": drop_cover,
+           "rules": relabel_subject, "page": rewrite_about,
+           "page-title": retitle_about}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_rebuild_equals_a_clean_build(tmp_path: Path, name: str) -> None:
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    untouched = site / "star-zhang" / "index.html"
+    os.utime(untouched, (1_000_000_000, 1_000_000_000))
+    CHANGES[name](tmp_path)
+    build_site(config, dirty=True)
+    clean = build_site(config, site_dir=str(tmp_path / "clean"))
+    assert digest(site) == digest(clean)
+    # Only what the change shows on is redrawn (rules and the navigation: everything).
+    redrawn = untouched.stat().st_mtime != 1_000_000_000
+    assert redrawn == (name in ("rules", "page-title"))
+
+
+def test_rebuild_without_directory_urls(tmp_path: Path) -> None:
+    config = write_project(tmp_path, one_of_each(), mkdocs={"use_directory_urls": False})
+    site = build_site(config)
+    for change in (retitle_lunyu, move_taiji, delete_member, add_member):
+        change(tmp_path)
+        build_site(config, dirty=True)
+    assert not (site / "phone-3.html").exists()
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
+def test_a_lost_cache_or_page_is_redrawn(tmp_path: Path) -> None:
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    expected = digest(site)
+    (site / "phone-2" / "index.html").unlink()
+    (site / "qr" / "phone-2.svg").unlink()
+    build_site(config, dirty=True)
+    assert digest(site) == expected
+    shutil.rmtree(tmp_path / ".lifelong-cache")
+    build_site(config, dirty=True)
+    assert digest(site) == expected
+    for file in (tmp_path / ".lifelong-cache").rglob("*.pickle"):
+        file.write_bytes(b"not a pickle")
+    build_site(config, dirty=True)
+    assert digest(site) == expected
+
+
+def test_an_entry_with_a_problem_is_read_again(tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    """The cache never hides a problem: a file is cached only once it is valid."""
+    from mkdocs.exceptions import Abort
+
+    config = write_project(tmp_path, one_of_each())
+    build_site(config)
+    edit_entry(tmp_path, "courses/phone-1.md", lambda m, b: ({**m, "subjects": ["nope"]}, b))
+    for _ in range(2):
+        caplog.clear()
+        with pytest.raises(Abort):
+            build_site(config, dirty=True)
+        assert "content/courses/phone-1.md:6: subjects.0: unknown term 'nope'" in caplog.text
