@@ -40,11 +40,19 @@ class UrlScheme:
 
 
 def relative_url(target: str, base: str) -> str:
-    """Link to ``target`` from the page at ``base`` (both site-relative URLs)."""
+    """Link to ``target`` from the page at ``base`` (both site-relative URLs, normalised as
+    the site makes them). Called for every link of every page: plain string work."""
     base = "" if base in (".", "./") else base
     target = "" if target in (".", "./") else target
-    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base)
-    rel = posixpath.relpath("/" + target, "/" + base_dir)
-    if target.endswith("/") or not target:
-        rel = rel + "/" if rel != "." else "./"
+    base_parts = base.split("/")[:-1]          # the folder: 'a/b/' and 'a/b.html' -> [a, b] / [a]
+    trailing = not target or target.endswith("/")
+    target_parts = target.rstrip("/").split("/") if target else []
+    common = 0
+    for mine, theirs in zip(base_parts, target_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
+    if trailing:
+        return rel + "/" if rel != "." else "./"
     return rel
