@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,10 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def file_stamp(path: Path) -> tuple[int, int] | None:
+def file_stamp(path: Path | str) -> tuple[int, int] | None:
     """(size, modification time in ns), or None when the file is missing."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
@@ -66,37 +67,66 @@ def _write(path: Path, key: str, payload: Any) -> None:
 
 
 class EntryCache:
-    """Validated entries by file (path relative to content/). ``key`` names the rules and
-    code they were validated with."""
+    """Validated entries by file (path relative to content/), in ``folder``. ``key`` names
+    the rules and code they were validated with. Kept in shards by path, so that saving
+    after a change rewrites one shard, not the whole catalogue."""
 
-    def __init__(self, path: Path | None, key: str) -> None:
-        self.path, self.key = path, key
-        loaded = _read(path, key) if path is not None else None
-        self._old: dict[str, tuple[Any, ...]] = loaded if isinstance(loaded, dict) else {}
-        self._new: dict[str, tuple[Any, ...]] = {}
+    SHARDS = 32
+
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.folder, self.key = folder, key
+        self._records: dict[str, tuple[Any, ...]] = {}
+        if folder is not None:
+            for number in range(self.SHARDS):
+                loaded = _read(self._shard_path(number), key)
+                if isinstance(loaded, dict):
+                    self._records.update(loaded)
+        self._used: set[str] = set()
+        self._changed: set[int] = set()
         self.hits = 0
+
+    def _shard_path(self, number: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"entries-{number:02d}.pickle"
+
+    def _shard(self, rel: str) -> int:
+        return zlib.crc32(rel.encode()) % self.SHARDS
 
     def get(self, rel: str, stamp: tuple[int, int], content_dir: Path) -> Any:
         """The cached result for a file with this stamp, or None."""
-        found = self._old.get(rel)
+        found = self._records.get(rel)
         if found is None or found[0] != stamp:
             return None
+        root = str(content_dir)
         media: Mapping[str, tuple[int, int] | None] = found[1]
-        if any(file_stamp(content_dir / name) != value for name, value in media.items()):
+        if any(file_stamp(f"{root}/{name}") != value for name, value in media.items()):
             return None
-        self._new[rel] = found
+        self._used.add(rel)
         self.hits += 1
         return found[2]
 
     def put(self, rel: str, stamp: tuple[int, int], media: Iterable[str], content_dir: Path,
             value: Any) -> None:
-        self._new[rel] = (stamp, {name: file_stamp(content_dir / name) for name in media},
-                          value)
+        root = str(content_dir)
+        self._records[rel] = (stamp, {name: file_stamp(f"{root}/{name}") for name in media},
+                              value)
+        self._used.add(rel)
+        self._changed.add(self._shard(rel))
 
     def save(self) -> None:
-        """Keep what this load used (files that are gone are forgotten)."""
-        if self.path is not None:
-            _write(self.path, self.key, self._new)
+        """Keep what this load used: rewrite the shards with new files or files gone."""
+        if self.folder is None:
+            return
+        shards: dict[int, dict[str, tuple[Any, ...]]] = {n: {} for n in range(self.SHARDS)}
+        for rel, record in self._records.items():
+            number = self._shard(rel)
+            if rel in self._used:
+                shards[number][rel] = record
+            else:
+                self._changed.add(number)
+        for number in sorted(self._changed):
+            _write(self._shard_path(number), self.key, shards[number])
+        self._changed.clear()
 
 
 class PageRecord:

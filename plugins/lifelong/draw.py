@@ -26,7 +26,7 @@ from markupsafe import escape
 
 from lifelong.markup import BodyConverter
 from lifelong.model import Entry
-from lifelong.pages import SitePage
+from lifelong.pages import Pagination, SitePage
 from lifelong.render import squeeze_whitespace
 from lifelong.schema import SectionSpec, Term, Vocabulary
 from lifelong.shell import Shell
@@ -88,7 +88,8 @@ class PageDrawer:
             site = self.site
             members = site.catalogue.series_members.get(entry.id, ())
             left_out = "".join("1" if path in site.excluded_media else "0"
-                               for _, path in site.local_media_of(entry))
+                               for _, path in site.local_media_of(entry)
+                               ) if site.excluded_media else ""
             found = self._cards[entry.id] = f"{entry.id}:{entry.digest}:{len(members)}:{left_out}"
         return found
 
@@ -155,8 +156,20 @@ class PageDrawer:
             parts = ["entry", *self._entry_inputs(page.entry)]
         else:
             assert page.page is not None
-            parts = ["page", self._value(page.page)]
+            parts = ["page", *self._page_inputs(page.page)]
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:20]
+
+    def _page_inputs(self, page: SitePage) -> list[str]:
+        parts = [page.path, page.template, page.title, repr(page.crumbs)]
+        for key, value in page.context.items():
+            parts.append(key)
+            if type(value) is tuple and value and type(value[0]) is Entry:
+                parts.append(",".join(map(self.card, value)))   # a listing's entries
+            elif isinstance(value, Pagination):
+                parts.append(repr(value))
+            else:
+                parts.append(self._value(value))
+        return parts
 
     # -- drawing -------------------------------------------------------------------------
 

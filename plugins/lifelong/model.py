@@ -241,7 +241,15 @@ class Catalogue:
         return result
 
     def sections_of(self, entry: Entry) -> list[SectionSpec]:
-        return [s for s in self.rules.sections if self.matches(entry, s.where)]
+        return list(self._sections_by_entry.get(entry.id, ()))
+
+    @cached_property
+    def _sections_by_entry(self) -> Mapping[str, tuple[SectionSpec, ...]]:
+        found: dict[str, list[SectionSpec]] = defaultdict(list)
+        for section in self.rules.sections:
+            for entry in self._sections[section.slug]:
+                found[entry.id].append(section)
+        return {entry_id: tuple(sections) for entry_id, sections in found.items()}
 
     def matches(self, entry: Entry, where: Mapping[str, tuple[str, ...]]) -> bool:
         for name, allowed in where.items():
@@ -300,13 +308,23 @@ def _body_problems(path: str, body: str, first_line: int) -> list[Problem]:
 
 
 def find_entry_files(content_dir: Path) -> list[Path]:
-    """Markdown files in sub-folders of content/ are entries; top-level ones are pages."""
-    found = []
-    for path in content_dir.rglob("*.md"):
-        rel = path.relative_to(content_dir)
-        if len(rel.parts) > 1 and not any(p.startswith(".") for p in rel.parts):
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+    """Markdown files in sub-folders of content/ are entries; top-level ones are pages.
+    Hidden files and folders are skipped."""
+    return [content_dir / rel for rel in entry_file_names(content_dir)]
+
+
+def entry_file_names(content_dir: Path) -> list[str]:
+    """``find_entry_files`` as paths relative to content/ ('courses/a.md'), sorted."""
+    found: list[str] = []
+    root = str(content_dir)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if folder == root:
+            continue
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        found.extend(f"{rel}/{name}" for name in files
+                     if name.endswith(".md") and not name.startswith("."))
+    return sorted(found)
 
 
 def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | None = None,
@@ -323,24 +341,26 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
     for path in sorted(catalogue_dir.rglob("*.yml")):
         rules_digest.update(path.relative_to(catalogue_dir).as_posix().encode() + b"\0"
                             + path.read_bytes() + b"\0")
-    cache = EntryCache(cache_dir / "entries.pickle" if cache_dir else None,
+    cache = EntryCache(cache_dir / "entries" if cache_dir else None,
                        f"{code_version()}:{rules_digest.hexdigest()}:{content_dir.resolve()}")
     problems: list[Problem] = []
     digest = hashlib.sha256()
     loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]] = []
     base = content_dir.name
-    found_files = [(path, path.relative_to(content_dir).as_posix(), file_stamp(path))
-                   for path in find_entry_files(content_dir)]
-    reused: dict[str, tuple[Entry, Mapping[tuple[str | int, ...], int]]] = {}
-    for _path, rel, stamp in found_files:
+    root = str(content_dir)
+    found_files = [(rel, file_stamp(f"{root}/{rel}")) for rel in entry_file_names(content_dir)]
+    reused: dict[str, Entry] = {}
+    for rel, stamp in found_files:
         hit = cache.get(rel, stamp, content_dir) if stamp else None
         if hit is not None:
             reused[rel] = hit
     fresh = _read_entries(rules, content_dir,
-                          [(path, rel) for path, rel, _ in found_files if rel not in reused])
-    for _path, rel, stamp in found_files:
+                          [(content_dir / rel, rel) for rel, _ in found_files
+                           if rel not in reused])
+    for rel, stamp in found_files:
+        lines: Mapping[tuple[str | int, ...], int]
         if rel in reused:
-            entry, lines = reused[rel]
+            entry, lines = reused[rel], _LazyLines(content_dir, rel)
         else:
             read = fresh[rel]
             problems.extend(read.problems)
@@ -348,7 +368,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
                 continue
             entry, lines = read.entry, read.lines
             if not read.problems and stamp:
-                cache.put(rel, stamp, read.media, content_dir, (entry, lines))
+                cache.put(rel, stamp, read.media, content_dir, entry)
         digest.update(rel.encode() + b"\0" + entry.digest.encode() + b"\0")
         loaded.append((entry, lines))
     digest.update(rules_digest.digest())
@@ -370,6 +390,30 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         raise CatalogueError([_prefixed(p, base) for p in problems])
     cache.save()
     return catalogue
+
+
+class _LazyLines(Mapping[tuple[str | int, ...], int]):
+    """The line of each key of a file read from the cache, parsed again only when a
+    problem across files has to name a line."""
+
+    def __init__(self, content_dir: Path, rel: str) -> None:
+        self.content_dir, self.rel = content_dir, rel
+        self._lines: Mapping[tuple[str | int, ...], int] | None = None
+
+    def _load(self) -> Mapping[tuple[str | int, ...], int]:
+        if self._lines is None:
+            doc, _ = read_document(self.content_dir / self.rel, self.rel)
+            self._lines = doc.lines if doc is not None else {}
+        return self._lines
+
+    def __getitem__(self, key: tuple[str | int, ...]) -> int:
+        return self._load()[key]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 @dataclass(frozen=True)
@@ -472,7 +516,8 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
             problems.append(Problem(entry.path, lines.get(("id",), 2), "id",
                                     f"'{entry_id}' is a reserved address on the site; "
                                     "choose another id"))
-    orders: dict[tuple[str, int], list[tuple[Entry, int]]] = defaultdict(list)
+    orders: dict[tuple[str, int], list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = \
+        defaultdict(list)
     for entry, lines in loaded:
         fields = rules.kinds[entry.kind].fields
         for name, spec in fields.items():
@@ -482,6 +527,9 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
             targets = value if isinstance(value, tuple) else (value,) if value else ()
             for index, target in enumerate(targets):
                 key = (name, index) if spec.list else (name,)
+                if target in by_id and target != entry.id and (
+                        not spec.kinds or by_id[target][0][0].kind in spec.kinds):
+                    continue
                 line = lines.get(key, lines.get((name,), 2))
                 if target not in by_id:
                     close = difflib.get_close_matches(target, ids, n=1)
@@ -502,12 +550,13 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
             problems.append(Problem(entry.path, lines.get(("series_order",), 2), "series_order",
                                     "is set but 'series' is not"))
         if order is not None and entry.series and not entry.draft:
-            orders[(entry.series, order)].append((entry, lines.get(("series_order",), 2)))
+            orders[(entry.series, order)].append((entry, lines))
     for (series, order), members in orders.items():
         if len(members) > 1:
             names = ", ".join(f"{base}/{m.path}" for m, _ in members)
-            for member, line in members:
-                problems.append(Problem(member.path, line, "series_order",
+            for member, lines in members:
+                problems.append(Problem(member.path, lines.get(("series_order",), 2),
+                                        "series_order",
                                         f"{order} is used more than once in series '{series}' "
                                         f"({names})"))
     return problems

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lifelong.i18n import translate
 from lifelong.jsonld import entry_jsonld
@@ -56,6 +56,7 @@ class Renderer:
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, auto_reload=False)
         self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang, facts=self.facts,
+                                fact_spans=self.fact_spans,
                                 outside=self.outside, online_media=self.online_media,
                                 kinds=catalogue.rules.kinds, human_size=self.human_size)
         self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
@@ -113,6 +114,10 @@ class Renderer:
                      get("region") and label("regions", get("region")).get(self.lang),
                      get("year")]
         return [str(f) for f in found if f]
+
+    def fact_spans(self, entry: Entry) -> Markup:
+        """The key facts as ``<span>`` elements (escaped), as cards show them."""
+        return Markup("".join(f"<span>{escape(fact)}</span>" for fact in self.facts(entry)))
 
     def public_url(self, entry: Entry) -> str | None:
         if not self.site_url:
