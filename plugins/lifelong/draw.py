@@ -103,10 +103,17 @@ class PageDrawer:
         parts = [self.card(entry)]
         series = self._known(entry.series)
         if series is not None:
-            parts.append("series " + self.card(series))
-            parts.extend(self.card(m) for m in catalogue.series_members.get(series.id, ()))
-        parts.append("members")
-        parts.extend(self.card(m) for m in catalogue.series_members.get(entry.id, ()))
+            # The series, this entry's place in it and its neighbours.
+            members = catalogue.series_members.get(series.id, ())
+            position = catalogue.series_position.get(entry.id) if members and \
+                entry.series == series.id else None
+            parts.append(f"series {self.card(series)} {position}/{len(members)}")
+            if position is not None:
+                parts.extend(self.card(m) for m in members[max(0, position - 1):position + 2])
+        # A series' own page lists its first members.
+        own = catalogue.series_members.get(entry.id, ())
+        parts.append(f"members {len(own)}")
+        parts.extend(self.card(m) for m in own[:self.site.plan.page_size])
         parts.append("related")
         parts.extend(self.card(e) for e in map(self._known, entry.get("related", ())) if e)
         parts.append("sections")

@@ -206,6 +206,12 @@ class Catalogue:
                 for sid, items in members.items()}
 
     @cached_property
+    def series_position(self) -> Mapping[str, int]:
+        """Each series member's index in its series' ``series_members``."""
+        return {member.id: index for members in self.series_members.values()
+                for index, member in enumerate(members)}
+
+    @cached_property
     def people(self) -> tuple[Person, ...]:
         named: dict[str, list[Entry]] = defaultdict(list)
         for entry in self.entries:

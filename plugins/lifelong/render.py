@@ -43,7 +43,8 @@ class Renderer:
     def __init__(self, catalogue: Catalogue, plan: SitePlan, template_dirs: Sequence[Path],
                  *, scheme: UrlScheme, site_url: str | None, lang: str = "zh",
                  outside: Mapping[str, Entry] | None = None,
-                 excluded_media: frozenset[str] = frozenset()) -> None:
+                 excluded_media: frozenset[str] = frozenset(),
+                 bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
         self.catalogue = catalogue
         self.outside = dict(outside or {})
         self.excluded_media = excluded_media
@@ -54,7 +55,8 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined, auto_reload=False)
+            undefined=jinja2.StrictUndefined, auto_reload=False,
+            bytecode_cache=bytecode_cache)
         self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang, facts=self.facts,
                                 fact_spans=self.fact_spans,
                                 outside=self.outside, online_media=self.online_media,
@@ -183,7 +185,7 @@ class Renderer:
 
         series = known(entry.series) if entry.series else None
         members = catalogue.series_members.get(series.id, ()) if series else ()
-        position = members.index(entry) if entry in members else None
+        position = catalogue.series_position.get(entry.id) if members else None
         related = [e for e in map(known, entry.get("related", ())) if e is not None]
         public = self.public_url(entry)
         context.update(

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
+
 from lifelong.cache import PageRecord, code_version
 from lifelong.draw import PageDrawer, remove_stale
 from lifelong.i18n import SEARCH_STRINGS, translate
@@ -96,7 +98,16 @@ class CatalogueSite:
         self.renderer = Renderer(self.catalogue, self.plan, options.template_dirs,
                                  scheme=self.scheme, site_url=options.site_url,
                                  lang=options.lang, outside=self.outside,
-                                 excluded_media=self.excluded_media)
+                                 excluded_media=self.excluded_media,
+                                 bytecode_cache=self.template_cache())
+
+    def template_cache(self) -> jinja2.BytecodeCache | None:
+        """Compiled templates, kept between builds (keyed by their source: never stale)."""
+        if self.options.cache_dir is None:
+            return None
+        folder = self.options.cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def _subset(self, full: Catalogue) -> list[Entry]:
         """Entries of the chosen sections AND subjects AND audiences (any of each), with the
@@ -125,6 +136,8 @@ class CatalogueSite:
         """Local media files left out: those of entries outside the copy, and by the media
         option (``covers``: all but covers and photos; ``none``: all)."""
         mode = self.options.media
+        if mode == "all" and self.catalogue is full:
+            return frozenset()
         wanted: set[str] = set()
         every: set[str] = set()
         included = set(self.catalogue.by_id)

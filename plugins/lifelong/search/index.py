@@ -3,81 +3,109 @@ and facet columns, each a classic script (``LifelongSearch.add(name, data)``) so
 browser loads them with <script> tags, on http:// and on file:// alike.
 
 Layout under ``search/`` in the site (all names derived, so a query loads only its files):
-  meta.js         counts, shard count, weights, facet labels, pinyin syllables, featured docs
-  p/<n>.js        postings: term -> varints of (document distance * 8 + weight level);
-                  shard = fnv1a(term) % P
-  d/<ab>.js       English terms starting with "ab", with document frequencies (prefix and
-                  one-typo matching while typing)
-  r/<n>.js        result records of documents n*R .. n*R+R-1 (title, address, cover, facts...)
+  meta.js         counts, shard count, weights, facet labels, pinyin syllables, featured docs,
+                  the digits numbers are written with
+  p/<n>.js        postings: term -> its usual level and one number per document (see
+                  postings.py); shard = fnv1a(term) % P. The key "=" holds the exact keys of
+                  the shard (whole titles and ids, as 32-bit hashes h with h % P = n): per
+                  key, in hash order, the distance from the previous h // P, then the document
+                  in fixed width
+  d/<ab>.js       English words (letters only) starting with "ab", with document frequencies
+                  (prefix and one-typo matching while typing)
+  r/<n>.js        result records of documents n*R .. n*R+R-1: [address, title, kind, facts,
+                  snippet, English title, cover], empty trailing fields left out
   f.js            facet columns, one character (or two) per document
-  o.js            title order of every document (for "sort by title")
-Documents are numbered newest first, so "sort by newest" needs no data at all.
+  o.js            title rank of every document, in fixed width (for "sort by title")
+Documents are numbered oldest first (the reverse of the newest-first order the site gives):
+"sort by newest" needs no data, and a new entry, the newest, is appended, so that adding it
+changes the last record file and the shards of its terms, not every file.
+
+``write`` can keep what it learnt in a cache folder: per document (by a digest of all it
+gives the index) its terms, record, facets and title key, and per term its postings with
+checkpoints. A rewrite then extracts only the documents that changed and re-encodes only the
+postings next to a change; the files are byte for byte those of a write without a cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
+import os
+import pickle
 import re
+import tempfile
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from lifelong.model import Catalogue, Entry
+from lifelong.search.postings import (
+    DIGITS,
+    FINAL,
+    NUMBERS,
+    Postings,
+    encode,
+    fixed,
+    fixed_width,
+    long_number,
+    update,
+)
 from lifelong.search.text import (
     INITIALS_MARK,
     PINYIN_MARK,
     _pinyin,
-    exact_key,
+    exact_hash,
     fnv1a,
     fold,
     index_terms,
+    syllables_of,
 )
 
-#: Field weights: an exact title beats any title, then names, subjects, tags, summary.
-WEIGHTS = {"exact": 100, "title": 10, "id": 8, "names": 6, "subjects": 4, "tags": 3,
-           "summary": 2}
+#: Field weights: titles, then the id (its words), names, subjects, tags, summary. An exact
+#: title (or the whole id) beats them all: the browser adds 10,000 to the documents of the
+#: query's exact key.
+WEIGHTS = {"title": 10, "id": 8, "names": 6, "subjects": 4, "tags": 3, "summary": 2}
+#: An id of one word with a digit in it (c078326) is a short code, not words: its exact key
+#: finds it, and it makes no term.
+CODE = re.compile("[^-]*[0-9][^-]*")
 WEIGHT_LEVELS = sorted(set(WEIGHTS.values()))
+LEVEL_OF = {field: WEIGHT_LEVELS.index(weight) for field, weight in WEIGHTS.items()}
+#: Fields whose single Han characters are terms (a query of one character finds titles and
+#: names; in summaries and subject labels single characters are noise, and bulk).
+SINGLES = ("title", "names")
 RECORDS_PER_FILE = 16  # a result list touches one file per result: keep them small
 SNIPPET = 100  # characters of the summary a result shows
-SHARD_TARGET_BYTES = 24_000
+SHARD_TARGET_BYTES = 12_000
+#: Digits of the facet columns (six bits each).
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
+FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 1),
+                 ("format", 1), ("level", 1), ("duration", 1), ("year", 1))
+#: Bump when what the cache holds changes shape.
+CACHE_FORMAT = 1
+CACHE_FILE = "search-index.pickle"
+#: More changed documents than this and a rewrite encodes every term again (cheaper then).
+MOST_CHANGES = 40
 
 
-def varint(number: int) -> str:
-    """Base-64 digits, 5 bits each, low first; a digit >= 32 means "more follows"."""
-    out = []
-    while True:
-        low = number & 31
-        number >>= 5
-        if number:
-            out.append(ALPHABET[low | 32])
-        else:
-            out.append(ALPHABET[low])
-            return "".join(out)
-
-
-def encode_postings(postings: Iterable[int]) -> str:
-    """``doc << 3 | level`` in document order -> one varint per posting: the distance from
-    the previous document, times 8, plus the weight level (one digit for close documents)."""
-    parts, last = [], 0
-    for packed in postings:
-        doc = packed >> 3
-        parts.append(varint((doc - last) << 3 | (packed & 7)))
-        last = doc
-    return "".join(parts)
+def js_json(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    # Safe inside a classic script whatever the text holds.
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def script(name: str, data: Any) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    # Safe inside a classic script whatever the text holds.
-    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _script(name, js_json(data))
+
+
+def _script(name: str, text: str) -> bytes:
     return f'LifelongSearch.add("{name}",{text});\n'.encode()
 
 
@@ -105,148 +133,397 @@ def entry_fields(catalogue: Catalogue, entry: Entry) -> dict[str, list[str]]:
     for name in ("organiser", "provider", "publisher"):
         if entry.get(name):
             names.append(entry.get(name))
-    return {"title": [entry.title, entry.title_en or ""], "id": [entry.id],
-            "names": names, "subjects": subjects, "tags": list(entry.get("tags", ())),
+    return {"title": [entry.title, entry.title_en or ""],
+            "id": [] if CODE.fullmatch(entry.id) else [entry.id], "names": names,
+            "subjects": subjects, "tags": list(entry.get("tags", ())),
             "summary": [entry.summary]}
+
+
+def document_key(doc: SearchDocument) -> bytes:
+    """A digest of everything a document gives the index: its entry (the loader's digest of
+    the entry's file, or its values) and what the site adds."""
+    entry = doc.entry
+    source = entry.digest or repr(tuple(entry.values.items()))
+    text = repr((source, entry.id, entry.kind, doc.url, doc.cover, doc.facts, doc.sections))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+@dataclass
+class DocumentData:
+    """What one document gives the index."""
+
+    terms: dict[str, int]  # term -> weight level
+    exact: tuple[int, ...]  # exact keys: hashes of the whole title, English title, id
+    syllables: str  # pinyin syllables of its titles and names, space-separated
+    order: tuple[str, str, str]  # title_sort_key
+    row: str  # its result record, as JSON
+    facets: str  # its characters of the facet columns, in FACET_COLUMNS order
+
+
+class IndexState:
+    """The index before it is written out: per document (in document order) and per term.
+    This is what the cache keeps."""
+
+    def __init__(self) -> None:
+        self.keys: list[bytes] = []
+        #: Every term seen, by number (a term keeps its number), and per document its
+        #: terms as the bytes of an array of (term number << 3 | level).
+        self.vocabulary: list[str] = []
+        self.terms: list[bytes] = []
+        self.exact: list[tuple[int, ...]] = []
+        self.syllables: list[str] = []
+        self.order: list[tuple[str, str, str]] = []
+        self.rows: list[str] = []
+        self.facets: list[str] = []
+        self.postings: dict[str, Postings] = {}
+        #: The folder the files were last written to, and per file (size, modification
+        #: time, digest) as written: a file that still has them need not be read again.
+        self.folder = ""
+        self.stamps: dict[str, tuple[int, int, bytes]] = {}
+
+    def consistent(self) -> bool:
+        n = len(self.keys)
+        return all(len(column) == n for column in (
+            self.terms, self.exact, self.syllables, self.order, self.rows, self.facets))
+
+    def terms_of(self, number: int) -> Iterable[tuple[str, int]]:
+        vocabulary = self.vocabulary
+        for packed in array("I", self.terms[number]):
+            yield vocabulary[packed >> 3], packed & 7
+
+    def append(self, key: bytes, data: DocumentData | None, old: IndexState | None,
+               number: int, ids: dict[str, int]) -> None:
+        """Add a document: new ``data``, or document ``number`` of ``old`` (whose vocabulary
+        this state continues)."""
+        self.keys.append(key)
+        if data is None:
+            assert old is not None
+            self.terms.append(old.terms[number])
+            self.exact.append(old.exact[number])
+            self.syllables.append(old.syllables[number])
+            self.order.append(old.order[number])
+            self.rows.append(old.rows[number])
+            self.facets.append(old.facets[number])
+        else:
+            packed = array("I")
+            for term, level in data.terms.items():
+                known = ids.get(term)
+                if known is None:
+                    known = ids[term] = len(self.vocabulary)
+                    self.vocabulary.append(term)
+                packed.append(known << 3 | level)
+            self.terms.append(packed.tobytes())
+            self.exact.append(data.exact)
+            self.syllables.append(data.syllables)
+            self.order.append(data.order)
+            self.rows.append(data.row)
+            self.facets.append(data.facets)
+
+
+def load_state(folder: Path, setting: str) -> IndexState | None:
+    """The cached state, or None when it is missing, unreadable or made by other code or
+    rules (a cache is only ever a shortcut)."""
+    try:
+        with (folder / CACHE_FILE).open("rb") as handle:
+            if pickle.load(handle) != setting:
+                return None
+            state = pickle.load(handle)
+    except Exception:  # whatever is wrong with a cache, it is not used
+        return None
+    if not isinstance(state, IndexState):
+        return None
+    try:
+        return state if state.consistent() else None
+    except Exception:
+        return None
+
+
+def save_state(folder: Path, setting: str, state: IndexState) -> None:
+    """Written atomically: an interrupted build leaves the old cache or none."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{CACHE_FILE}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(setting, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(name, folder / CACHE_FILE)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 class IndexBuilder:
     def __init__(self, catalogue: Catalogue, documents: list[SearchDocument], *,
                  lang: str = "zh") -> None:
         self.catalogue = catalogue
-        self.documents = documents
+        #: Oldest first (see the module's docstring).
+        self.documents = documents[::-1]
         self.lang = lang
-        self._dictionary_keys: list[str] = []
-
-    def postings(self) -> dict[str, array[int]]:
-        """Term -> postings ``doc << 3 | weight level`` in document order: flat integer arrays,
-        since a dict per posting would take gigabytes at 90,000 entries."""
-        levels = {w: i for i, w in enumerate(WEIGHT_LEVELS)}
-        found: dict[str, array[int]] = {}
-        for number, doc in enumerate(self.documents):
-            entry = doc.entry
-            best: dict[str, int] = {}
-            for field, texts in entry_fields(self.catalogue, entry).items():
-                weight = WEIGHTS[field]
-                pinyin = field in ("title", "names")
-                for text in texts:
-                    if not text:
-                        continue
-                    for term in index_terms(text, pinyin=pinyin):
-                        if field == "summary" and len(term) == 1 and term >= "\u3400":
-                            continue  # single characters of summaries: noise, and bulk
-                        if best.get(term, 0) < weight:
-                            best[term] = weight
-            best[exact_key(entry.title)] = WEIGHTS["exact"]
-            if entry.title_en:
-                best[exact_key(entry.title_en)] = WEIGHTS["exact"]
-            for term, weight in best.items():
-                items = found.get(term)
-                if items is None:
-                    items = found[term] = array("I")
-                items.append(number << 3 | levels[weight])
-        return found
-
-    def syllables(self) -> list[str]:
-        found: set[str] = set()
-        for doc in self.documents:
-            for field, texts in entry_fields(self.catalogue, doc.entry).items():
-                if field in ("title", "names"):
-                    for text in texts:
-                        for run in re.findall("[\u3400-\u9fff\uf900-\ufaff]+", fold(text)):
-                            found.update(s for s in _pinyin(run) if s.isascii())
-        return sorted(found)
-
-    def write(self, out: Path, *, extra_meta: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Write every file under ``out`` (the site's search/ folder); return figures."""
-        out.mkdir(parents=True, exist_ok=True)
-        postings = self.postings()
-        encoded = {term: encode_postings(items) for term, items in postings.items()}
-        total = sum(len(t) + len(p) + 6 for t, p in encoded.items())
-        shards = 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
-        buckets: dict[int, dict[str, str]] = defaultdict(dict)
-        for term in sorted(encoded):
-            buckets[fnv1a(term) % shards][term] = encoded[term]
-        written: list[tuple[str, bytes]] = []
-        for number in range(shards):
-            written.append((f"p/{number}", script(f"p/{number}", buckets.get(number, {}))))
-        dictionary: dict[str, dict[str, int]] = defaultdict(dict)
-        for term, items in postings.items():
-            if term.isascii() and term[:1].isalpha():
-                dictionary[term[:2]][term] = len(items)
-        self._dictionary_keys = sorted(dictionary)
-        for key in sorted(dictionary):
-            written.append((f"d/{key}", script(f"d/{key}", dict(sorted(dictionary[key].items())))))
-        written.extend(self._records())
-        written.append(("f", script("f", self._facets())))
-        order = sorted(range(len(self.documents)),
-                       key=lambda n: title_sort_key(self.documents[n].entry))
-        rank = [0] * len(order)
-        for position, number in enumerate(order):
-            rank[number] = position
-        written.append(("o", script("o", "".join(varint(r) + "." for r in rank))))
-        meta = {**self._meta(shards), **(extra_meta or {})}
-        version = hashlib.sha256(b"".join(data for _name, data in written)).hexdigest()[:12]
-        meta["version"] = version
-        written.append(("meta", script("meta", meta)))
-        for name, data in written:
-            path = out / f"{name}.js"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        return {"documents": len(self.documents), "terms": len(postings), "shards": shards,
-                "files": len(written), "bytes": sum(len(d) for _n, d in written)}
-
-    def _records(self) -> Iterable[tuple[str, bytes]]:
-        kinds = list(self.catalogue.rules.kinds)
-        for start in range(0, len(self.documents), RECORDS_PER_FILE):
-            rows = []
-            for doc in self.documents[start:start + RECORDS_PER_FILE]:
-                entry = doc.entry
-                rows.append([doc.url, entry.title, entry.title_en or "", kinds.index(entry.kind),
-                             doc.cover or "", doc.facts, entry.summary[:SNIPPET],
-                             1 if entry.featured else 0])
-            name = f"r/{start // RECORDS_PER_FILE}"
-            yield name, script(name, rows)
-
-    def _facets(self) -> dict[str, str]:
-        catalogue = self.catalogue
         rules = catalogue.rules
-        kinds = list(rules.kinds)
-        tops = [t.id for t in rules.vocabularies["subjects"].children(None)]
-        audiences = list(rules.vocabularies["audiences"].terms)
-        languages = list(rules.vocabularies["languages"].terms)
-        formats = list(rules.vocabularies["formats"].terms)
-        levels = list(rules.vocabularies["levels"].terms)
-        columns: dict[str, list[str]] = {name: [] for name in (
-            "kind", "section", "subject", "audience", "language", "format", "level",
-            "duration", "year")}
+        vocabularies = rules.vocabularies
+        self._kinds = list(rules.kinds)
+        self._tops = [t.id for t in vocabularies["subjects"].children(None)]
+        self._choices = {name: list(vocabularies[name].terms)
+                         for name in ("audiences", "languages", "formats", "levels")}
+
+    # -- the whole write ----------------------------------------------------------------
+
+    def write(self, out: Path, *, extra_meta: dict[str, Any] | None = None,
+              cache_dir: Path | None = None) -> dict[str, Any]:
+        """Write every file of the index under ``out`` (the site's search/ folder); files
+        whose bytes are already there are left alone, and index files of an earlier write
+        that this one does not make are removed. With ``cache_dir``, what this write learnt
+        is kept there for the next one (a folder of its own, safe to delete). Returns
+        figures."""
+        setting = self.setting()
+        old = load_state(cache_dir, setting) if cache_dir is not None else None
+        state, how = self.state(old)
+        files = self.files(state, extra_meta or {})
+        folder = str(out.resolve())
+        written, state.stamps = write_files(out, files,
+                                            state.stamps if state.folder == folder else {})
+        state.folder = folder
+        if cache_dir is not None and (state is not old or written):
+            save_state(cache_dir, setting, state)
+        shards = sum(1 for name, _data in files if name.startswith("p/"))
+        return {"documents": len(self.documents), "terms": len(state.postings),
+                "shards": shards, "files": len(files),
+                "bytes": sum(len(d) for _n, d in files), "written": written, "cache": how}
+
+    def setting(self) -> str:
+        """What every cached value depends on besides its document: this code, the text
+        libraries, the catalogue's kinds and vocabularies, the language."""
+        digest = hashlib.sha256(f"{CACHE_FORMAT}:{self.lang}".encode())
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for dist in ("lunr", "pypinyin", "zhconv"):
+            try:
+                digest.update(f"{dist} {version(dist)}".encode())
+            except PackageNotFoundError:
+                digest.update(dist.encode())
+        rules = self.catalogue.rules
+        digest.update(repr((rules.kinds, rules.vocabularies)).encode())
+        return digest.hexdigest()
+
+    # -- the state: documents and postings ---------------------------------------------
+
+    def state(self, old: IndexState | None) -> tuple[IndexState, str]:
+        """The index of ``self.documents``, from ``old`` where it can; and how it was made
+        ("new", "unchanged", "updated" or "rebuilt")."""
+        keys = [document_key(doc) for doc in self.documents]
+        if old is None:
+            return self._build(keys, None, [-1] * len(keys)), "new"
+        at = {key: number for number, key in enumerate(old.keys)}
+        source = [at.get(key, -1) for key in keys]
+        kept = [number for number in source if number >= 0]
+        in_order = all(a < b for a, b in itertools.pairwise(kept))
+        changes = len(keys) - len(kept) + len(old.keys) - len(kept)
+        if not changes and in_order:
+            return old, "unchanged"
+        if not in_order or changes > MOST_CHANGES:
+            return self._build(keys, old, source if in_order else [-1] * len(keys)), "rebuilt"
+        return self._update(keys, old, source), "updated"
+
+    def _build(self, keys: list[bytes], old: IndexState | None, source: list[int]
+               ) -> IndexState:
+        """Every term encoded again, from the documents' terms (extracted, or ``old``'s
+        where ``source`` names a document of it)."""
+        state = IndexState()
+        if old is not None:
+            state.vocabulary = list(old.vocabulary)
+        ids = {term: number for number, term in enumerate(state.vocabulary)}
+        # term number -> (doc << 3 | level)...: flat integer arrays, since a list (or a
+        # dict) per posting would take gigabytes at 90,000 entries
+        found: dict[int, array[int]] = {}
+        for number, (key, was) in enumerate(zip(keys, source, strict=True)):
+            data = self.document(self.documents[number]) if was < 0 else None
+            state.append(key, data, old, was, ids)
+            for packed in array("I", state.terms[-1]):
+                items = found.get(packed >> 3)
+                if items is None:
+                    items = found[packed >> 3] = array("I")
+                items.append(number << 3 | packed & 7)
+        count = len(WEIGHT_LEVELS)
+        vocabulary = state.vocabulary
+        for term_id in sorted(found, key=vocabulary.__getitem__):
+            items = found.pop(term_id)
+            state.postings[vocabulary[term_id]] = encode(
+                [p >> 3 for p in items], [p & 7 for p in items], count)
+        return state
+
+    def _update(self, keys: list[bytes], old: IndexState, source: list[int]) -> IndexState:
+        """``old`` with a few documents removed and added: only the postings next to a
+        change are encoded again."""
+        count = len(WEIGHT_LEVELS)
+        moved = array("i", [-1]) * len(old.keys)
+        for number, was in enumerate(source):
+            if was >= 0:
+                moved[was] = number
+        breaks, shift = array("I"), 0
+        for was, number in enumerate(moved):
+            if number >= 0 and number - was != shift:
+                breaks.append(was)
+                shift = number - was
+        removed: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for was, number in enumerate(moved):
+            if number < 0:
+                for term, level in old.terms_of(was):
+                    removed[term].append((was, level))
+        state = IndexState()
+        state.vocabulary = list(old.vocabulary)
+        ids = {term: number for number, term in enumerate(state.vocabulary)}
+        added: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        after: dict[int, int] = {}
+        last_kept = -1
+        for number, (key, was) in enumerate(zip(keys, source, strict=True)):
+            if was >= 0:
+                last_kept = was
+                state.append(key, None, old, was, ids)
+                continue
+            data = self.document(self.documents[number])
+            state.append(key, data, None, -1, ids)
+            after[number] = last_kept
+            for term, level in data.terms.items():
+                added[term].append((number, level))
+        first_break = breaks[0] if breaks else None
+        for term, postings in old.postings.items():
+            if term in removed or term in added or (
+                    first_break is not None and first_break <= postings.last):
+                changed = update(postings, count, moved, breaks, removed.get(term, ()),
+                                 added.get(term, ()), after)
+                if changed is not None:
+                    state.postings[term] = changed
+            else:
+                state.postings[term] = postings
+        for term, items in added.items():
+            if term not in old.postings:
+                state.postings[term] = encode([d for d, _ in items], [lv for _, lv in items],
+                                              count)
+        # Terms in order, as a build from scratch makes them.
+        state.postings = dict(sorted(state.postings.items()))
+        return state
+
+    def document(self, doc: SearchDocument) -> DocumentData:
+        entry = doc.entry
+        fields = entry_fields(self.catalogue, entry)
+        terms: dict[str, int] = {}
+        for field, texts in fields.items():
+            level = LEVEL_OF[field]
+            singles = field in SINGLES
+            for text in texts:
+                if not text:
+                    continue
+                for term in index_terms(text, pinyin=singles):
+                    if not singles and len(term) == 1 and term >= "\u3400":
+                        continue
+                    if terms.get(term, -1) < level:
+                        terms[term] = level
+        exact = {exact_hash(entry.title), exact_hash(entry.title_en or ""), exact_hash(entry.id)}
+        syllables = {s for text in fields["title"] + fields["names"] if text
+                     for s in syllables_of(text)}
+        row: list[Any] = [doc.url, entry.title, self._kinds.index(entry.kind), doc.facts,
+                          entry.summary[:SNIPPET], entry.title_en or "", doc.cover or ""]
+        while row[-1] == "":
+            row.pop()
+        return DocumentData(terms, tuple(sorted(h for h in exact if h is not None)),
+                            " ".join(sorted(syllables)), title_sort_key(entry), js_json(row),
+                            self._facet_digits(doc))
+
+    def _facet_digits(self, doc: SearchDocument) -> str:
+        entry = doc.entry
 
         def bits(values: Iterable[int]) -> str:
             mask = sum(1 << v for v in set(values))
             return ALPHABET[mask & 63] + ALPHABET[(mask >> 6) & 63]
 
-        def one(value: str | None, choices: list[str]) -> str:
+        def one(value: str | None, name: str) -> str:
+            choices = self._choices[name]
             return ALPHABET[choices.index(value) + 1] if value in choices else "0"
 
-        for doc in self.documents:
-            entry = doc.entry
-            columns["kind"].append(ALPHABET[kinds.index(entry.kind)])
-            columns["section"].append(bits(doc.sections))
-            subjects = catalogue.terms_of(entry, "subjects", "subjects")
-            columns["subject"].append(bits(tops.index(s) for s in subjects if s in tops))
-            columns["audience"].append(bits(audiences.index(a) for a in
-                                            entry.get("audiences", ()) if a in audiences))
-            columns["language"].append(one(entry.get("language"), languages))
-            columns["format"].append(one(entry.get("format"), formats))
-            columns["level"].append(one(entry.get("level"), levels))
-            minutes = entry.get("duration_minutes")
-            columns["duration"].append(
-                "0" if minutes is None else
-                ALPHABET[1 + next(i for i, (limit, _) in enumerate(DURATIONS) if minutes < limit)])
-            columns["year"].append(ALPHABET[min(63, max(1, year_of(entry) - 1990 + 1))])
-        return {name: "".join(values) for name, values in columns.items()}
+        tops = self._tops
+        subjects = self.catalogue.terms_of(entry, "subjects", "subjects")
+        audiences = self._choices["audiences"]
+        minutes = entry.get("duration_minutes")
+        return "".join((
+            ALPHABET[self._kinds.index(entry.kind)],
+            bits(doc.sections),
+            bits(tops.index(s) for s in subjects if s in tops),
+            bits(audiences.index(a) for a in entry.get("audiences", ()) if a in audiences),
+            one(entry.get("language"), "languages"),
+            one(entry.get("format"), "formats"),
+            one(entry.get("level"), "levels"),
+            "0" if minutes is None else
+            ALPHABET[1 + next(i for i, (limit, _) in enumerate(DURATIONS) if minutes < limit)],
+            ALPHABET[min(63, max(1, year_of(entry) - 1990 + 1))]))
 
-    def _meta(self, shards: int) -> dict[str, Any]:
+    # -- the files ----------------------------------------------------------------------
+
+    def files(self, state: IndexState, extra_meta: dict[str, Any]) -> list[tuple[str, bytes]]:
+        """Every file of the index: (name without .js, bytes)."""
+        documents = len(state.keys)
+        width = fixed_width(max(1, documents - 1))
+        exact_count = sum(len(e) for e in state.exact)
+        total = sum(len(t) + len(p.text) + 6 for t, p in state.postings.items()) \
+            + exact_count * (3 + width)
+        shards = 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
+        buckets: list[dict[str, str]] = [{} for _ in range(shards)]
+        for term, postings in state.postings.items():
+            buckets[fnv1a(term) % shards][term] = postings.text
+        exact: list[list[tuple[int, int]]] = [[] for _ in range(shards)]
+        for doc, hashes in enumerate(state.exact):
+            for value in hashes:
+                exact[value % shards].append((value // shards, doc))
+        table = NUMBERS
+        for shard, keys in enumerate(exact):
+            if keys:
+                keys.sort()
+                parts, last = [], 0
+                for high, doc in keys:
+                    gap = high - last
+                    parts.append(table[gap] if gap < len(table) else long_number(gap))
+                    parts.append(fixed(doc, width))
+                    last = high
+                buckets[shard]["="] = "".join(parts)
+        written: list[tuple[str, bytes]] = []
+        for shard, bucket in enumerate(buckets):
+            written.append((f"p/{shard}", script(f"p/{shard}",
+                                                 {t: bucket[t] for t in sorted(bucket)})))
+        dictionary: dict[str, dict[str, int]] = defaultdict(dict)
+        for term, postings in state.postings.items():
+            if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
+                dictionary[term[:2]][term] = sum(postings.counts)
+        for key in sorted(dictionary):
+            written.append((f"d/{key}", script(f"d/{key}", dict(sorted(dictionary[key].items())))))
+        for start in range(0, documents, RECORDS_PER_FILE):
+            name = f"r/{start // RECORDS_PER_FILE}"
+            rows = ",".join(state.rows[start:start + RECORDS_PER_FILE])
+            written.append((name, _script(name, f"[{rows}]")))
+        every = "".join(state.facets)
+        step = sum(size for _name, size in FACET_COLUMNS)
+        columns, at = {}, 0
+        for name, size in FACET_COLUMNS:
+            columns[name] = every[at::step] if size == 1 else "".join(
+                map(str.__add__, every[at::step], every[at + 1::step]))
+            at += size
+        written.append(("f", script("f", columns)))
+        order = sorted(range(documents), key=state.order.__getitem__)
+        rank = [0] * documents
+        for position, doc in enumerate(order):
+            rank[doc] = position
+        written.append(("o", script("o", "".join(fixed(r, width) for r in rank))))
+        syllables: set[str] = set()
+        for text in state.syllables:
+            syllables.update(text.split())
+        meta = {**self._meta(documents, shards, width, sorted(dictionary), sorted(syllables)),
+                **extra_meta,
+                # Numbers of this index's documents, whatever the caller counted.
+                "featured": [n for n, doc in enumerate(self.documents) if doc.entry.featured]}
+        meta["version"] = hashlib.sha256(b"".join(d for _n, d in written)).hexdigest()[:12]
+        written.append(("meta", script("meta", meta)))
+        return written
+
+    def _meta(self, documents: int, shards: int, width: int, dictionaries: list[str],
+              syllables: list[str]) -> dict[str, Any]:
         rules = self.catalogue.rules
         lang = self.lang
 
@@ -254,25 +531,58 @@ class IndexBuilder:
             terms = rules.vocabularies[vocabulary].terms
             return [terms[i].label.get(lang) for i in ids]
 
-        tops = [t.id for t in rules.vocabularies["subjects"].children(None)]
         return {
-            "documents": len(self.documents), "shards": shards,
+            "documents": documents, "shards": shards,
             "records": RECORDS_PER_FILE, "alphabet": ALPHABET,
+            "digits": DIGITS, "final": FINAL, "width": width,
             "weights": WEIGHT_LEVELS, "pinyinMark": PINYIN_MARK,
-            "initialsMark": INITIALS_MARK, "dictionaries": self._dictionary_keys,
-            "syllables": self.syllables(),
+            "initialsMark": INITIALS_MARK, "dictionaries": dictionaries,
+            "syllables": syllables,
             "facets": {
                 "kind": [k.label.get(lang) for k in rules.kinds.values()],
                 "section": [s.title.get(lang) for s in rules.sections],
-                "subject": labels("subjects", tops),
-                "audience": labels("audiences", rules.vocabularies["audiences"].terms),
-                "language": labels("languages", rules.vocabularies["languages"].terms),
-                "format": labels("formats", rules.vocabularies["formats"].terms),
-                "level": labels("levels", rules.vocabularies["levels"].terms),
+                "subject": labels("subjects", self._tops),
+                "audience": labels("audiences", self._choices["audiences"]),
+                "language": labels("languages", self._choices["languages"]),
+                "format": labels("formats", self._choices["formats"]),
+                "level": labels("levels", self._choices["levels"]),
                 "duration": [label for _limit, label in DURATIONS],
                 "yearBase": 1990,
             },
         }
+
+
+def write_files(out: Path, files: Sequence[tuple[str, bytes]],
+                stamps: dict[str, tuple[int, int, bytes]]
+                ) -> tuple[int, dict[str, tuple[int, int, bytes]]]:
+    """Write ``files`` (name -> bytes) as ``out/<name>.js``, leaving files that already hold
+    those bytes alone (``stamps``: what an earlier call wrote there, so that files still as
+    written need not be read); index files (under p/, d/, r/) not among them are removed.
+    Returns how many files were written, and the stamps of every file."""
+    out.mkdir(parents=True, exist_ok=True)
+    names = {f"{name}.js" for name, _data in files}
+    for folder in ("p", "d", "r"):
+        (out / folder).mkdir(exist_ok=True)
+        for path in (out / folder).iterdir():
+            if f"{folder}/{path.name}" not in names and path.is_file():
+                path.unlink()
+    written = 0
+    new_stamps = {}
+    for name, data in files:
+        path = out / f"{name}.js"
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if stat is None or stat.st_size != len(data) or (
+                stamps.get(name) != (stat.st_size, stat.st_mtime_ns, digest)
+                and path.read_bytes() != data):
+            path.write_bytes(data)
+            written += 1
+            stat = path.stat()
+        new_stamps[name] = (stat.st_size, stat.st_mtime_ns, digest)
+    return written, new_stamps
 
 
 _HAN_OR_NOT = re.compile("[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
@@ -299,4 +609,3 @@ def year_of(entry: Entry) -> int:
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (-e.published.toordinal(), e.id))
-

@@ -26,7 +26,6 @@ from importlib import resources
 
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
-from lunr.tokenizer import Tokenizer
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -56,13 +55,19 @@ def fold(text: str) -> str:
     return _NOT_KEPT.sub(" ", text.translate(_translate()))
 
 
+#: lunr.py's tokenizer: lower case, split on these characters (lunr.tokenizer.SEPARATOR_CHARS).
+#: The same split as ``lunr.Tokenizer``, without a Token and its metadata per word.
+_SEPARATORS = re.compile("[ \t\n\r\f\v\xa0-]+")
+
+
 def lunr_terms(text: str) -> list[str]:
     """lunr's default pipeline (tokenizer, trimmer, stop words, stemmer) on ASCII text."""
     terms = []
-    for token in Tokenizer(text):
-        term = _pipeline(str(token))
-        if term:
-            terms.append(term)
+    for word in _SEPARATORS.split(text.lower()):
+        if word:
+            term = _pipeline(word)
+            if term:
+                terms.append(term)
     return terms
 
 
@@ -202,6 +207,12 @@ def _pinyin_terms(run: str) -> Iterator[str]:
             yield INITIALS_MARK + "".join(initials[i:i + 3])
 
 
+def syllables_of(text: str) -> list[str]:
+    """The pinyin syllables of a text's Han characters, in order (the browser splits a
+    pinyin query into the syllables of the catalogue's titles and names)."""
+    return [s for run in _HAN_RUN.findall(fold(text)) for s in _pinyin(run) if s.isascii()]
+
+
 def index_terms(text: str, *, pinyin: bool = False) -> list[str]:
     """All terms of a field's text, in order, duplicates kept."""
     folded = fold(text)
@@ -240,11 +251,21 @@ def _words(text: str) -> list[str]:
     return [w for w in _SPACES.split(text) if w]
 
 
+_NOT_IN_KEY = re.compile(f"[^a-z0-9{HAN}]")
+
+
+def exact_hash(text: str) -> int | None:
+    """A whole title (or id) reduced to letters, digits and Han characters, as a 32-bit
+    FNV-1a hash; None when nothing is left."""
+    key = _NOT_IN_KEY.sub("", fold(text))
+    return fnv1a(key) if key else None
+
+
 def exact_key(text: str) -> str:
-    """A whole title reduced to letters, digits and Han characters, as a short hash (32-bit
-    FNV-1a, hexadecimal): one term per title, without spelling the title out again."""
-    key = re.sub(r"[^a-z0-9" + HAN + "]", "", fold(text))
-    return "=" + format(fnv1a(key), "x") if key else "="
+    """``exact_hash`` as the browser shows it: "=" and the hash in hexadecimal ("=" alone
+    when the text has no letter, digit or Han character)."""
+    value = exact_hash(text)
+    return "=" if value is None else "=" + format(value, "x")
 
 
 def fnv1a(text: str) -> int:

@@ -154,11 +154,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
                 files.remove(file)
             elif (entry := site.entries_by_path.get(file.src_uri)) is not None:
-                files.remove(file)
-                files.append(EntrySource(file.src_uri, file.src_dir, file.dest_dir,
-                                         file.use_directory_urls,
-                                         dest_uri=site.entry_dest(entry),
-                                         inclusion=InclusionLevel.NOT_IN_NAV))
+                # In place (tens of thousands of files): it stays a link target only.
+                file.__class__ = EntrySource
+                file.dest_uri = site.entry_dest(entry)
+                file.url = file._get_url()
+                file.abs_dest_path = str(Path(config.site_dir, file.dest_uri))
+                file.inclusion = InclusionLevel.NOT_IN_NAV
             elif rebuild and file.is_documentation_page() and file.abs_src_path:
                 # A dirty build redraws only modified pages; these show the catalogue.
                 file.content_string = file.content_string
@@ -184,6 +185,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         site, drawer = self.site, self.drawer
         if site is None or drawer is None or self.nav is None:
             return None
+        if env.bytecode_cache is None:
+            env.bytecode_cache = site.template_cache()
         shells = {depth: self._shell(depth, env, config, files) for depth in drawer.depths()}
         drawer.shells = shells
         drawer.site_description = config.site_description or ""
@@ -191,9 +194,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.key = site.build_key(shells)
         previous = site.record(site_dir, "pages", self.key).previous
         self.fingerprints = {page.dest: drawer.fingerprint(page) for page in drawer.pages}
+        root = str(site_dir)
         todo = [page for page in drawer.pages
                 if previous.get(page.dest) != self.fingerprints[page.dest]
-                or not os.path.isfile(site_dir / page.dest)]
+                or not os.path.isfile(f"{root}/{page.dest}")]
         self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers)
         return None
 

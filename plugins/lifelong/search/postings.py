@@ -1,0 +1,322 @@
+"""Postings of one term as the browser reads them, and how to change them in place.
+
+A term's postings are one string: the term's usual weight level (one digit), then one number
+per document, in document order. A posting of the usual level is ``2 * gap``; any other is
+``2 * (gap * LEVELS + level) + 1``; ``gap`` is the distance from the previous document (from
+0 for the first). Most postings of a frequent term are then a single character.
+
+Numbers are written with DIGITS, 91 characters that need no escaping in a JSON string or a
+classic script: zero or more continuation digits (``DIGITS[FINAL:]``) then one final digit
+(``DIGITS[:FINAL]``). One character holds 0..71, two hold the next 72 * 19 values, and so on.
+
+A rebuild after a few documents changed must not encode millions of postings again, so a
+term also keeps checkpoints (the document and offset of every CHECKPOINT-th posting, cache
+only, never written out): ``update`` re-encodes the few postings next to a change and copies
+the rest of the string, and its result is the string ``encode`` would make from scratch.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate
+from typing import Any
+
+DIGITS = "".join(c for c in map(chr, range(0x21, 0x7F)) if c not in '"<\\')
+FINAL = 72
+CONTINUATION = len(DIGITS) - FINAL
+DIGIT = {c: i for i, c in enumerate(DIGITS)}
+#: Postings between checkpoints.
+CHECKPOINT = 16
+
+
+def number(value: int) -> str:
+    """One number (see the module's docstring)."""
+    if value < FINAL:
+        return DIGITS[value]
+    value -= FINAL
+    width, span = 1, CONTINUATION * FINAL
+    while value >= span:
+        value -= span
+        span *= CONTINUATION
+        width += 1
+    last = DIGITS[value % FINAL]
+    value //= FINAL
+    head = []
+    for _ in range(width):
+        head.append(DIGITS[FINAL + value % CONTINUATION])
+        value //= CONTINUATION
+    return "".join(reversed(head)) + last
+
+
+#: Every number of at most three digits, written (most numbers are).
+NUMBERS = [number(v) for v in range(FINAL * (1 + CONTINUATION + CONTINUATION ** 2))]
+#: Four digits: three continuation digits, then the final one.
+_HEADS = [a + b + c for a in DIGITS[FINAL:] for b in DIGITS[FINAL:] for c in DIGITS[FINAL:]]
+_FOUR = len(NUMBERS) + FINAL * len(_HEADS)
+
+
+def numbers(values: Iterable[int]) -> list[str]:
+    table, limit = NUMBERS, len(NUMBERS)
+    return [table[v] if v < limit else long_number(v) for v in values]
+
+
+def long_number(value: int) -> str:
+    if value < len(NUMBERS):
+        return NUMBERS[value]
+    if value < _FOUR:
+        head, last = divmod(value - len(NUMBERS), FINAL)
+        return _HEADS[head] + DIGITS[last]
+    return number(value)
+
+
+def read_number(text: str, pos: int) -> tuple[int, int]:
+    """The number at ``pos`` and the position after it."""
+    digit = DIGIT[text[pos]]
+    pos += 1
+    if digit < FINAL:
+        return digit, pos
+    acc = base = 0
+    span = FINAL
+    while digit >= FINAL:
+        acc = acc * CONTINUATION + digit - FINAL
+        base += span
+        span *= CONTINUATION
+        digit = DIGIT[text[pos]]
+        pos += 1
+    return base + acc * FINAL + digit, pos
+
+
+_PAIRS = [a + b for a in DIGITS for b in DIGITS]
+
+
+def fixed(value: int, width: int) -> str:
+    """A number in exactly ``width`` digits of base len(DIGITS) (ranks, document numbers)."""
+    if width == 3:
+        return DIGITS[value // len(_PAIRS)] + _PAIRS[value % len(_PAIRS)]
+    out = []
+    for _ in range(width):
+        out.append(DIGITS[value % len(DIGITS)])
+        value //= len(DIGITS)
+    return "".join(reversed(out))
+
+
+def fixed_width(largest: int) -> int:
+    width = 1
+    while len(DIGITS) ** width <= largest:
+        width += 1
+    return width
+
+
+class Postings:
+    """One term: its string, postings per level, checkpoints and last document."""
+
+    __slots__ = ("counts", "last", "offsets", "starts", "text")
+
+    def __init__(self, text: str, counts: tuple[int, ...], starts: array[int],
+                 offsets: array[int], last: int) -> None:
+        self.text = text
+        self.counts = counts
+        #: Checkpoints: the document of every CHECKPOINT-th posting (more or less), and
+        #: where in ``text`` it starts.
+        self.starts = starts
+        self.offsets = offsets
+        self.last = last
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.text, self.counts, self.starts, self.offsets, self.last
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.text, self.counts, self.starts, self.offsets, self.last = state
+
+    def decode(self, count: int) -> tuple[list[int], list[int]]:
+        """Every (document, level), in two lists."""
+        return _decode(self.text, self.offsets[0], len(self.text), self.starts[0], count)
+
+    def level_of(self, doc: int, count: int) -> int | None:
+        """The level of ``doc``'s posting, or None when the term has none."""
+        k = bisect_right(self.starts, doc) - 1
+        if k < 0 or doc > self.last:
+            return None
+        end = self.offsets[k + 1] if k + 1 < len(self.offsets) else len(self.text)
+        docs, levels = _decode(self.text, self.offsets[k], end, self.starts[k], count)
+        at = bisect_left(docs, doc)
+        return levels[at] if at < len(docs) and docs[at] == doc else None
+
+
+def usual_level(counts: Sequence[int]) -> int:
+    """The level most postings have (the lowest of equals)."""
+    return max(range(len(counts)), key=lambda level: (counts[level], -level))
+
+
+def encode(docs: Sequence[int], levels: Sequence[int], count: int) -> Postings:
+    """A term's postings (documents ascending, their levels; ``count`` levels in all)."""
+    counts = [0] * count
+    for level in levels:
+        counts[level] += 1
+    usual = usual_level(counts)
+    starts, offsets = array("I"), array("I")
+    head = _encode(docs, levels, count, usual, 0, 1, starts, offsets)
+    return Postings(DIGITS[usual] + "".join(head), tuple(counts), starts, offsets, docs[-1])
+
+
+def _encode(docs: Sequence[int], levels: Sequence[int], count: int, usual: int, prev: int,
+            offset: int, starts: array[int], offsets: array[int]) -> list[str]:
+    """Strings of the postings after document ``prev``; their checkpoints (the first
+    posting at ``offset``) are appended to ``starts`` and ``offsets``."""
+    values = []
+    for doc, level in zip(docs, levels, strict=True):
+        gap = doc - prev
+        values.append(gap << 1 if level == usual else (gap * count + level) << 1 | 1)
+        prev = doc
+    parts = numbers(values)
+    ends = list(accumulate(map(len, parts), initial=offset))
+    starts.extend(docs[::CHECKPOINT])
+    offsets.extend(ends[:len(parts):CHECKPOINT])
+    return parts
+
+
+def _decode(text: str, start: int, end: int, first: int, count: int
+            ) -> tuple[list[int], list[int]]:
+    """Postings in text[start:end], the first of which is document ``first``."""
+    usual = DIGIT[text[0]]
+    docs, levels = [], []
+    pos, doc = start, None
+    while pos < end:
+        value, pos = read_number(text, pos)
+        if value & 1:
+            gap, level = divmod(value >> 1, count)
+        else:
+            gap, level = value >> 1, usual
+        doc = first if doc is None else doc + gap
+        docs.append(doc)
+        levels.append(level)
+    return docs, levels
+
+
+def update(old: Postings, count: int, moved: Sequence[int], breaks: Sequence[int],
+           removed: Iterable[tuple[int, int]], added: Sequence[tuple[int, int]],
+           after: Mapping[int, int]) -> Postings | None:
+    """The term's postings once documents are removed, added and renumbered; None when none
+    is left. ``moved[old]``: the new number of an old document (-1: removed); ``breaks``:
+    the old documents (ascending) from which ``moved[d] - d`` differs from the document
+    kept before them; ``removed``: this term's (old document, level) that are gone;
+    ``added``: its (new document, level), ascending; ``after[new]``: the last kept old
+    document numbered before the new one (-1: none)."""
+    counts = list(old.counts)
+    starts, offsets = old.starts, old.offsets
+    blocks = len(starts)
+    #: Blocks that lose or gain postings -> the new documents they gain.
+    dirty: dict[int, list[int]] = {}
+    for doc, level in removed:
+        counts[level] -= 1
+        dirty.setdefault(max(0, bisect_right(starts, doc) - 1), [])
+    for doc, level in added:
+        counts[level] += 1
+        dirty.setdefault(max(0, bisect_right(starts, after[doc]) - 1), []).append(doc)
+    if not any(counts):
+        return None
+    usual = DIGIT[old.text[0]]
+    if usual_level(counts) != usual:
+        docs, levels = old.decode(count)
+        kept = [(moved[d], lv) for d, lv in zip(docs, levels, strict=True) if moved[d] >= 0]
+        merged = sorted(kept + list(added))
+        return encode([d for d, _ in merged], [lv for _, lv in merged], count)
+    touched = set(dirty)
+    touched.update(k + 1 for k in dirty if k + 1 < blocks)
+    for brk in breaks:
+        if brk > old.last:
+            break
+        k = bisect_left(starts, brk)
+        if k > 0:
+            touched.add(k - 1)
+        if k < blocks:
+            touched.add(k)
+    if not touched:
+        return old  # nothing moved this term's documents
+    inserts = dict(added)
+    text = old.text
+    parts: list[str] = [text[0]]
+    new_starts, new_offsets = array("I"), array("I")
+    length, prev, k = 1, 0, 0
+    for stop in [*sorted(touched), blocks]:
+        if k < stop:  # blocks k..stop-1 stay as they are, renumbered (by one shift: no
+            # break falls among them) and moved along the text
+            begin, end = offsets[k], offsets[stop] if stop < blocks else len(text)
+            parts.append(text[begin:end])
+            delta = moved[starts[k]] - starts[k]
+            shift = length - begin
+            new_starts.extend([s + delta for s in starts[k:stop]])
+            new_offsets.extend([o + shift for o in offsets[k:stop]])
+            length += end - begin
+            if stop < blocks:
+                prev = moved[starts[stop] - _gap(text, offsets[stop], count)]
+            else:
+                prev = moved[old.last]
+        if stop == blocks:
+            break
+        begin, end = offsets[stop], offsets[stop + 1] if stop + 1 < blocks else len(text)
+        if stop in dirty:
+            docs, levels = _decode(text, begin, end, starts[stop], count)
+            items = [(moved[d], lv) for d, lv in zip(docs, levels, strict=True) if moved[d] >= 0]
+            items.extend((d, inserts[d]) for d in dirty[stop])
+            items.sort()
+            if items:
+                new_docs = [d for d, _ in items]
+                strings = _encode(new_docs, [lv for _, lv in items], count, usual, prev, length,
+                                  new_starts, new_offsets)
+                parts.extend(strings)
+                length += sum(map(len, strings))
+                prev = new_docs[-1]
+        else:
+            limit = starts[stop + 1] if stop + 1 < blocks else old.last + 1
+            piece, last = _shift_block(text, begin, end, starts[stop], prev, limit, moved,
+                                       breaks, count, usual)
+            new_starts.append(moved[starts[stop]])
+            new_offsets.append(length)
+            parts.append(piece)
+            length += len(piece)
+            prev = last
+        k = stop + 1
+    return Postings("".join(parts), tuple(counts), new_starts, new_offsets, prev)
+
+
+def _gap(text: str, pos: int, count: int) -> int:
+    value, _ = read_number(text, pos)
+    return value >> 1 if not value & 1 else (value >> 1) // count
+
+
+def _shift_block(text: str, begin: int, end: int, first: int, prev: int, limit: int,
+                 moved: Sequence[int], breaks: Sequence[int], count: int, usual: int
+                 ) -> tuple[str, int]:
+    """A block none of whose documents is removed or added, renumbered: the postings
+    whose gap changes are re-encoded (the first, after ``prev``, and those just after a
+    break), the rest copied. Returns the new text and the new number of its last document."""
+    pieces = []
+    pos, doc, old_prev, new_prev = begin, first, None, prev
+    copied = begin
+    while pos < end:
+        value, after = read_number(text, pos)
+        if value & 1:
+            gap, level = divmod(value >> 1, count)
+        else:
+            gap, level = value >> 1, usual
+        if old_prev is not None:
+            doc = old_prev + gap
+        new_doc = moved[doc]
+        new_gap = new_doc - new_prev
+        if new_gap != gap:
+            pieces.append(text[copied:pos])
+            pieces.append(long_number(new_gap << 1 if level == usual
+                                      else (new_gap * count + level) << 1 | 1))
+            copied = after
+        old_prev, new_prev, pos = doc, new_doc, after
+        i = bisect_right(breaks, doc)
+        if i == len(breaks) or breaks[i] >= limit:
+            break  # no later posting of this block changes
+    pieces.append(text[copied:end])
+    if pos < end:  # stopped early: the last document is the block's last
+        last = limit - _gap(text, end, count) if end < len(text) else limit - 1
+        new_prev = moved[last]
+    return "".join(pieces), new_prev
