@@ -498,11 +498,18 @@ def summarise(requests: list[tuple[str, int, int]], site: Path) -> dict[str, Any
             "paths": [[p, n] for p, n, _s in requests]}
 
 
+def script_data(path: Path) -> Any:
+    """What a search data file passes to LifelongSearch.add."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
 def entry_page(site: Path) -> str:
-    """The entry page the browser opens: the newest course (first record of search/r/0.js)."""
-    text = (site / "search" / "r" / "0.js").read_text(encoding="utf-8")
-    rows = json.loads(text[text.index(",") + 1:text.rindex(")")])
-    return rows[0][0]
+    """The entry page the browser opens: the newest entry (documents are numbered oldest
+    first: the last record of the last search/r/ file)."""
+    meta = script_data(site / "search" / "meta.js")
+    last = (meta["documents"] - 1) // meta["records"]
+    return script_data(site / "search" / "r" / f"{last}.js")[-1][0]
 
 
 def browser_figures(site: Path, file_site: Path, queries: list[dict[str, str]],

@@ -72,12 +72,11 @@ function main() {
       var q = typeof item === "string" ? item : item.q;
       var prefix = typeof item === "string" ? !!command.prefix : !!item.prefix;
       work = work.then(function () {
-        return engine.search(q, prefix);
+        return engine.search(q, prefix, 10);
       }).then(function (found) {
-        var top = found.docs.slice(0, 10);
-        return engine.records(top).then(function (rows) {
+        return engine.records(found.docs).then(function (rows) {
           out.search.push({
-            q: q, prefix: prefix, count: found.docs.length,
+            q: q, prefix: prefix, count: found.count,
             top: rows.map(function (row) { return entryId(row.url); })
           });
         });

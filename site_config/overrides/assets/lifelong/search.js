@@ -12,8 +12,14 @@
   var meta = S.data.meta;
   var ui = meta.ui;
   var ALPHABET = meta.alphabet;
-  var DIGIT = {};
+  var DIGIT = {};  // facet columns
   for (var d = 0; d < ALPHABET.length; d++) DIGIT[ALPHABET.charAt(d)] = d;
+  /* Numbers of postings, exact keys and ranks (see plugins/lifelong/search/postings.py):
+     digits by character code; FINAL digits end a number, the others continue it. */
+  var NUMBER = new Int16Array(128);
+  for (var c = 0; c < meta.digits.length; c++) NUMBER[meta.digits.charCodeAt(c)] = c;
+  var FINAL = meta.final, CONTINUATION = meta.digits.length - FINAL, BASE = meta.digits.length;
+  var LEVELS = meta.weights.length;
 
   /* -- text: the same steps as text.py ------------------------------------------------ */
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
@@ -130,27 +136,84 @@
   function shardOf(term) { return "p/" + (fnv1a(term) % meta.shards); }
 
   var decoded = {};
-  /* Postings of a term: {docs: [...], levels: [...]} sorted by document, or null. */
+  /* Postings of a term, or null: {docs: Int32Array ascending, scores: Float64Array}. A
+     term's string is its usual level, then per posting 2 * gap (usual level) or
+     2 * (gap * LEVELS + level) + 1; the gap is from the previous document. */
   function postings(term) {
     if (Object.prototype.hasOwnProperty.call(decoded, term)) return decoded[term];
     var shard = S.data[shardOf(term)];
     var text = shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
     var result = null;
     if (text !== null) {
-      result = { docs: [], levels: [] };
-      var doc = 0, value = 0, shift = 0, i = 0;
-      while (i < text.length) {
-        var digit = DIGIT[text.charAt(i++)];
-        value += (digit & 31) * Math.pow(2, shift);
-        if (digit >= 32) { shift += 5; continue; }
-        doc += Math.floor(value / 8);  // distance from the previous document, times 8,
-        result.docs.push(doc);
-        result.levels.push(value % 8);  // plus the weight level
-        value = 0; shift = 0;
+      var usual = NUMBER[text.charCodeAt(0)];
+      var docs = new Int32Array(text.length - 1), levels = new Uint8Array(text.length - 1);
+      var n = 0, doc = 0, i = 1, length = text.length;
+      while (i < length) {
+        var digit = NUMBER[text.charCodeAt(i++)], value = digit;
+        if (digit >= FINAL) {
+          var acc = 0, base = 0, span = FINAL;
+          while (digit >= FINAL) {
+            acc = acc * CONTINUATION + digit - FINAL;
+            base += span;
+            span *= CONTINUATION;
+            digit = NUMBER[text.charCodeAt(i++)];
+          }
+          value = base + acc * FINAL + digit;
+        }
+        if (value % 2 === 0) {
+          doc += value / 2;
+          levels[n] = usual;
+        } else {
+          var rest = (value - 1) / 2;
+          doc += Math.floor(rest / LEVELS);
+          levels[n] = rest % LEVELS;
+        }
+        docs[n++] = doc;
       }
+      var scores = new Float64Array(n), idf = Math.log(1 + meta.documents / n);
+      for (var k = 0; k < n; k++) scores[k] = meta.weights[levels[k]] * 10 + idf;
+      result = { docs: docs.subarray(0, n), scores: scores };
     }
     decoded[term] = result;
     return result;
+  }
+
+  /* The exact key of a whole title or id ("=" and its hash in hexadecimal) lives in shard
+     hash % shards, under "=": per key, in hash order, the distance from the previous
+     hash / shards, then the document in meta.width digits. */
+  function exactShard(key) {
+    return key === "=" ? null : "p/" + (parseInt(key.slice(1), 16) % meta.shards);
+  }
+
+  function exactDocs(key) {
+    var name = exactShard(key);
+    var shard = name && S.data[name];
+    var text = shard && Object.prototype.hasOwnProperty.call(shard, "=") ? shard["="] : "";
+    var want = Math.floor(parseInt(key.slice(1), 16) / meta.shards), high = 0, found = [];
+    for (var i = 0; i < text.length;) {
+      var digit = NUMBER[text.charCodeAt(i++)], value = digit;
+      if (digit >= FINAL) {
+        var acc = 0, base = 0, span = FINAL;
+        while (digit >= FINAL) {
+          acc = acc * CONTINUATION + digit - FINAL;
+          base += span;
+          span *= CONTINUATION;
+          digit = NUMBER[text.charCodeAt(i++)];
+        }
+        value = base + acc * FINAL + digit;
+      }
+      high += value;
+      if (high > want) break;
+      if (high === want) found.push(fixedNumber(text, i, meta.width));
+      i += meta.width;
+    }
+    return found;
+  }
+
+  function fixedNumber(text, at, width) {
+    var value = 0;
+    for (var i = 0; i < width; i++) value = value * BASE + NUMBER[text.charCodeAt(at + i)];
+    return value;
   }
 
   function dictionaryKey(term) { return term.slice(0, 2); }
@@ -253,54 +316,115 @@
     });
   }
 
-  function termScore(level, df) {
-    return meta.weights[level] * 10 + Math.log(1 + meta.documents / df);
+  /* -- scoring: sorted document lists, merged -------------------------------------------- */
+  /* A match is {docs: Int32Array ascending, scores: Float64Array}. */
+  var NONE = { docs: new Int32Array(0), scores: new Float64Array(0) };
+
+  /* Documents in either; a document in both keeps its better score. */
+  function union(a, b) {
+    if (!a.docs.length) return b;
+    if (!b.docs.length) return a;
+    var docs = new Int32Array(a.docs.length + b.docs.length);
+    var scores = new Float64Array(docs.length);
+    var i = 0, j = 0, n = 0;
+    while (i < a.docs.length && j < b.docs.length) {
+      var x = a.docs[i], y = b.docs[j];
+      if (x < y) { docs[n] = x; scores[n++] = a.scores[i++]; }
+      else if (y < x) { docs[n] = y; scores[n++] = b.scores[j++]; }
+      else { docs[n] = x; scores[n++] = Math.max(a.scores[i++], b.scores[j++]); }
+    }
+    while (i < a.docs.length) { docs[n] = a.docs[i]; scores[n++] = a.scores[i++]; }
+    while (j < b.docs.length) { docs[n] = b.docs[j]; scores[n++] = b.scores[j++]; }
+    return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
 
-  /* Scores of the documents matching a plan: {doc: score}. */
+  /* Documents in both, their scores added. */
+  function intersection(a, b) {
+    if (a.docs.length > b.docs.length) { var t = a; a = b; b = t; }
+    var docs = new Int32Array(a.docs.length), scores = new Float64Array(a.docs.length);
+    var i = 0, j = 0, n = 0;
+    while (i < a.docs.length && j < b.docs.length) {
+      var x = a.docs[i], y = b.docs[j];
+      if (x < y) i++;
+      else if (y < x) j++;
+      else { docs[n] = x; scores[n++] = a.scores[i++] + b.scores[j++]; }
+    }
+    return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+  }
+
+  /* The documents matching a plan, scored: in every group (scores added), in one of its
+     alternatives (the best), in every slot of it (added), by one of its terms (the best).
+     A document whose whole title (or id) is the query is a match whatever its terms, and
+     first. */
   function evaluate(groups, exact) {
     var total = null;
     groups.forEach(function (group) {
-      var groupScores = {};
+      var best = NONE;
       group.alternatives.forEach(function (alt) {
-        var altScores = null;
+        var all = null;
         alt.forEach(function (slot) {
-          var slotScores = {};
-          slot.forEach(function (term) {
-            var p = postings(term);
-            if (!p) return;
-            for (var i = 0; i < p.docs.length; i++) {
-              var s = termScore(p.levels[i], p.docs.length);
-              if (!(slotScores[p.docs[i]] >= s)) slotScores[p.docs[i]] = s;
-            }
-          });
-          if (altScores === null) { altScores = slotScores; return; }
-          var next = {};
-          for (var doc in altScores) if (doc in slotScores) next[doc] = altScores[doc] + slotScores[doc];
-          altScores = next;
+          var any = NONE;
+          slot.forEach(function (term) { any = union(any, postings(term) || NONE); });
+          all = all === null ? any : intersection(all, any);
         });
-        for (var doc in altScores || {}) {
-          if (!(groupScores[doc] >= altScores[doc])) groupScores[doc] = altScores[doc];
-        }
+        best = union(best, all || NONE);
       });
-      if (total === null) { total = groupScores; return; }
-      var next = {};
-      for (var doc in total) if (doc in groupScores) next[doc] = total[doc] + groupScores[doc];
-      total = next;
+      total = total === null ? best : intersection(total, best);
     });
-    total = total || {};
-    // The whole query is a title, punctuation aside ("论语学而篇" for 论语·学而篇): a match
-    // even when its pairs are not all in the index, and first.
-    var e = postings(exact);
-    if (e) e.docs.forEach(function (doc) { total[doc] = (total[doc] || 0) + 10000; });
+    total = total || NONE;
+    var docs = exactDocs(exact).sort(function (a, b) { return a - b; });
+    if (docs.length) {
+      var scores = new Float64Array(docs.length);
+      for (var i = 0; i < docs.length; i++) {
+        var at = binarySearch(total.docs, docs[i]);
+        scores[i] = 10000 + (at >= 0 ? total.scores[at] : 0);
+      }
+      total = union(total, { docs: Int32Array.from(docs), scores: scores });
+    }
     return total;
   }
 
-  var FEATURED = {};
-  meta.featured.forEach(function (n) { FEATURED[n] = true; });
+  function binarySearch(sorted, value) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < value) lo = mid + 1;
+      else if (sorted[mid] > value) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  }
 
-  /* Runs a query; resolves with {docs: [numbers, best first], groups}. */
-  function search(query, prefix) {
+  var FEATURED = new Uint8Array(meta.documents);
+  meta.featured.forEach(function (n) { FEATURED[n] = 1; });
+
+  /* Best first: score, then featured entries, then the newest (documents are numbered
+     oldest first). */
+  function better(match, i, j) {
+    return match.scores[j] - match.scores[i] || FEATURED[match.docs[j]] - FEATURED[match.docs[i]] ||
+      match.docs[j] - match.docs[i];
+  }
+
+  /* Positions in match of its best `limit` documents (all of them when no limit), best
+     first. The header box wants 8 of maybe 40,000: no need to sort them all. */
+  function ranked(match, limit) {
+    var n = match.docs.length, top = [];
+    if (!limit || limit >= n) {
+      for (var i = 0; i < n; i++) top.push(i);
+      return top.sort(function (a, b) { return better(match, a, b); });
+    }
+    for (var k = 0; k < n; k++) {
+      if (top.length === limit && better(match, k, top[limit - 1]) >= 0) continue;
+      var at = top.length === limit ? limit - 1 : top.length;
+      while (at > 0 && better(match, k, top[at - 1]) < 0) { top[at] = top[at - 1]; at--; }
+      top[at] = k;
+    }
+    return top;
+  }
+
+  /* Runs a query; resolves with {docs: document numbers, best first (the first `limit`
+     only, when given), count: how many matched, groups}. */
+  function search(query, prefix, limit) {
     var groups;
     var table = HAN.test(query) ? S.need("t2s") : Promise.resolve();
     return table.then(function () {
@@ -309,31 +433,29 @@
       return expand(groups, prefix);
     }).then(function (expanded) {
       if (expanded === null) return null;
-      var exact = exactKey(query);
-      var terms = termsOf(groups).concat([exact]);
       var shards = {};
-      terms.forEach(function (t) { shards[shardOf(t)] = true; });
+      termsOf(groups).forEach(function (t) { shards[shardOf(t)] = true; });
+      var exact = exactShard(exactKey(query));
+      if (exact) shards[exact] = true;
       return Promise.all(Object.keys(shards).sort().map(S.need));
     }).then(function (loaded) {
-      if (loaded === null) return { docs: [], groups: groups };
-      var scores = evaluate(groups, exactKey(query));
-      var docs = Object.keys(scores).map(Number);
-      docs.sort(function (a, b) {
-        return scores[b] - scores[a] || (FEATURED[b] ? 1 : 0) - (FEATURED[a] ? 1 : 0) || a - b;
-      });
-      return { docs: docs, groups: groups };
+      if (loaded === null) return { docs: [], count: 0, groups: groups };
+      var match = evaluate(groups, exactKey(query));
+      var docs = ranked(match, limit).map(function (i) { return match.docs[i]; });
+      return { docs: docs, count: match.docs.length, groups: groups };
     });
   }
 
-  /* Result records: [url, title, title_en, kind, cover, facts, summary, featured]. */
+  /* Result records: [url, title, kind, facts, summary, title_en, cover], empty trailing
+     fields left out. */
   function records(docs) {
     var chunks = {};
     docs.forEach(function (n) { chunks["r/" + Math.floor(n / meta.records)] = true; });
     return Promise.all(Object.keys(chunks).sort().map(S.need)).then(function () {
       return docs.map(function (n) {
         var row = S.data["r/" + Math.floor(n / meta.records)][n % meta.records];
-        return { doc: n, url: row[0], title: row[1], titleEn: row[2], kind: row[3], cover: row[4],
-                 facts: row[5], summary: row[6], featured: row[7] === 1 };
+        return { doc: n, url: row[0], title: row[1], kind: row[2], facts: row[3] || "",
+                 summary: row[4] || "", titleEn: row[5] || "", cover: row[6] || "" };
       });
     });
   }
@@ -346,10 +468,19 @@
     return node;
   }
 
+  /* fold() of one character; ASCII and unified ideographs (the bulk of any result) the
+     quick way. */
+  function foldChar(c) {
+    var code = c.charCodeAt(0);
+    if (code < 128) return c.toLowerCase();
+    if ((code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff)) return t2s()[c] || c;
+    return fold(c);
+  }
+
   /* Appends text to node with the query's Han runs and words marked. */
   function highlighted(node, text, groups) {
     var folded = [];
-    for (var i = 0; i < text.length; i++) folded.push(fold(text.charAt(i)));
+    for (var i = 0; i < text.length; i++) folded.push(foldChar(text.charAt(i)));
     var marks = new Array(text.length);
     groups.forEach(function (g) {
       var needle = g.text;
@@ -415,6 +546,8 @@
   }
 
   /* -- the header box: an ARIA 1.2 combobox with a listbox of results ----------------- */
+  var SUGGESTIONS = 8;  // results in the box
+  var DEBOUNCE = 60;
   function headerBox() {
     var form = document.querySelector("form.ll-search");
     if (!form) return;
@@ -444,14 +577,14 @@
       var query = input.value.trim();
       var ticket = ++latest;
       if (!query) { list.textContent = ""; close(); return; }
-      search(query, true).then(function (found) {
-        return records(found.docs.slice(0, 8)).then(function (rows) {
+      search(query, true, SUGGESTIONS).then(function (found) {
+        return records(found.docs).then(function (rows) {
           if (ticket !== latest) return;
           list.textContent = "";
           active = -1;
           input.removeAttribute("aria-activedescendant");
           rows.forEach(function (row, i) { list.appendChild(resultItem(row, found.groups, "div", "ll-suggest-" + i)); });
-          var all = el("a", "ll-suggest__all", found.docs.length ? format("show_all", { n: found.docs.length }) : format("no_results", { q: query }));
+          var all = el("a", "ll-suggest__all", found.count ? format("show_all", { n: found.count }) : format("no_results", { q: query }));
           all.href = searchPageUrl(query);
           all.id = "ll-suggest-all";
           all.setAttribute("role", "option");
@@ -459,14 +592,21 @@
           list.appendChild(all);
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
-          S.lastQuery = { query: query, count: found.docs.length };
-          list.setAttribute("data-count", String(found.docs.length));
+          S.lastQuery = { query: query, count: found.count };
+          list.setAttribute("data-count", String(found.count));
         });
       }).catch(function (error) { if (window.console) console.warn(error); });
     }
+    /* A keystroke after a pause (or a paste, an IME commit) searches at once; keystrokes
+       that follow each other within DEBOUNCE ms wait for a pause, so that fast typing does
+       not load the shards of every prefix. */
+    var lastInput = -Infinity;
     input.addEventListener("input", function () {
+      var now = Date.now(), burst = now - lastInput < DEBOUNCE;
+      lastInput = now;
       clearTimeout(timer);
-      timer = setTimeout(run, 60);
+      if (burst) timer = setTimeout(run, DEBOUNCE);
+      else run();
     });
     input.addEventListener("keydown", function (event) {
       var items = options();
@@ -682,10 +822,12 @@
         var found = done[0], columns = done[1];
         groups = found.groups;
         var docs = found.docs.filter(function (doc) { return matches(columns, doc, null); });
-        if (state.sort === "newest") docs.sort(function (a, b) { return a - b; });
+        if (state.sort === "newest") docs.sort(function (a, b) { return b - a; });
         if (state.sort === "title") {
-          var order = S.data.o.split(".");
-          docs.sort(function (a, b) { return decodeRank(order[a]) - decodeRank(order[b]); });
+          var order = S.data.o, width = meta.width;
+          docs.sort(function (a, b) {
+            return fixedNumber(order, a * width, width) - fixedNumber(order, b * width, width);
+          });
         }
         current = docs;
         drawFacets(columns, found.docs);
@@ -718,16 +860,6 @@
     more.addEventListener("click", function () { shown += 20; drawList(); });
     window.addEventListener("popstate", function () { state = readState(); render(); });
     render();
-  }
-
-  function decodeRank(text) {
-    var value = 0, shift = 0;
-    for (var i = 0; i < text.length; i++) {
-      var digit = DIGIT[text.charAt(i)];
-      value += (digit & 31) * Math.pow(2, shift);
-      shift += 5;
-    }
-    return value;
   }
 
   S.engine = { fold: fold, indexTerms: indexTerms, queryParts: queryParts, lunrTerms: lunrTerms,

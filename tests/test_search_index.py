@@ -1,0 +1,287 @@
+"""The search index writer: postings changed in place equal postings encoded from scratch,
+and a write with a cache (after documents are edited, added, removed or moved) is byte for
+byte a write without one; a cache that is corrupt, foreign or stale is ignored."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pickle
+import random
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lifelong.model import Catalogue, Entry, load_catalogue
+from lifelong.search import index
+from lifelong.search.index import CACHE_FILE, IndexBuilder, SearchDocument, newest_first
+from lifelong.search.postings import CHECKPOINT, Postings, _decode, encode, update
+from sitekit import REPO
+
+LEVELS = 5
+
+# -- postings ----------------------------------------------------------------------------
+
+
+def blocks_of(postings: Postings) -> tuple[list[int], list[int]]:
+    """Every (document, level), read block by block from the checkpoints."""
+    docs: list[int] = []
+    levels: list[int] = []
+    starts, offsets = postings.starts, postings.offsets
+    for k, start in enumerate(starts):
+        end = offsets[k + 1] if k + 1 < len(offsets) else len(postings.text)
+        block_docs, block_levels = _decode(postings.text, offsets[k], end, start, LEVELS)
+        assert block_docs, "an empty block"
+        docs += block_docs
+        levels += block_levels
+    return docs, levels
+
+
+def renumbering(old_ids: list[int], new_ids: list[int]
+                ) -> tuple[array[int], array[int], dict[int, int]]:
+    """``update``'s moved, breaks and after, for documents known by id."""
+    old_at = {doc: n for n, doc in enumerate(old_ids)}
+    new_at = {doc: n for n, doc in enumerate(new_ids)}
+    moved = array("i", [new_at.get(doc, -1) for doc in old_ids])
+    breaks, shift = array("I"), 0
+    for was, number in enumerate(moved):
+        if number >= 0 and number - was != shift:
+            breaks.append(was)
+            shift = number - was
+    after, last = {}, -1
+    for number, doc in enumerate(new_ids):
+        if doc in old_at:
+            last = old_at[doc]
+        else:
+            after[number] = last
+    return moved, breaks, after
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_postings_changed_in_place_equal_postings_encoded_anew(seed: int) -> None:
+    """Rounds of removals, insertions anywhere and the renumbering they cause, on one term
+    of sparse or dense postings: each round's string is the one ``encode`` makes from
+    scratch, and the checkpoints still lead to every posting."""
+    rnd = random.Random(seed)
+    ids = list(range(rnd.randint(1, 700)))
+    fresh = len(ids)
+    density = rnd.choice([0.02, 0.3, 0.95])
+    spread = rnd.choice([[0], [0, 1], [0, 1, 2, 3, 4]])
+    level = {doc: rnd.choice(spread) for doc in ids if rnd.random() < density} or {0: 0}
+    at = {doc: n for n, doc in enumerate(ids)}
+    term = encode([at[d] for d in ids if d in level], [level[d] for d in ids if d in level],
+                  LEVELS)
+    for _round in range(6):
+        new_ids = [d for d in ids if rnd.random() > 0.01 * rnd.choice([0, 1, 5])]
+        for _ in range(rnd.choice([0, 1, 3, 20])):
+            new_ids.insert(rnd.randint(0, len(new_ids)), fresh)
+            fresh += 1
+        if not new_ids:
+            return
+        moved, breaks, after = renumbering(ids, new_ids)
+        old_at = {doc: n for n, doc in enumerate(ids)}
+        removed = [(old_at[d], level.pop(d)) for d in ids if d in level and moved[old_at[d]] < 0]
+        added = []
+        for number, doc in enumerate(new_ids):
+            if doc not in old_at and rnd.random() < density:
+                level[doc] = rnd.choice(spread)
+                added.append((number, level[doc]))
+        changed = update(term, LEVELS, moved, breaks, removed, added, after)
+        ids = new_ids
+        docs = [n for n, d in enumerate(ids) if d in level]
+        if not docs:
+            assert changed is None
+            return
+        expected = encode(docs, [level[ids[n]] for n in docs], LEVELS)
+        assert changed is not None
+        assert changed.text == expected.text
+        assert changed.counts == expected.counts
+        assert blocks_of(changed) == (docs, [level[ids[n]] for n in docs])
+        assert changed.last == docs[-1]
+        term = changed
+
+
+def test_a_posting_of_the_usual_level_is_one_character_when_documents_are_close() -> None:
+    term = encode([0, 1, 2, 5, 40], [1, 1, 1, 1, 1], LEVELS)
+    assert len(term.text) == 1 + 5  # the usual level, then one digit per posting
+    assert len(encode([0, 1, 2, 5, 40], [1, 1, 1, 1, 3], LEVELS).text) == 1 + 4 + 2
+    many = encode(list(range(3 * CHECKPOINT)), [0] * (3 * CHECKPOINT), LEVELS)
+    assert len(many.starts) == 3
+    assert many.level_of(CHECKPOINT + 1, LEVELS) == 0
+    assert many.level_of(10_000, LEVELS) is None
+
+
+# -- the index, written with and without a cache ------------------------------------------
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(REPO / "content", REPO / "catalogue")
+
+
+def documents_of(catalogue: Catalogue, entries: list[Entry] | None = None) -> list[SearchDocument]:
+    """As the site makes them (newest first), without the parts the site computes."""
+    return [SearchDocument(entry, f"{entry.id}/", None, entry.kind, (0,))
+            for entry in newest_first(entries if entries is not None else catalogue.entries)]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write(catalogue: Catalogue, documents: list[SearchDocument], out: Path,
+          cache: Path | None = None) -> dict[str, Any]:
+    return IndexBuilder(catalogue, documents).write(out, extra_meta={"ui": {}},
+                                                    cache_dir=cache)
+
+
+def edited(entry: Entry, **values: Any) -> Entry:
+    """The entry with other values, as the loader would give it (a new digest)."""
+    return dataclasses.replace(entry, values={**entry.values, **values},
+                               digest=entry.digest + "+" + repr(sorted(values)))
+
+
+def edit_title(entries: list[Entry]) -> list[Entry]:
+    entries[40] = edited(entries[40], title="全新的标题：社区太极拳晨练")
+    return entries
+
+
+def edit_subjects_and_summary(entries: list[Entry]) -> list[Entry]:
+    entries[3] = edited(entries[3], subjects=("classics",), summary="换了一段简介，讲书法与楷书。")
+    return entries
+
+
+def add_newest(entries: list[Entry]) -> list[Entry]:
+    newest = max(e.published for e in entries) + dt.timedelta(days=1)
+    entries.append(edited(dataclasses.replace(entries[10], id="brand-new-course"),
+                          id="brand-new-course", title="新课：手机拍照入门", published=newest))
+    return entries
+
+
+def add_oldest(entries: list[Entry]) -> list[Entry]:
+    oldest = min(e.published for e in entries) - dt.timedelta(days=1)
+    entries.append(edited(dataclasses.replace(entries[20], id="old-course"),
+                          id="old-course", title="旧课：老年大学", published=oldest))
+    return entries
+
+
+def remove_one(entries: list[Entry]) -> list[Entry]:
+    del entries[30]
+    return entries
+
+
+def move_one(entries: list[Entry]) -> list[Entry]:
+    """A new date moves the entry among the others (every document between renumbered)."""
+    oldest = min(e.published for e in entries)
+    entries[5] = edited(entries[5], published=oldest)
+    return entries
+
+
+def many_changes(entries: list[Entry]) -> list[Entry]:
+    """More than a rewrite changes in place: the postings are encoded again."""
+    for i in range(0, 70, 2):
+        entries[i] = edited(entries[i], summary=f"第 {i} 号的新简介。")
+    return entries
+
+
+def everything_at_once(entries: list[Entry]) -> list[Entry]:
+    return move_one(add_oldest(remove_one(add_newest(edit_title(entries)))))
+
+
+CHANGES: dict[str, Callable[[list[Entry]], list[Entry]]] = {
+    "edit-title": edit_title, "edit-subjects-and-summary": edit_subjects_and_summary,
+    "add-newest": add_newest, "add-oldest": add_oldest, "remove-one": remove_one,
+    "move-one": move_one, "many-changes": many_changes, "all-at-once": everything_at_once,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_write_with_a_cache_equals_a_write_without(
+        catalogue: Catalogue, tmp_path: Path, change: str) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    before = documents_of(catalogue)
+    assert write(catalogue, before, out, cache)["cache"] == "new"
+    write(catalogue, before, tmp_path / "plain")
+    assert files(out) == files(tmp_path / "plain")
+
+    after = documents_of(catalogue, CHANGES[change](list(catalogue.entries)))
+    figures = write(catalogue, after, out, cache)
+    assert figures["cache"] == ("rebuilt" if change == "many-changes" else "updated")
+    write(catalogue, after, tmp_path / "fresh")
+    assert files(out) == files(tmp_path / "fresh")
+    # and once more, from the cache this write left
+    again = documents_of(catalogue, remove_one(list(catalogue.entries)))
+    write(catalogue, again, out, cache)
+    write(catalogue, again, tmp_path / "fresh-again")
+    assert files(out) == files(tmp_path / "fresh-again")
+
+
+def test_an_unchanged_catalogue_rewrites_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
+    documents = documents_of(catalogue)
+    write(catalogue, documents, tmp_path / "out", tmp_path / "cache")
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*.js")}
+    figures = write(catalogue, documents, tmp_path / "out", tmp_path / "cache")
+    assert (figures["cache"], figures["written"]) == ("unchanged", 0)
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*.js")} == stamps
+
+
+def test_only_the_files_a_change_touches_are_written(catalogue: Catalogue,
+                                                     tmp_path: Path) -> None:
+    """A new entry (the newest) is appended: the last record file, the shards of its terms,
+    facets, order and meta change; the other files keep their bytes and are not written."""
+    write(catalogue, documents_of(catalogue), tmp_path / "out", tmp_path / "cache")
+    everything = len(files(tmp_path / "out"))
+    figures = write(catalogue, documents_of(catalogue, add_newest(list(catalogue.entries))),
+                    tmp_path / "out", tmp_path / "cache")
+    assert 0 < figures["written"] < everything / 2
+
+
+def test_files_of_an_earlier_index_that_this_one_lacks_are_removed(
+        catalogue: Catalogue, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(catalogue, documents_of(catalogue), out)
+    (out / "r" / "999.js").write_text("old")
+    (out / "p" / "999.js").write_text("old")
+    (out / "t2s.js").write_text("not the index's")
+    write(catalogue, documents_of(catalogue, list(catalogue.entries)[:20]), out)
+    write(catalogue, documents_of(catalogue, list(catalogue.entries)[:20]), tmp_path / "fresh")
+    assert files(out) == files(tmp_path / "fresh") | {"t2s.js": b"not the index's"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign", "stale-setting",
+                                    "wrong-shape", "folder-gone"])
+def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Path,
+                                              damage: str) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    documents = documents_of(catalogue)
+    write(catalogue, documents, out, cache)
+    path = cache / CACHE_FILE
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"\x80\x05not a pickle at all" * 100)
+    elif damage == "truncated":
+        path.write_bytes(data[:len(data) // 2])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "foreign":  # another program's pickle
+        path.write_bytes(pickle.dumps({"some": "thing"}))
+    elif damage == "stale-setting":  # made by other code or rules
+        path.write_bytes(pickle.dumps("another setting") + data[data.index(b".") + 1:])
+    elif damage == "wrong-shape":
+        setting = IndexBuilder(catalogue, documents).setting()
+        state = index.IndexState()
+        state.keys = [b"x"]  # other columns empty: inconsistent
+        path.write_bytes(pickle.dumps(setting) + pickle.dumps(state))
+    else:
+        path.unlink()
+        cache.rmdir()
+    changed = documents_of(catalogue, edit_title(list(catalogue.entries)))
+    figures = write(catalogue, changed, out, cache)
+    assert figures["cache"] == "new"
+    write(catalogue, changed, tmp_path / "fresh")
+    assert files(out) == files(tmp_path / "fresh")
+    # the cache was written again, good this time
+    assert write(catalogue, changed, out, cache)["cache"] == "unchanged"
