@@ -43,13 +43,23 @@ def file_stamp(path: Path | str) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
+#: What this process last read or wrote, by file and stamp: ``lifelong serve`` rebuilds in
+#: one process, and then reads nothing back from disk.
+_MEMORY: dict[str, tuple[tuple[int, int] | None, str, Any]] = {}
+
+
 def _read(path: Path, key: str) -> Any:
     """The pickled payload saved under ``key``, or None when absent, corrupt or stale."""
+    stamp = file_stamp(path)
+    remembered = _MEMORY.get(str(path))
+    if remembered is not None and stamp is not None and remembered[0] == stamp:
+        return remembered[2] if remembered[1] == key else None
     try:
         with path.open("rb") as handle:
             saved_key, payload = pickle.load(handle)
     except Exception:  # any unreadable cache is simply not used
         return None
+    _MEMORY[str(path)] = (stamp, saved_key, payload)
     return payload if saved_key == key else None
 
 
@@ -61,6 +71,7 @@ def _write(path: Path, key: str, payload: Any) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump((key, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(name, path)
+        _MEMORY[str(path)] = (file_stamp(path), key, payload)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise

@@ -213,11 +213,11 @@ class Catalogue:
 
     @cached_property
     def people(self) -> tuple[Person, ...]:
-        named: dict[str, list[Entry]] = defaultdict(list)
+        # dicts as ordered sets: an entry once per person, in catalogue order
+        named: dict[str, dict[str, Entry]] = defaultdict(dict)
         for entry in self.entries:
             for _field, name in entry.people():
-                if entry not in named[name]:
-                    named[name].append(entry)
+                named[name].setdefault(entry.id, entry)
         slugs = {name: person_slug(name) for name in named}
         clashes = defaultdict(list)
         for name, slug in slugs.items():
@@ -227,7 +227,7 @@ class Catalogue:
             slug = slugs[name]
             if len(clashes[slug]) > 1:
                 slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-            people.append(Person(name, slug, tuple(named[name])))
+            people.append(Person(name, slug, tuple(named[name].values())))
         return tuple(people)
 
     @cached_property

@@ -324,13 +324,16 @@ class CatalogueSite:
         folder.mkdir(parents=True, exist_ok=True)
         record = self.record(site_dir, "qr", code_version())
         made: dict[str, str] = {}
+        root = str(site_dir)
         for entry in (*self.catalogue.entries, *self.outside.values()):
             url = self.renderer.public_url(entry) or ""
             text = f"{entry.title} {url}"
             name = f"qr/{entry.id}.svg"
             made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
-            if record.previous.get(name) != made[name] or not (site_dir / name).is_file():
-                (site_dir / name).write_bytes(qr_svg(url, text))
+            path = f"{root}/{name}"
+            if record.previous.get(name) != made[name] or not os.path.isfile(path):
+                with open(path, "wb") as handle:
+                    handle.write(qr_svg(url, text))
         remove_stale(site_dir, set(record.previous) - set(made))
         record.save(made)
 
