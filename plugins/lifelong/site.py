@@ -250,13 +250,9 @@ class CatalogueSite:
 
     def write_outputs(self, site_dir: Path) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
-        fresh = site_dir / ".search-new"
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir(parents=True)
-        self.write_search_index(fresh)
-        record = self.record(site_dir, "search", code_version())
-        made = sync_folder(fresh, site_dir / "search", set(record.previous))
-        record.save(dict.fromkeys(made, ""))
+        cache = self.options.cache_dir
+        self.write_search_index(site_dir / "search",
+                                cache_dir=cache / "search" if cache is not None else None)
         self.write_qr_codes(site_dir)
         self.write_version_script(site_dir / "version.js")
 
@@ -293,16 +289,18 @@ class CatalogueSite:
                                if self.catalogue.matches(entry, s.where))))
         return documents
 
-    def write_search_index(self, folder: Path) -> dict[str, object]:
+    def write_search_index(self, folder: Path, cache_dir: Path | None = None
+                           ) -> dict[str, object]:
         """The catalogue's search index, the browser's copy of lunr.js and the traditional
-        to simplified table, all under search/."""
+        to simplified table, all under search/. Files already as they should be are left
+        alone; with ``cache_dir``, a rewrite after a few changes reuses what it learnt."""
         documents = self.search_documents()
         ui = {key: translate(key, self.options.lang) for key in SEARCH_STRINGS}
         extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
                  "searchPage": self.scheme.page_url("search"),
                  "kindNames": list(self.catalogue.rules.kinds)}
         figures = IndexBuilder(self.catalogue, documents, lang=self.options.lang).write(
-            folder, extra_meta=extra)
+            folder, extra_meta=extra, cache_dir=cache_dir)
         table = t2s_table()
         (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))
         if self.options.lunr_js is not None:
@@ -381,28 +379,6 @@ def compact_script(source: str) -> str:
     head = _FIRST_COMMENT.match(source)
     keep = head.group(0) if head else ""
     return keep + _INDENT.sub("", _COMMENT_LINES.sub("", source[len(keep):]))
-
-
-def sync_folder(fresh: Path, folder: Path, before: set[str]) -> list[str]:
-    """Make ``folder`` hold what ``fresh`` holds, replacing only files that differ (a rebuild
-    leaves unchanged files alone), and remove the files of ``before`` (what was synced last
-    time) that are gone. Other files in ``folder`` are left alone. ``fresh`` is used up;
-    returns what it held (paths relative to ``folder``)."""
-    made = []
-    for source in sorted(fresh.rglob("*")):
-        if source.is_dir():
-            continue
-        name = source.relative_to(fresh).as_posix()
-        made.append(name)
-        target = folder / name
-        if target.is_file() and target.stat().st_size == source.stat().st_size and \
-                target.read_bytes() == source.read_bytes():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-    remove_stale(folder, before - set(made))
-    shutil.rmtree(fresh, ignore_errors=True)
-    return made
 
 
 def local_media(entry: Entry) -> list[tuple[str, str]]:
