@@ -166,8 +166,8 @@ def build_site(project: Path, site: Path, logs: Path, *, config: Path | None = N
     return {**result, "reused": False}
 
 
-def index_child(project: Path, out: Path) -> None:
-    """In its own process: load the catalogue as the plugin does, write the index alone."""
+def load_site(project: Path) -> Any:
+    """The project's CatalogueSite, loaded as the plugin loads it (without a cache)."""
     import logging
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -177,7 +177,6 @@ def index_child(project: Path, out: Path) -> None:
 
     from lifelong.site import CatalogueSite, SiteOptions
 
-    began = time.perf_counter()
     config = load_config(str(project / "mkdocs.yml"))
     plugin = config["plugins"]["lifelong/catalogue"].config
     lang = plugin.language or ("en" if config.theme["language"] == "en" else "zh")
@@ -186,7 +185,13 @@ def index_child(project: Path, out: Path) -> None:
         template_dirs=[Path(d) for d in config.theme.dirs], site_url=config.site_url,
         directory_urls=config.use_directory_urls, lang=lang, page_size=plugin.page_size,
         lunr_js=Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js")
-    site = CatalogueSite(options)
+    return CatalogueSite(options)
+
+
+def index_child(project: Path, out: Path) -> None:
+    """In its own process: load the catalogue as the plugin does, write the index alone."""
+    began = time.perf_counter()
+    site = load_site(project)
     loaded = time.perf_counter()
     rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     if out.exists():

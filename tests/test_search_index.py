@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import pickle
 import random
 from array import array
@@ -269,12 +270,15 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
     elif damage == "foreign":  # another program's pickle
         path.write_bytes(pickle.dumps({"some": "thing"}))
     elif damage == "stale-setting":  # made by other code or rules
-        path.write_bytes(pickle.dumps("another setting") + data[data.index(b".") + 1:])
-    elif damage == "wrong-shape":
+        handle = io.BytesIO(data)
+        pickle.load(handle)
+        path.write_bytes(pickle.dumps("another setting") + data[handle.tell():])
+    elif damage == "wrong-shape":  # a record too few
         setting = IndexBuilder(catalogue, documents).setting()
-        state = index.IndexState()
-        state.keys = [b"x"]  # other columns empty: inconsistent
-        path.write_bytes(pickle.dumps(setting) + pickle.dumps(state))
+        state = index.load_state(cache, setting)
+        assert state is not None
+        state.rows.pop()
+        index.save_state(cache, setting, state)
     else:
         path.unlink()
         cache.rmdir()

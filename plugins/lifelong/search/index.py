@@ -38,10 +38,12 @@ import pickle
 import re
 import tempfile
 from array import array
+from bisect import insort
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ from lifelong.search.postings import (
     Postings,
     encode,
     fixed,
+    fixed_all,
     fixed_width,
     long_number,
     update,
@@ -153,9 +156,9 @@ class DocumentData:
     """What one document gives the index."""
 
     terms: dict[str, int]  # term -> weight level
-    exact: tuple[int, ...]  # exact keys: hashes of the whole title, English title, id
+    exact: bytes  # exact keys: hashes of the whole title, English title, id (array "I")
     syllables: str  # pinyin syllables of its titles and names, space-separated
-    order: tuple[str, str, str]  # title_sort_key
+    order: bytes  # title_sort_key, as order_key
     row: str  # its result record, as JSON
     facets: str  # its characters of the facet columns, in FACET_COLUMNS order
 
@@ -170,16 +173,83 @@ class IndexState:
         #: terms as the bytes of an array of (term number << 3 | level).
         self.vocabulary: list[str] = []
         self.terms: list[bytes] = []
-        self.exact: list[tuple[int, ...]] = []
+        self.exact: list[bytes] = []
         self.syllables: list[str] = []
-        self.order: list[tuple[str, str, str]] = []
+        #: The union of the syllables, when the column is not kept ("" per document).
+        self.all_syllables: set[str] | None = None
+        self.order: list[bytes] = []
         self.rows: list[str] = []
         self.facets: list[str] = []
         self.postings: dict[str, Postings] = {}
+        #: The exact keys of each shard as written, for ``exact_shards`` shards, but for the
+        #: shards in ``exact_dirty`` (None: all).
+        self.exact_texts: dict[int, str] = {}
+        self.exact_shards = 0
+        self.exact_dirty: set[int] | None = None
+        #: Documents in title order (None: to be sorted).
+        self.titles: array[int] | None = None
         #: The folder the files were last written to, and per file (size, modification
         #: time, digest) as written: a file that still has them need not be read again.
         self.folder = ""
         self.stamps: dict[str, tuple[int, int, bytes]] = {}
+
+    def pieces(self) -> Iterator[tuple[str, Any]]:
+        """The state as a few large objects rather than a million small ones (saving and
+        loading the cache then take a fraction of a second at 90,000 documents), made one
+        at a time (so that they are not all in memory at once)."""
+        postings = self.postings
+        yield "keys", b"".join(self.keys)
+        yield "vocabulary", self.vocabulary
+        for name in ("terms", "exact", "order"):
+            column = getattr(self, name)
+            yield name, b"".join(column)
+            yield f"{name}_ends", array("I", accumulate(map(len, column)))
+        yield "syllables", "\n".join(self.syllables)  # ASCII letters
+        yield "rows", "\n".join(self.rows)  # JSON: no line break inside
+        yield "facets", "".join(self.facets)
+        yield "words", list(postings)
+        yield "texts", "\n".join(p.text for p in postings.values())  # DIGITS only
+        yield "counts", array("I", [c for p in postings.values() for c in p.counts])
+        yield "marks", array("I", [len(p.starts) for p in postings.values()])
+        yield "starts", array("I", [s for p in postings.values() for s in p.starts])
+        yield "offsets", array("I", [o for p in postings.values() for o in p.offsets])
+        yield "lasts", array("I", [p.last for p in postings.values()])
+        yield "exact_texts", self.exact_texts
+        yield "exact_shards", self.exact_shards
+        yield "exact_dirty", self.exact_dirty
+        yield "titles", self.titles
+        yield "folder", self.folder
+        yield "stamps", self.stamps
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """The state ``pieces`` made (raises if they do not fit together)."""
+        keys = saved["keys"]
+        n = len(keys) // 16
+        self.keys = [keys[i * 16:i * 16 + 16] for i in range(n)]
+        self.vocabulary = saved["vocabulary"]
+        for name in ("terms", "exact", "order"):
+            data, ends = saved[name], saved[f"{name}_ends"]
+            setattr(self, name, [data[a:b] for a, b in zip([0, *ends], ends, strict=False)])
+        self.syllables = _split(saved["syllables"], n)
+        self.rows = _split(saved["rows"], n)
+        facets = saved["facets"]
+        width = len(facets) // n if n else 0
+        self.facets = [facets[i * width:i * width + width] for i in range(n)]
+        words = saved["words"]
+        texts = _split(saved["texts"], len(words))
+        levels = len(saved["counts"]) // len(words) if words else 0
+        counts, marks = saved["counts"], saved["marks"]
+        starts, offsets, lasts = saved["starts"], saved["offsets"], saved["lasts"]
+        self.postings, at = {}, 0
+        for i, word in enumerate(words):
+            self.postings[word] = Postings(
+                texts[i], tuple(counts[i * levels:i * levels + levels]),
+                starts[at:at + marks[i]], offsets[at:at + marks[i]], lasts[i])
+            at += marks[i]
+        self.exact_texts, self.exact_shards = saved["exact_texts"], saved["exact_shards"]
+        self.exact_dirty = saved["exact_dirty"]
+        self.titles = saved["titles"]
+        self.folder, self.stamps = saved["folder"], saved["stamps"]
 
     def consistent(self) -> bool:
         n = len(self.keys)
@@ -191,33 +261,54 @@ class IndexState:
         for packed in array("I", self.terms[number]):
             yield vocabulary[packed >> 3], packed & 7
 
-    def append(self, key: bytes, data: DocumentData | None, old: IndexState | None,
-               number: int, ids: dict[str, int]) -> None:
-        """Add a document: new ``data``, or document ``number`` of ``old`` (whose vocabulary
-        this state continues)."""
+    def copy(self, old: IndexState, begin: int, end: int) -> None:
+        """Add documents begin..end-1 of ``old`` (whose vocabulary this state continues)."""
+        for name in self.COLUMNS:
+            getattr(self, name).extend(getattr(old, name)[begin:end])
+
+    COLUMNS = ("keys", "terms", "exact", "syllables", "order", "rows", "facets")
+
+    def add(self, key: bytes, data: DocumentData, ids: dict[str, int], *,
+            cacheable: bool = True) -> array[int]:
+        """Add a new document (``ids``: the number of each term of the vocabulary); returns
+        its terms. Without ``cacheable``, its terms and syllables are not kept (only the
+        union of syllables): the state is not fit for a cache, and a write without one
+        saves the memory."""
         self.keys.append(key)
-        if data is None:
-            assert old is not None
-            self.terms.append(old.terms[number])
-            self.exact.append(old.exact[number])
-            self.syllables.append(old.syllables[number])
-            self.order.append(old.order[number])
-            self.rows.append(old.rows[number])
-            self.facets.append(old.facets[number])
-        else:
-            packed = array("I")
-            for term, level in data.terms.items():
-                known = ids.get(term)
-                if known is None:
-                    known = ids[term] = len(self.vocabulary)
-                    self.vocabulary.append(term)
-                packed.append(known << 3 | level)
-            self.terms.append(packed.tobytes())
-            self.exact.append(data.exact)
+        packed = array("I")
+        for term, level in data.terms.items():
+            known = ids.get(term)
+            if known is None:
+                known = ids[term] = len(self.vocabulary)
+                self.vocabulary.append(term)
+            packed.append(known << 3 | level)
+        self.terms.append(packed.tobytes() if cacheable else b"")
+        self.exact.append(data.exact)
+        if cacheable:
             self.syllables.append(data.syllables)
-            self.order.append(data.order)
-            self.rows.append(data.row)
-            self.facets.append(data.facets)
+        else:
+            self.syllables.append("")
+            if self.all_syllables is None:
+                self.all_syllables = set()
+            self.all_syllables.update(data.syllables.split())
+        self.order.append(data.order)
+        self.rows.append(data.row)
+        self.facets.append(data.facets)
+        return packed
+
+
+def order_key(parts: Sequence[str]) -> bytes:
+    """Strings as one bytes object that sorts as their tuple does (UTF-8 keeps the order of
+    code points; a zero byte is escaped, and zero bytes end each string), in a third of the
+    memory of the tuple."""
+    return b"".join(part.encode().replace(b"\0", b"\0\1") + b"\0\0" for part in parts)
+
+
+def _split(text: str, count: int, separator: str = "\n") -> list[str]:
+    parts = text.split(separator) if count else []
+    if len(parts) != count:
+        raise ValueError("a cached column does not have a value per document")
+    return parts
 
 
 def load_state(folder: Path, setting: str) -> IndexState | None:
@@ -227,14 +318,16 @@ def load_state(folder: Path, setting: str) -> IndexState | None:
         with (folder / CACHE_FILE).open("rb") as handle:
             if pickle.load(handle) != setting:
                 return None
-            state = pickle.load(handle)
-    except Exception:  # whatever is wrong with a cache, it is not used
-        return None
-    if not isinstance(state, IndexState):
-        return None
-    try:
+            saved: dict[str, Any] = {}
+            while True:
+                name, value = pickle.load(handle)
+                if not name:
+                    break
+                saved[name] = value
+        state = IndexState()
+        state.restore(saved)
         return state if state.consistent() else None
-    except Exception:
+    except Exception:  # whatever is wrong with a cache, it is not used
         return None
 
 
@@ -245,7 +338,9 @@ def save_state(folder: Path, setting: str, state: IndexState) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump(setting, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for piece in state.pieces():
+                pickle.dump(piece, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("", None), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(name, folder / CACHE_FILE)
     except BaseException:
         Path(name).unlink(missing_ok=True)
@@ -277,18 +372,18 @@ class IndexBuilder:
         figures."""
         setting = self.setting()
         old = load_state(cache_dir, setting) if cache_dir is not None else None
-        state, how = self.state(old)
-        files = self.files(state, extra_meta or {})
+        state, how = self.state(old, cacheable=cache_dir is not None)
         folder = str(out.resolve())
-        written, state.stamps = write_files(out, files,
-                                            state.stamps if state.folder == folder else {})
+        previous = old.folder if old is not None else ""
+        figures = write_files(out, self.files(state, extra_meta or {}),
+                              old.stamps if old is not None and previous == folder else {})
+        state.stamps = figures.pop("stamps")
         state.folder = folder
-        if cache_dir is not None and (state is not old or written):
+        if cache_dir is not None and (state is not old or figures["written"]
+                                      or previous != folder):
             save_state(cache_dir, setting, state)
-        shards = sum(1 for name, _data in files if name.startswith("p/"))
-        return {"documents": len(self.documents), "terms": len(state.postings),
-                "shards": shards, "files": len(files),
-                "bytes": sum(len(d) for _n, d in files), "written": written, "cache": how}
+        return {"documents": len(self.documents), "terms": len(state.postings), **figures,
+                "cache": how}
 
     def setting(self) -> str:
         """What every cached value depends on besides its document: this code, the text
@@ -307,12 +402,13 @@ class IndexBuilder:
 
     # -- the state: documents and postings ---------------------------------------------
 
-    def state(self, old: IndexState | None) -> tuple[IndexState, str]:
+    def state(self, old: IndexState | None, *, cacheable: bool = True
+              ) -> tuple[IndexState, str]:
         """The index of ``self.documents``, from ``old`` where it can; and how it was made
-        ("new", "unchanged", "updated" or "rebuilt")."""
+        ("new", "unchanged", "updated" or "rebuilt"). ``cacheable``: see IndexState.add."""
         keys = [document_key(doc) for doc in self.documents]
         if old is None:
-            return self._build(keys, None, [-1] * len(keys)), "new"
+            return self._build(keys, None, [-1] * len(keys), cacheable), "new"
         at = {key: number for number, key in enumerate(old.keys)}
         source = [at.get(key, -1) for key in keys]
         kept = [number for number in source if number >= 0]
@@ -324,8 +420,8 @@ class IndexBuilder:
             return self._build(keys, old, source if in_order else [-1] * len(keys)), "rebuilt"
         return self._update(keys, old, source), "updated"
 
-    def _build(self, keys: list[bytes], old: IndexState | None, source: list[int]
-               ) -> IndexState:
+    def _build(self, keys: list[bytes], old: IndexState | None, source: list[int],
+               cacheable: bool = True) -> IndexState:
         """Every term encoded again, from the documents' terms (extracted, or ``old``'s
         where ``source`` names a document of it)."""
         state = IndexState()
@@ -336,9 +432,14 @@ class IndexBuilder:
         # dict) per posting would take gigabytes at 90,000 entries
         found: dict[int, array[int]] = {}
         for number, (key, was) in enumerate(zip(keys, source, strict=True)):
-            data = self.document(self.documents[number]) if was < 0 else None
-            state.append(key, data, old, was, ids)
-            for packed in array("I", state.terms[-1]):
+            if was < 0:
+                terms = state.add(key, self.document(self.documents[number]), ids,
+                                  cacheable=cacheable)
+            else:
+                assert old is not None
+                state.copy(old, was, was + 1)
+                terms = array("I", state.terms[-1])
+            for packed in terms:
                 items = found.get(packed >> 3)
                 if items is None:
                     items = found[packed >> 3] = array("I")
@@ -374,17 +475,36 @@ class IndexBuilder:
         ids = {term: number for number, term in enumerate(state.vocabulary)}
         added: dict[str, list[tuple[int, int]]] = defaultdict(list)
         after: dict[int, int] = {}
-        last_kept = -1
+        last_kept, run = -1, -1  # run: the first old document of a run of kept ones
+        changed_exact = {h for was, number in enumerate(moved) if number < 0
+                         for h in array("I", old.exact[was])}
         for number, (key, was) in enumerate(zip(keys, source, strict=True)):
             if was >= 0:
+                if run < 0 or was != last_kept + 1:
+                    if run >= 0:
+                        state.copy(old, run, last_kept + 1)
+                    run = was
                 last_kept = was
-                state.append(key, None, old, was, ids)
                 continue
+            if run >= 0:
+                state.copy(old, run, last_kept + 1)
+                run = -1
             data = self.document(self.documents[number])
-            state.append(key, data, None, -1, ids)
+            state.add(key, data, ids)
             after[number] = last_kept
+            changed_exact.update(array("I", data.exact))
             for term, level in data.terms.items():
                 added[term].append((number, level))
+        if run >= 0:
+            state.copy(old, run, last_kept + 1)
+        if old.titles is not None:  # the old order, renumbered, with the new documents
+            titles = [moved[doc] for doc in old.titles if moved[doc] >= 0]
+            for number in after:
+                insort(titles, number, key=state.order.__getitem__)
+            state.titles = array("I", titles)
+        state.exact_texts, state.exact_shards = old.exact_texts, old.exact_shards
+        state.exact_dirty = None if breaks or old.exact_dirty is None else \
+            old.exact_dirty | {h % old.exact_shards for h in changed_exact}
         first_break = breaks[0] if breaks else None
         for term, postings in old.postings.items():
             if term in removed or term in added or (
@@ -399,8 +519,6 @@ class IndexBuilder:
             if term not in old.postings:
                 state.postings[term] = encode([d for d, _ in items], [lv for _, lv in items],
                                               count)
-        # Terms in order, as a build from scratch makes them.
-        state.postings = dict(sorted(state.postings.items()))
         return state
 
     def document(self, doc: SearchDocument) -> DocumentData:
@@ -425,8 +543,9 @@ class IndexBuilder:
                           entry.summary[:SNIPPET], entry.title_en or "", doc.cover or ""]
         while row[-1] == "":
             row.pop()
-        return DocumentData(terms, tuple(sorted(h for h in exact if h is not None)),
-                            " ".join(sorted(syllables)), title_sort_key(entry), js_json(row),
+        return DocumentData(terms, array("I", sorted(h for h in exact if h is not None)).tobytes(),
+                            " ".join(sorted(syllables)), order_key(title_sort_key(entry)),
+                            js_json(row),
                             self._facet_digits(doc))
 
     def _facet_digits(self, doc: SearchDocument) -> str:
@@ -458,46 +577,42 @@ class IndexBuilder:
 
     # -- the files ----------------------------------------------------------------------
 
-    def files(self, state: IndexState, extra_meta: dict[str, Any]) -> list[tuple[str, bytes]]:
-        """Every file of the index: (name without .js, bytes)."""
+    def files(self, state: IndexState, extra_meta: dict[str, Any]
+              ) -> Iterator[tuple[str, bytes]]:
+        """Every file of the index, one at a time: (name without .js, bytes); meta.js, the
+        last, holds a digest of all the others."""
+        digest = hashlib.sha256()
+
+        def made(name: str, data: bytes) -> tuple[str, bytes]:
+            digest.update(data)
+            return name, data
+
         documents = len(state.keys)
         width = fixed_width(max(1, documents - 1))
-        exact_count = sum(len(e) for e in state.exact)
+        exact_count = sum(map(len, state.exact)) // 4
         total = sum(len(t) + len(p.text) + 6 for t, p in state.postings.items()) \
             + exact_count * (3 + width)
         shards = 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
         buckets: list[dict[str, str]] = [{} for _ in range(shards)]
         for term, postings in state.postings.items():
             buckets[fnv1a(term) % shards][term] = postings.text
-        exact: list[list[tuple[int, int]]] = [[] for _ in range(shards)]
-        for doc, hashes in enumerate(state.exact):
-            for value in hashes:
-                exact[value % shards].append((value // shards, doc))
-        table = NUMBERS
-        for shard, keys in enumerate(exact):
-            if keys:
-                keys.sort()
-                parts, last = [], 0
-                for high, doc in keys:
-                    gap = high - last
-                    parts.append(table[gap] if gap < len(table) else long_number(gap))
-                    parts.append(fixed(doc, width))
-                    last = high
-                buckets[shard]["="] = "".join(parts)
-        written: list[tuple[str, bytes]] = []
+        for shard, text in self._exact_texts(state, shards, width).items():
+            buckets[shard]["="] = text
         for shard, bucket in enumerate(buckets):
-            written.append((f"p/{shard}", script(f"p/{shard}",
-                                                 {t: bucket[t] for t in sorted(bucket)})))
+            name = f"p/{shard}"
+            yield made(name, script(name, {t: bucket[t] for t in sorted(bucket)}))
+        del buckets
         dictionary: dict[str, dict[str, int]] = defaultdict(dict)
         for term, postings in state.postings.items():
             if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
                 dictionary[term[:2]][term] = sum(postings.counts)
         for key in sorted(dictionary):
-            written.append((f"d/{key}", script(f"d/{key}", dict(sorted(dictionary[key].items())))))
+            name = f"d/{key}"
+            yield made(name, script(name, dict(sorted(dictionary[key].items()))))
         for start in range(0, documents, RECORDS_PER_FILE):
             name = f"r/{start // RECORDS_PER_FILE}"
             rows = ",".join(state.rows[start:start + RECORDS_PER_FILE])
-            written.append((name, _script(name, f"[{rows}]")))
+            yield made(name, _script(name, f"[{rows}]"))
         every = "".join(state.facets)
         step = sum(size for _name, size in FACET_COLUMNS)
         columns, at = {}, 0
@@ -505,22 +620,45 @@ class IndexBuilder:
             columns[name] = every[at::step] if size == 1 else "".join(
                 map(str.__add__, every[at::step], every[at + 1::step]))
             at += size
-        written.append(("f", script("f", columns)))
-        order = sorted(range(documents), key=state.order.__getitem__)
+        yield made("f", script("f", columns))
+        if state.titles is None:
+            state.titles = array("I", sorted(range(documents), key=state.order.__getitem__))
         rank = [0] * documents
-        for position, doc in enumerate(order):
+        for position, doc in enumerate(state.titles):
             rank[doc] = position
-        written.append(("o", script("o", "".join(fixed(r, width) for r in rank))))
-        syllables: set[str] = set()
-        for text in state.syllables:
-            syllables.update(text.split())
+        yield made("o", script("o", "".join(fixed_all(rank, width))))
+        syllables = state.all_syllables if state.all_syllables is not None else \
+            set(" ".join(state.syllables).split())
         meta = {**self._meta(documents, shards, width, sorted(dictionary), sorted(syllables)),
                 **extra_meta,
                 # Numbers of this index's documents, whatever the caller counted.
                 "featured": [n for n, doc in enumerate(self.documents) if doc.entry.featured]}
-        meta["version"] = hashlib.sha256(b"".join(d for _n, d in written)).hexdigest()[:12]
-        written.append(("meta", script("meta", meta)))
-        return written
+        meta["version"] = digest.hexdigest()[:12]
+        yield "meta", script("meta", meta)
+
+    def _exact_texts(self, state: IndexState, shards: int, width: int) -> dict[int, str]:
+        """Shard -> its exact keys, written (shards of the last write that no document
+        changed are kept as they were)."""
+        dirty = state.exact_dirty if state.exact_shards == shards else None
+        entries: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for doc, hashes in enumerate(state.exact):
+            for value in array("I", hashes):
+                if dirty is None or value % shards in dirty:
+                    entries[value % shards].append((value // shards, doc))
+        texts = {} if dirty is None else {
+            shard: text for shard, text in state.exact_texts.items() if shard not in dirty}
+        table = NUMBERS
+        for shard, keys in entries.items():
+            keys.sort()
+            parts, last = [], 0
+            for high, doc in keys:
+                gap = high - last
+                parts.append(table[gap] if gap < len(table) else long_number(gap))
+                parts.append(fixed(doc, width))
+                last = high
+            texts[shard] = "".join(parts)
+        state.exact_texts, state.exact_shards, state.exact_dirty = texts, shards, set()
+        return texts
 
     def _meta(self, documents: int, shards: int, width: int, dictionaries: list[str],
               syllables: list[str]) -> dict[str, Any]:
@@ -552,24 +690,21 @@ class IndexBuilder:
         }
 
 
-def write_files(out: Path, files: Sequence[tuple[str, bytes]],
-                stamps: dict[str, tuple[int, int, bytes]]
-                ) -> tuple[int, dict[str, tuple[int, int, bytes]]]:
+def write_files(out: Path, files: Iterable[tuple[str, bytes]],
+                stamps: dict[str, tuple[int, int, bytes]]) -> dict[str, Any]:
     """Write ``files`` (name -> bytes) as ``out/<name>.js``, leaving files that already hold
     those bytes alone (``stamps``: what an earlier call wrote there, so that files still as
     written need not be read); index files (under p/, d/, r/) not among them are removed.
-    Returns how many files were written, and the stamps of every file."""
+    Returns figures: files, bytes, written (how many were), shards, and the stamps of every
+    file."""
     out.mkdir(parents=True, exist_ok=True)
-    names = {f"{name}.js" for name, _data in files}
     for folder in ("p", "d", "r"):
         (out / folder).mkdir(exist_ok=True)
-        for path in (out / folder).iterdir():
-            if f"{folder}/{path.name}" not in names and path.is_file():
-                path.unlink()
-    written = 0
+    written = size = 0
     new_stamps = {}
     for name, data in files:
         path = out / f"{name}.js"
+        size += len(data)
         digest = hashlib.blake2b(data, digest_size=16).digest()
         try:
             stat = path.stat()
@@ -582,7 +717,13 @@ def write_files(out: Path, files: Sequence[tuple[str, bytes]],
             written += 1
             stat = path.stat()
         new_stamps[name] = (stat.st_size, stat.st_mtime_ns, digest)
-    return written, new_stamps
+    for folder in ("p", "d", "r"):
+        for path in (out / folder).iterdir():
+            if f"{folder}/{path.stem}" not in new_stamps and path.is_file():
+                path.unlink()
+    return {"shards": sum(1 for name in new_stamps if name.startswith("p/")),
+            "files": len(new_stamps), "bytes": size, "written": written,
+            "stamps": new_stamps}
 
 
 _HAN_OR_NOT = re.compile("[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")

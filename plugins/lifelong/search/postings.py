@@ -102,6 +102,14 @@ def fixed(value: int, width: int) -> str:
     return "".join(reversed(out))
 
 
+def fixed_all(values: Iterable[int], width: int) -> list[str]:
+    """``fixed`` of each value."""
+    if width == 3:
+        digits, pairs, size = DIGITS, _PAIRS, len(_PAIRS)
+        return [digits[v // size] + pairs[v % size] for v in values]
+    return [fixed(v, width) for v in values]
+
+
 def fixed_width(largest: int) -> int:
     width = 1
     while len(DIGITS) ** width <= largest:
