@@ -211,8 +211,11 @@ class IndexState:
         yield "texts", "\n".join(p.text for p in postings.values())  # DIGITS only
         yield "counts", array("I", [c for p in postings.values() for c in p.counts])
         yield "marks", array("I", [len(p.starts) for p in postings.values()])
-        yield "starts", array("I", [s for p in postings.values() for s in p.starts])
-        yield "offsets", array("I", [o for p in postings.values() for o in p.offsets])
+        for name in ("starts", "offsets"):
+            flat = array("I")
+            for p in postings.values():
+                flat.extend(getattr(p, name))
+            yield name, flat
         yield "lasts", array("I", [p.last for p in postings.values()])
         yield "exact_texts", self.exact_texts
         yield "exact_shards", self.exact_shards

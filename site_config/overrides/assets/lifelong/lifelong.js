@@ -48,9 +48,11 @@
     for (var i = 0; i < callbacks.length; i++) callbacks[i](data);
   };
 
-  function addScript(src) {
+  /* ordered: run in the order added (async = false), while all download at once. */
+  function addScript(src, ordered) {
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
+      tag.async = !ordered;
       tag.src = src;
       tag.onload = resolve;
       tag.onerror = function () { reject(new Error("cannot load " + src)); };
@@ -59,26 +61,27 @@
   }
 
   /* Loads search/<name>.js once; resolves with what it passed to LifelongSearch.add. */
-  S.need = function (name) {
+  function load(name, ordered) {
     if (Object.prototype.hasOwnProperty.call(S.data, name)) return Promise.resolve(S.data[name]);
     if (!requested[name]) {
       requested[name] = new Promise(function (resolve, reject) {
         (waiting[name] = waiting[name] || []).push(resolve);
-        addScript(S.root + "search/" + name + ".js").catch(function (error) {
+        addScript(S.root + "search/" + name + ".js", ordered).catch(function (error) {
           delete requested[name];
           reject(error);
         });
       });
     }
     return requested[name];
-  };
+  }
+  S.need = function (name) { return load(name, false); };
 
   var starting = null;
-  /* lunr.js and the index's meta data, then the engine. */
+  /* lunr.js, the index's meta data and the engine, downloaded at once, run in that order. */
   S.start = function () {
     if (!starting) {
-      starting = Promise.all([addScript(S.root + "search/lunr.js"), S.need("meta")])
-        .then(function () { return addScript(S.root + "assets/lifelong/search.js"); })
+      starting = Promise.all([addScript(S.root + "search/lunr.js", true), load("meta", true),
+                              addScript(S.root + "assets/lifelong/search.js", true)])
         .then(function () { return S.ready(); });
       starting.catch(function () { starting = null; });
     }
@@ -91,7 +94,11 @@
     var root = form.getAttribute("data-lifelong-root") || ".";
     S.root = root.charAt(root.length - 1) === "/" ? root : root + "/";
     var input = form.querySelector("input[name=q]");
-    var kick = function () { S.start().catch(function () {}); };
+    var kick = function () {
+      // The traditional -> simplified table, beside the engine, when the query needs it.
+      if (/[\u3400-\u9fff\uf900-\ufaff]/.test(input.value)) S.need("t2s").catch(function () {});
+      S.start().catch(function () {});
+    };
     input.addEventListener("focus", kick);
     input.addEventListener("input", kick);
     if (document.getElementById("ll-search-page")) kick();
