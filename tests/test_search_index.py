@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import pickle
 import random
+import shutil
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -289,3 +290,24 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
     assert files(out) == files(tmp_path / "fresh")
     # the cache was written again, good this time
     assert write(catalogue, changed, out, cache)["cache"] == "unchanged"
+
+
+@pytest.mark.parametrize("harm", ["folder-deleted", "file-changed", "file-deleted"])
+def test_files_changed_behind_the_cache_are_written_again(
+        catalogue: Catalogue, tmp_path: Path, harm: str) -> None:
+    """The cache remembers what it wrote; a folder cleaned or a file changed since (by a
+    clean build, or by hand) is noticed and written again."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    documents = documents_of(catalogue)
+    write(catalogue, documents, out, cache)
+    expected = files(out)
+    victim = out / "p" / "0.js"
+    if harm == "folder-deleted":
+        shutil.rmtree(out)
+    elif harm == "file-changed":
+        victim.write_bytes(b"x" * victim.stat().st_size)  # same size, a new mtime
+    else:
+        victim.unlink()
+    figures = write(catalogue, documents, out, cache)
+    assert figures["written"] >= 1
+    assert files(out) == expected

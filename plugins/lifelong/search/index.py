@@ -29,6 +29,8 @@ postings next to a change; the files are byte for byte those of a write without 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import hashlib
 import itertools
 import json
@@ -40,7 +42,7 @@ import tempfile
 from array import array
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from itertools import accumulate
@@ -163,6 +165,17 @@ class DocumentData:
     facets: str  # its characters of the facet columns, in FACET_COLUMNS order
 
 
+@dataclass
+class Changes:
+    """What a rewrite changed in the state it started from: files that none of it touches
+    are not made again (their stamps stand for them)."""
+
+    terms: set[str]
+    exact: set[int]  # exact-key hashes added or removed
+    documents: set[int]  # new numbers of documents added
+    renumbered_from: int | None  # the first document numbered anew (None: none was)
+
+
 class IndexState:
     """The index before it is written out: per document (in document order) and per term.
     This is what the cache keeps."""
@@ -188,6 +201,9 @@ class IndexState:
         self.exact_dirty: set[int] | None = None
         #: Documents in title order (None: to be sorted).
         self.titles: array[int] | None = None
+        #: What changed since the cached state (None: everything, as far as files go);
+        #: not saved.
+        self.changes: Changes | None = None
         #: The folder the files were last written to, and per file (size, modification
         #: time, digest) as written: a file that still has them need not be read again.
         self.folder = ""
@@ -373,14 +389,33 @@ class IndexBuilder:
         that this one does not make are removed. With ``cache_dir``, what this write learnt
         is kept there for the next one (a folder of its own, safe to delete). Returns
         figures."""
+        # Millions of small objects and no reference cycles: the cyclic garbage collector
+        # would only walk the whole catalogue again and again (a second of a rewrite).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._write(out, extra_meta or {}, cache_dir)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _write(self, out: Path, extra_meta: dict[str, Any], cache_dir: Path | None
+               ) -> dict[str, Any]:
         setting = self.setting()
         old = load_state(cache_dir, setting) if cache_dir is not None else None
         state, how = self.state(old, cacheable=cache_dir is not None)
         folder = str(out.resolve())
         previous = old.folder if old is not None else ""
-        figures = write_files(out, self.files(state, extra_meta or {}),
-                              old.stamps if old is not None and previous == folder else {})
-        state.stamps = figures.pop("stamps")
+        stamps = old.stamps if old is not None and previous == folder else {}
+        figures = write_files(out, self.files(state), stamps)
+        # The version of the index: a digest of its files' digests.
+        version = hashlib.sha256(b"".join(s[2] for s in figures["stamps"].values()))
+        more = write_files(out, [("meta", self.meta(state, extra_meta,
+                                                    version.hexdigest()[:12]), False)],
+                           stamps, remove=False)
+        for key in ("files", "bytes", "written"):
+            figures[key] += more[key]
+        state.stamps = {**figures.pop("stamps"), **more["stamps"]}
         state.folder = folder
         if cache_dir is not None and (state is not old or figures["written"]
                                       or previous != folder):
@@ -418,6 +453,7 @@ class IndexBuilder:
         in_order = all(a < b for a, b in itertools.pairwise(kept))
         changes = len(keys) - len(kept) + len(old.keys) - len(kept)
         if not changes and in_order:
+            old.changes = Changes(set(), set(), set(), None)
             return old, "unchanged"
         if not in_order or changes > MOST_CHANGES:
             return self._build(keys, old, source if in_order else [-1] * len(keys)), "rebuilt"
@@ -509,19 +545,28 @@ class IndexBuilder:
         state.exact_dirty = None if breaks or old.exact_dirty is None else \
             old.exact_dirty | {h % old.exact_shards for h in changed_exact}
         first_break = breaks[0] if breaks else None
+        changed_terms = set()
         for term, postings in old.postings.items():
             if term in removed or term in added or (
                     first_break is not None and first_break <= postings.last):
                 changed = update(postings, count, moved, breaks, removed.get(term, ()),
                                  added.get(term, ()), after)
+                if changed is not postings:
+                    changed_terms.add(term)
                 if changed is not None:
                     state.postings[term] = changed
             else:
                 state.postings[term] = postings
         for term, items in added.items():
             if term not in old.postings:
+                changed_terms.add(term)
                 state.postings[term] = encode([d for d, _ in items], [lv for _, lv in items],
                                               count)
+        documents = set(after)
+        if len(keys) != len(old.keys) and keys:
+            documents.add(len(keys) - 1)  # the last record file grows or shrinks
+        state.changes = Changes(changed_terms, changed_exact, documents,
+                                moved[first_break] if first_break is not None else None)
         return state
 
     def document(self, doc: SearchDocument) -> DocumentData:
@@ -580,42 +625,55 @@ class IndexBuilder:
 
     # -- the files ----------------------------------------------------------------------
 
-    def files(self, state: IndexState, extra_meta: dict[str, Any]
-              ) -> Iterator[tuple[str, bytes]]:
-        """Every file of the index, one at a time: (name without .js, bytes); meta.js, the
-        last, holds a digest of all the others."""
-        digest = hashlib.sha256()
-
-        def made(name: str, data: bytes) -> tuple[str, bytes]:
-            digest.update(data)
-            return name, data
-
+    def files(self, state: IndexState
+              ) -> Iterator[tuple[str, bytes | Callable[[], bytes], bool]]:
+        """Every file of the index but meta.js, one at a time: (name without .js, its bytes
+        or a function that makes them, whether it is as the cached state wrote it)."""
         documents = len(state.keys)
         width = fixed_width(max(1, documents - 1))
         exact_count = sum(map(len, state.exact)) // 4
         total = sum(len(t) + len(p.text) + 6 for t, p in state.postings.items()) \
             + exact_count * (3 + width)
         shards = 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
-        buckets: list[dict[str, str]] = [{} for _ in range(shards)]
-        for term, postings in state.postings.items():
-            buckets[fnv1a(term) % shards][term] = postings.text
-        for shard, text in self._exact_texts(state, shards, width).items():
-            buckets[shard]["="] = text
-        for shard, bucket in enumerate(buckets):
-            name = f"p/{shard}"
-            yield made(name, script(name, {t: bucket[t] for t in sorted(bucket)}))
-        del buckets
+        changes = state.changes if state.exact_shards == shards else None
+        exact = self._exact_texts(state, shards, width)
+        buckets: list[dict[str, str]] = []
+
+        def shard_file(shard: int) -> bytes:
+            if not buckets:
+                buckets.extend({} for _ in range(shards))
+                for term, postings in state.postings.items():
+                    buckets[fnv1a(term) % shards][term] = postings.text
+                for number, text in exact.items():
+                    buckets[number]["="] = text
+            bucket = buckets[shard]
+            return script(f"p/{shard}", {t: bucket[t] for t in sorted(bucket)})
+
+        # Documents numbered anew move exact keys of any shard.
+        dirty = None if changes is None or changes.renumbered_from is not None else \
+            {fnv1a(t) % shards for t in changes.terms} | {h % shards for h in changes.exact}
+        for shard in range(shards):
+            yield f"p/{shard}", functools.partial(shard_file, shard), \
+                dirty is not None and shard not in dirty
         dictionary: dict[str, dict[str, int]] = defaultdict(dict)
         for term, postings in state.postings.items():
             if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
                 dictionary[term[:2]][term] = sum(postings.counts)
+        dirty = None if changes is None else {t[:2] for t in changes.terms}
         for key in sorted(dictionary):
             name = f"d/{key}"
-            yield made(name, script(name, dict(sorted(dictionary[key].items()))))
+            yield name, functools.partial(script, name, dict(sorted(dictionary[key].items()))), \
+                dirty is not None and key not in dirty
+        self._dictionaries = sorted(dictionary)
+        # Record files: those of added documents, and all from the first one numbered anew.
+        first, dirty = 0, set()
+        if changes is not None:
+            first = documents if changes.renumbered_from is None else changes.renumbered_from
+            dirty = {doc // RECORDS_PER_FILE for doc in changes.documents}
         for start in range(0, documents, RECORDS_PER_FILE):
-            name = f"r/{start // RECORDS_PER_FILE}"
-            rows = ",".join(state.rows[start:start + RECORDS_PER_FILE])
-            yield made(name, _script(name, f"[{rows}]"))
+            number = start // RECORDS_PER_FILE
+            yield f"r/{number}", functools.partial(self._records, state, number), \
+                start + RECORDS_PER_FILE <= first and number not in dirty
         every = "".join(state.facets)
         step = sum(size for _name, size in FACET_COLUMNS)
         columns, at = {}, 0
@@ -623,21 +681,31 @@ class IndexBuilder:
             columns[name] = every[at::step] if size == 1 else "".join(
                 map(str.__add__, every[at::step], every[at + 1::step]))
             at += size
-        yield made("f", script("f", columns))
+        yield "f", script("f", columns), False
         if state.titles is None:
             state.titles = array("I", sorted(range(documents), key=state.order.__getitem__))
         rank = [0] * documents
         for position, doc in enumerate(state.titles):
             rank[doc] = position
-        yield made("o", script("o", "".join(fixed_all(rank, width))))
+        yield "o", script("o", "".join(fixed_all(rank, width))), False
+
+    @staticmethod
+    def _records(state: IndexState, number: int) -> bytes:
+        rows = state.rows[number * RECORDS_PER_FILE:(number + 1) * RECORDS_PER_FILE]
+        return _script(f"r/{number}", f"[{','.join(rows)}]")
+
+    def meta(self, state: IndexState, extra_meta: dict[str, Any], version: str) -> bytes:
+        """meta.js, after the files (``version``: a digest of theirs)."""
+        documents = len(state.keys)
         syllables = state.all_syllables if state.all_syllables is not None else \
             set(" ".join(state.syllables).split())
-        meta = {**self._meta(documents, shards, width, sorted(dictionary), sorted(syllables)),
+        meta = {**self._meta(documents, state.exact_shards, fixed_width(max(1, documents - 1)),
+                             self._dictionaries, sorted(syllables)),
                 **extra_meta,
                 # Numbers of this index's documents, whatever the caller counted.
-                "featured": [n for n, doc in enumerate(self.documents) if doc.entry.featured]}
-        meta["version"] = digest.hexdigest()[:12]
-        yield "meta", script("meta", meta)
+                "featured": [n for n, doc in enumerate(self.documents) if doc.entry.featured],
+                "version": version}
+        return script("meta", meta)
 
     def _exact_texts(self, state: IndexState, shards: int, width: int) -> dict[int, str]:
         """Shard -> its exact keys, written (shards of the last write that no document
@@ -693,26 +761,36 @@ class IndexBuilder:
         }
 
 
-def write_files(out: Path, files: Iterable[tuple[str, bytes]],
-                stamps: dict[str, tuple[int, int, bytes]]) -> dict[str, Any]:
-    """Write ``files`` (name -> bytes) as ``out/<name>.js``, leaving files that already hold
-    those bytes alone (``stamps``: what an earlier call wrote there, so that files still as
-    written need not be read); index files (under p/, d/, r/) not among them are removed.
-    Returns figures: files, bytes, written (how many were), shards, and the stamps of every
-    file."""
+def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes], bool]],
+                stamps: dict[str, tuple[int, int, bytes]], *, remove: bool = True
+                ) -> dict[str, Any]:
+    """Write ``files`` (name, bytes or what makes them, whether it is unchanged since
+    ``stamps`` were taken) as ``out/<name>.js``. ``stamps``: per file its size, modification
+    time and digest as an earlier call wrote it: an unchanged file that still has its stamp
+    is not made again nor read; other files are made, and written only if their bytes
+    differ from the file's. With ``remove``, index files (under p/, d/, r/) that are not
+    among ``files`` are removed. Returns figures: files, bytes, written (how many were),
+    shards, and the stamps of every file, in order."""
     out.mkdir(parents=True, exist_ok=True)
     for folder in ("p", "d", "r"):
         (out / folder).mkdir(exist_ok=True)
     written = size = 0
     new_stamps = {}
-    for name, data in files:
+    for name, make, unchanged in files:
         path = out / f"{name}.js"
-        size += len(data)
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        stamp = stamps.get(name)
         try:
             stat = path.stat()
         except OSError:
             stat = None
+        if unchanged and stamp is not None and stat is not None and \
+                (stat.st_size, stat.st_mtime_ns) == stamp[:2]:
+            new_stamps[name] = stamp
+            size += stat.st_size
+            continue
+        data = make if isinstance(make, bytes) else make()
+        size += len(data)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
         if stat is None or stat.st_size != len(data) or (
                 stamps.get(name) != (stat.st_size, stat.st_mtime_ns, digest)
                 and path.read_bytes() != data):
@@ -720,10 +798,11 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes]],
             written += 1
             stat = path.stat()
         new_stamps[name] = (stat.st_size, stat.st_mtime_ns, digest)
-    for folder in ("p", "d", "r"):
-        for path in (out / folder).iterdir():
-            if f"{folder}/{path.stem}" not in new_stamps and path.is_file():
-                path.unlink()
+    if remove:
+        for folder in ("p", "d", "r"):
+            for path in (out / folder).iterdir():
+                if f"{folder}/{path.stem}" not in new_stamps and path.is_file():
+                    path.unlink()
     return {"shards": sum(1 for name in new_stamps if name.startswith("p/")),
             "files": len(new_stamps), "bytes": size, "written": written,
             "stamps": new_stamps}
