@@ -143,3 +143,36 @@ def test_an_entry_with_a_problem_is_read_again(tmp_path: Path,
         with pytest.raises(Abort):
             build_site(config, dirty=True)
         assert "content/courses/phone-1.md:6: subjects.0: unknown term 'nope'" in caplog.text
+
+
+def test_pages_drawn_by_worker_processes_are_the_same(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big sites are drawn by forked workers and this process together; the pages are the
+    same as when one process draws them all."""
+    import lifelong.draw
+
+    config = write_project(tmp_path, one_of_each(), plugin={"workers": 3})
+    alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
+    monkeypatch.setattr(lifelong.draw.DrawJob, "FORK_ABOVE", 0)
+    shared = digest(build_site(config, site_dir=str(tmp_path / "shared")))
+    assert shared == alone
+
+
+def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    import lifelong.draw
+    from sitekit import REPO
+
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
+    config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
+        "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
+                  "font": False}})
+    monkeypatch.setattr(lifelong.draw.DrawJob, "FORK_ABOVE", 0)
+    with pytest.raises(Abort):
+        build_site(config)
+    assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text

@@ -11,11 +11,14 @@ files of pages that are gone.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
+import os
 import posixpath
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,6 +205,19 @@ class PageDrawer:
                            "url": page.url, "content": squeeze_whitespace(content)})
 
 
+def template_place(exc: jinja2.TemplateError) -> str:
+    """'lifelong/listing.html:12: ' for where a template failed, or ''."""
+    if getattr(exc, "lineno", None):
+        return f"{getattr(exc, 'filename', None) or getattr(exc, 'name', '')}:{exc.lineno}: "
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    if not frames:
+        return ""
+    name = frames[-1].filename.replace(os.sep, "/")
+    if "/lifelong/" in name:
+        name = "lifelong/" + name.rsplit("/lifelong/", 1)[1]
+    return f"{name}:{frames[-1].lineno}: "
+
+
 class DrawError(Exception):
     """Drawing failed; the message names the page and what went wrong."""
 
@@ -215,9 +231,8 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
         try:
             html = drawer.draw(page, converter)
         except jinja2.TemplateError as exc:
-            where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
-            raise DrawError(f"{page.source}: the catalogue template failed: {where}"
-                            f"{type(exc).__name__}: {exc}") from None
+            raise DrawError(f"{page.source}: the catalogue template failed: "
+                            f"{template_place(exc)}{type(exc).__name__}: {exc}") from None
         path = site_dir / page.dest
         if path.parent not in folders:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,9 +244,10 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
 
 
 class DrawJob:
-    """``draw_pages`` shared among forked worker processes (the catalogue is inherited, not
-    copied). ``wait`` raises DrawError if a worker failed. Few pages, or no fork: drawn in
-    ``wait`` in this process."""
+    """``draw_pages`` shared among this process and forked workers (the catalogue is
+    inherited, not copied): the workers start at once, this process draws its share in
+    ``wait``, which raises DrawError if any share failed. Few pages, or no fork: all are
+    drawn in ``wait``."""
 
     #: Below this many pages, starting processes costs more than it saves.
     FORK_ABOVE = 400
@@ -240,6 +256,7 @@ class DrawJob:
                  workers: int) -> None:
         self.drawer, self.pages, self.site_dir = drawer, pages, site_dir
         self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.own: Sequence[PageToDraw] = pages
         self.counter: Any = None
         self.errors: Any = None
         if (len(pages) > self.FORK_ABOVE and workers > 1
@@ -247,31 +264,47 @@ class DrawJob:
             context = multiprocessing.get_context("fork")
             self.counter = context.Value("q", 0)
             self.errors = context.SimpleQueue()
-            for number in range(workers):
-                process = context.Process(target=self._work, args=(pages[number::workers],),
-                                          name=f"lifelong-pages-{number}", daemon=True)
-                process.start()
-                self.processes.append(process)
+            self.own = pages[0::workers]
+            # Objects the children only read stay shared: the collector leaves them alone.
+            gc.freeze()
+            try:
+                for number in range(1, workers):
+                    process = context.Process(target=self._work,
+                                              args=(pages[number::workers],),
+                                              name=f"lifelong-pages-{number}", daemon=True)
+                    process.start()
+                    self.processes.append(process)
+            finally:
+                gc.unfreeze()
+
+    def _count(self, count: int) -> None:
+        with self.counter.get_lock():
+            self.counter.value += count
 
     def _work(self, share: Sequence[PageToDraw]) -> None:
-        def done(count: int) -> None:
-            with self.counter.get_lock():
-                self.counter.value += count
         try:
-            draw_pages(self.drawer, share, self.site_dir, done)
+            draw_pages(self.drawer, share, self.site_dir, self._count)
         except DrawError as exc:
             self.errors.put(str(exc))
             sys.exit(1)
 
     def wait(self, progress: Callable[[int], None] = lambda n: None) -> None:
-        if not self.processes:
-            written = 0
+        written = 0
 
-            def done(count: int) -> None:
-                nonlocal written
+        def done(count: int) -> None:
+            nonlocal written
+            if self.counter is not None:
+                self._count(count)
+                progress(self.counter.value)
+            else:
                 written += count
                 progress(written)
-            draw_pages(self.drawer, self.pages, self.site_dir, done)
+        try:
+            draw_pages(self.drawer, self.own, self.site_dir, done)
+        except DrawError:
+            self.cancel()
+            raise
+        if not self.processes:
             return
         while any(p.is_alive() for p in self.processes):
             progress(self.counter.value)

@@ -6,6 +6,7 @@ lifelong.plugins.catalogue adapts this to MkDocs' events.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -347,7 +348,11 @@ class OutputsJob:
             context = multiprocessing.get_context("fork")
             self.process = context.Process(target=site.write_outputs, args=(site_dir,),
                                            name="lifelong-outputs", daemon=True)
-            self.process.start()
+            gc.freeze()  # what the child only reads stays shared with this process
+            try:
+                self.process.start()
+            finally:
+                gc.unfreeze()
 
     def running(self) -> bool:
         return self.process is not None and self.process.is_alive()
