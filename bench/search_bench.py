@@ -155,7 +155,9 @@ def build_site(project: Path, site: Path, logs: Path, *, config: Path | None = N
             return {**json.loads(timing.read_text()), "reused": True}
         log(f"build: {site} exists, reused (--reuse): not timed")
         return {"seconds": None, "peak_rss": None, "reused": True}
-    cmd = [str(BIN / "lifelong"), "build", "--project", str(project), "--site-dir", str(site)]
+    # --clean: a whole build, timed as one (not a rebuild from the project's cache).
+    cmd = [str(BIN / "lifelong"), "build", "--project", str(project), "--site-dir", str(site),
+           "--clean"]
     if config is not None:
         cmd += ["--config-file", str(config)]
     log(f"build: {site.name} ...")
