@@ -251,9 +251,10 @@ class CatalogueSite:
 
     def write_outputs(self, site_dir: Path) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
-        cache = self.options.cache_dir
+        # One index cache per site folder: variants (http, file://) differ in addresses.
+        record = self.record(site_dir, "search", "").path
         self.write_search_index(site_dir / "search",
-                                cache_dir=cache / "search" if cache is not None else None)
+                                cache_dir=record.parent / "search" if record else None)
         self.write_qr_codes(site_dir)
         self.write_version_script(site_dir / "version.js")
 
