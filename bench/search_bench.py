@@ -42,6 +42,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from benchkit import render_table
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's bin/: lifelong, python
 QUERIES = Path(__file__).resolve().parent / "queries.json"
@@ -779,26 +781,6 @@ def report(results: dict[str, Any]) -> tuple[str, list[dict]]:
     text += "\n\nPer query (hits: results found; KB: bytes of the cold query):\n" + render_table(
         per_query_headers, per_query, "llrrrlrr" + "r" * (len(per_query_headers) - 8))
     return text, rows
-
-
-def width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if "\u2e80" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" else 1 for c in text)
-
-
-def render_table(headers: list[str], rows: list[list[str]], align: str) -> str:
-    """A Markdown table; align has one letter per column, l or r."""
-    widths = [max(width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        parts = []
-        for i, cell in enumerate(cells):
-            pad = " " * (widths[i] - width(str(cell)))
-            parts.append(str(cell) + pad if align[i] == "l" else pad + str(cell))
-        return "| " + " | ".join(parts) + " |"
-
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
 # --------------------------------------------------------------------------------------
