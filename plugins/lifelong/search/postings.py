@@ -193,10 +193,7 @@ def _decode(text: str, start: int, end: int, first: int, count: int
     pos, doc = start, None
     while pos < end:
         value, pos = read_number(text, pos)
-        if value & 1:
-            gap, level = divmod(value >> 1, count)
-        else:
-            gap, level = value >> 1, usual
+        gap, level = _split(value, count, usual)
         doc = first if doc is None else doc + gap
         docs.append(doc)
         levels.append(level)
@@ -290,9 +287,17 @@ def update(old: Postings, count: int, moved: Sequence[int], breaks: Sequence[int
     return Postings("".join(parts), tuple(counts), new_starts, new_offsets, prev)
 
 
+def _split(value: int, count: int, usual: int) -> tuple[int, int]:
+    """(gap, level) of one encoded posting (``usual``: the term's usual level)."""
+    if value & 1:
+        gap, level = divmod(value >> 1, count)
+        return gap, level
+    return value >> 1, usual
+
+
 def _gap(text: str, pos: int, count: int) -> int:
     value, _ = read_number(text, pos)
-    return value >> 1 if not value & 1 else (value >> 1) // count
+    return _split(value, count, 0)[0]
 
 
 def _shift_block(text: str, begin: int, end: int, first: int, prev: int, limit: int,
@@ -306,10 +311,7 @@ def _shift_block(text: str, begin: int, end: int, first: int, prev: int, limit: 
     copied = begin
     while pos < end:
         value, after = read_number(text, pos)
-        if value & 1:
-            gap, level = divmod(value >> 1, count)
-        else:
-            gap, level = value >> 1, usual
+        gap, level = _split(value, count, usual)
         if old_prev is not None:
             doc = old_prev + gap
         new_doc = moved[doc]
