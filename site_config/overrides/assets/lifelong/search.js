@@ -139,6 +139,22 @@
   /* Postings of a term, or null: {docs: Int32Array ascending, scores: Float64Array}. A
      term's string is its usual level, then per posting 2 * gap (usual level) or
      2 * (gap * LEVELS + level) + 1; the gap is from the previous document. */
+  /* One variable-length number of text at position `cursor`, which moves past it: a final
+     digit, or continuation digits then a final one. */
+  var cursor = 0;
+  function readNumber(text) {
+    var digit = NUMBER[text.charCodeAt(cursor++)];
+    if (digit < FINAL) return digit;
+    var acc = 0, base = 0, span = FINAL;
+    while (digit >= FINAL) {
+      acc = acc * CONTINUATION + digit - FINAL;
+      base += span;
+      span *= CONTINUATION;
+      digit = NUMBER[text.charCodeAt(cursor++)];
+    }
+    return base + acc * FINAL + digit;
+  }
+
   function postings(term) {
     if (Object.prototype.hasOwnProperty.call(decoded, term)) return decoded[term];
     var shard = S.data[shardOf(term)];
@@ -147,19 +163,10 @@
     if (text !== null) {
       var usual = NUMBER[text.charCodeAt(0)];
       var docs = new Int32Array(text.length - 1), levels = new Uint8Array(text.length - 1);
-      var n = 0, doc = 0, i = 1, length = text.length;
-      while (i < length) {
-        var digit = NUMBER[text.charCodeAt(i++)], value = digit;
-        if (digit >= FINAL) {
-          var acc = 0, base = 0, span = FINAL;
-          while (digit >= FINAL) {
-            acc = acc * CONTINUATION + digit - FINAL;
-            base += span;
-            span *= CONTINUATION;
-            digit = NUMBER[text.charCodeAt(i++)];
-          }
-          value = base + acc * FINAL + digit;
-        }
+      var n = 0, doc = 0, length = text.length;
+      cursor = 1;
+      while (cursor < length) {
+        var value = readNumber(text);
         if (value % 2 === 0) {
           doc += value / 2;
           levels[n] = usual;
@@ -190,22 +197,11 @@
     var shard = name && S.data[name];
     var text = shard && Object.prototype.hasOwnProperty.call(shard, "=") ? shard["="] : "";
     var want = Math.floor(parseInt(key.slice(1), 16) / meta.shards), high = 0, found = [];
-    for (var i = 0; i < text.length;) {
-      var digit = NUMBER[text.charCodeAt(i++)], value = digit;
-      if (digit >= FINAL) {
-        var acc = 0, base = 0, span = FINAL;
-        while (digit >= FINAL) {
-          acc = acc * CONTINUATION + digit - FINAL;
-          base += span;
-          span *= CONTINUATION;
-          digit = NUMBER[text.charCodeAt(i++)];
-        }
-        value = base + acc * FINAL + digit;
-      }
-      high += value;
+    for (cursor = 0; cursor < text.length;) {
+      high += readNumber(text);
       if (high > want) break;
-      if (high === want) found.push(fixedNumber(text, i, meta.width));
-      i += meta.width;
+      if (high === want) found.push(fixedNumber(text, cursor, meta.width));
+      cursor += meta.width;
     }
     return found;
   }
