@@ -151,8 +151,3 @@ class PageRecord:
     def save(self, fingerprints: Mapping[str, str]) -> None:
         if self.path is not None:
             _write(self.path, self.key, dict(fingerprints))
-
-    def forget(self) -> None:
-        """The site folder is about to change in ways the record does not follow."""
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)

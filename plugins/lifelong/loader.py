@@ -153,13 +153,25 @@ def split_document(text: str, path: str) -> tuple[SourceDocument | None, list[Pr
     return SourceDocument(path, data, lines, body, body_line), []
 
 
-def read_document(abs_path: Path, path: str) -> tuple[SourceDocument | None, list[Problem]]:
-    """Read, decode and split one file. ``path`` is how it is named in reports."""
+def read_source(abs_path: Path, path: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, or the problem that stops reading it."""
     try:
-        raw = abs_path.read_bytes()
+        return abs_path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(path, 0, None, f"cannot read file: {exc.strerror}")]
+
+
+def parse_source(raw: bytes, path: str) -> tuple[SourceDocument | None, list[Problem]]:
+    """Decode and split a file's bytes."""
     text, problems = decode_source(raw, path)
     if text is None:
         return None, problems
     return split_document(text, path)
+
+
+def read_document(abs_path: Path, path: str) -> tuple[SourceDocument | None, list[Problem]]:
+    """Read, decode and split one file. ``path`` is how it is named in reports."""
+    raw, problems = read_source(abs_path, path)
+    if raw is None:
+        return None, problems
+    return parse_source(raw, path)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lifelong.cache import EntryCache, code_version, file_stamp
-from lifelong.loader import read_document
+from lifelong.loader import parse_source, read_document, read_source
 from lifelong.problems import CatalogueError, Problem
 from lifelong.schema import Label, Rules, SectionSpec, load_rules
 from lifelong.validate import EntryValidator, Media
@@ -433,7 +433,10 @@ class _Read:
 
 
 def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
-    doc, found = read_document(abs_path, rel)
+    raw, found = read_source(abs_path, rel)
+    if raw is None:
+        return _Read(None, {}, tuple(found), ())
+    doc, found = parse_source(raw, rel)
     problems = list(found)
     if doc is None:
         return _Read(None, {}, tuple(problems), ())
@@ -443,7 +446,6 @@ def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
     if not (values.get("id") and values.get("title")):
         return _Read(None, doc.lines, tuple(problems), ())
     media = _local_media_sizes(values)
-    raw = abs_path.read_bytes()
     entry_digest = hashlib.sha256(raw + repr(media).encode()).hexdigest()[:20]
     entry = Entry(values["id"], values["kind"], rel, values, doc.body, entry_digest)
     return _Read(entry, doc.lines, tuple(problems), tuple(name for name, _ in media))
@@ -483,15 +485,20 @@ def _read_entries(rules: Rules, content_dir: Path, files: list[tuple[Path, str]]
     return result
 
 
-def _local_media_sizes(values: Mapping[str, Any]) -> list[tuple[str, int | None]]:
-    """(path, size) of every local file an entry's values link to, in field order."""
+def local_media_of(values: Mapping[str, Any]) -> list[tuple[str, Media]]:
+    """(field, media) of every local file an entry's values link to, in field order."""
     found = []
-    for value in values.values():
+    for name, value in values.items():
         for item in value if isinstance(value, tuple) else (value,):
             for media in item.values() if isinstance(item, Mapping) else (item,):
                 if isinstance(media, Media) and media.path:
-                    found.append((media.path, media.size))
+                    found.append((name, media))
     return found
+
+
+def _local_media_sizes(values: Mapping[str, Any]) -> list[tuple[str, int | None]]:
+    """(path, size) of every local file an entry's values link to, in field order."""
+    return [(media.path or "", media.size) for _name, media in local_media_of(values)]
 
 
 def _prefixed(problem: Problem, base: str) -> Problem:

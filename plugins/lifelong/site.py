@@ -25,7 +25,7 @@ import jinja2
 from lifelong.cache import PageRecord, code_version
 from lifelong.draw import PageDrawer, remove_stale
 from lifelong.i18n import SEARCH_STRINGS, translate
-from lifelong.model import Catalogue, Entry, load_catalogue
+from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.pages import BROWSE, SitePage, SitePlan
 from lifelong.problems import Problem
 from lifelong.qr import qr_svg
@@ -34,7 +34,6 @@ from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, sc
 from lifelong.search.text import t2s_table
 from lifelong.shell import Shell
 from lifelong.urls import UrlScheme
-from lifelong.validate import Media
 
 
 @dataclass(frozen=True)
@@ -230,31 +229,35 @@ class CatalogueSite:
 
     def record(self, site_dir: Path, name: str, key: str) -> PageRecord:
         """What the last build wrote into ``site_dir`` (``name``: which part of it)."""
+        where = self.site_cache(site_dir)
+        return PageRecord(where / f"{name}.pickle" if where else None, key)
+
+    def site_cache(self, site_dir: Path) -> Path | None:
+        """The cache folder of one site folder (records, search index state)."""
         cache = self.options.cache_dir
         if cache is None:
-            return PageRecord(None, key)
-        where = cache / "sites" / hashlib.sha1(str(site_dir.resolve()).encode()).hexdigest()[:16]
-        return PageRecord(where / f"{name}.pickle", key)
+            return None
+        return cache / "sites" / hashlib.sha1(str(site_dir.resolve()).encode()).hexdigest()[:16]
 
     def forget_old_sites(self, site_dir: Path) -> None:
         """Records of site folders that are gone (e.g. ``lifelong serve``'s temporary ones)
         are deleted; this one's folder is noted beside its record."""
-        mine = self.record(site_dir, "pages", "").path
-        if mine is None or not mine.parent.is_dir():
+        mine = self.site_cache(site_dir)
+        if mine is None or not mine.is_dir():
             return
-        (mine.parent / "site_dir.txt").write_text(str(site_dir.resolve()), encoding="utf-8")
-        for folder in sorted(mine.parent.parent.iterdir()):
+        (mine / "site_dir.txt").write_text(str(site_dir.resolve()), encoding="utf-8")
+        for folder in sorted(mine.parent.iterdir()):
             note = folder / "site_dir.txt"
-            if folder != mine.parent and note.is_file() and \
+            if folder != mine and note.is_file() and \
                     not Path(note.read_text(encoding="utf-8")).is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
 
     def write_outputs(self, site_dir: Path) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
         # One index cache per site folder: variants (http, file://) differ in addresses.
-        record = self.record(site_dir, "search", "").path
+        where = self.site_cache(site_dir)
         self.write_search_index(site_dir / "search",
-                                cache_dir=record.parent / "search" if record else None)
+                                cache_dir=where / "search" if where else None)
         self.write_qr_codes(site_dir)
         self.write_version_script(site_dir / "version.js")
 
@@ -389,15 +392,7 @@ def compact_script(source: str) -> str:
 
 def local_media(entry: Entry) -> list[tuple[str, str]]:
     """(field, path in content/) of every local file an entry links to."""
-    found = []
-    for name, value in entry.values.items():
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
-            candidates = item.values() if isinstance(item, Mapping) else (item,)
-            for media in candidates:
-                if isinstance(media, Media) and media.path:
-                    found.append((name, media.path))
-    return found
+    return [(name, media.path or "") for name, media in local_media_of(entry.values)]
 
 
 def build_nav(site: CatalogueSite, pages: Sequence[str]) -> list[object]:

@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
+from lifelong.cache import PageRecord
 from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
@@ -96,7 +97,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.fingerprints: dict[str, str] = {}
-        self.key = ""
+        #: What the last build drew into the site folder (read in on_env).
+        self.record: PageRecord | None = None
 
     def cache_dir(self, config: MkDocsConfig) -> Path:
         """Where rebuilds keep what they reuse."""
@@ -191,8 +193,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         drawer.shells = shells
         drawer.site_description = config.site_description or ""
         site_dir = Path(config.site_dir)
-        self.key = site.build_key(shells)
-        previous = site.record(site_dir, "pages", self.key).previous
+        self.record = site.record(site_dir, "pages", site.build_key(shells))
+        previous = self.record.previous
         self.fingerprints = {page.dest: drawer.fingerprint(page) for page in drawer.pages}
         root = str(site_dir)
         todo = [page for page in drawer.pages
@@ -285,7 +287,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                            get_build_date())
         made = dict(self.fingerprints)
         made.update((f.dest_uri, "") for f in self._theme_files())
-        record = site.record(site_dir, "pages", self.key)
+        record = self.record
+        if record is None:
+            return
         remove_stale(site_dir, set(record.previous) - set(made))
         record.save(made)
         site.forget_old_sites(site_dir)
