@@ -6,6 +6,7 @@ search to its entries and says which entries are not in it."""
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,33 @@ from click.testing import CliRunner
 from browser import PageLog
 from lifelong.cli import main
 from lifelong.model import load_catalogue
+from lifelong.qr import BORDER as QR_BORDER
+from lifelong.qr import qr_modules, unpack_modules
 from sitekit import REPO
 
 pytestmark = pytest.mark.browser
 
 
+def shipped_project(tmp: Path, page_size: int) -> Path:
+    """A copy of the shipped project whose offline copy pages its listings by
+    ``page_size``: the shipped sample (92 entries) fits on one page of the offline
+    config's, and these tests follow pagination links too."""
+    project = tmp / "project"
+    for name in ("content", "catalogue", "site_config"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    config = project / "site_config" / "offline.yml"
+    text, count = re.subn(r"(?m)^(\s+page_size:) \d+$", rf"\1 {page_size}",
+                          config.read_text(encoding="utf-8"))
+    assert count == 1
+    config.write_text(text, encoding="utf-8")
+    return project
+
+
 def bundle(tmp: Path, name: str, *options: str) -> Path:
     out = tmp / f"{name}.zip"
-    result = CliRunner().invoke(main, ["bundle", "-o", str(out), "--project", str(REPO),
+    project = shipped_project(tmp, page_size=24)
+    result = CliRunner().invoke(main, ["bundle", "-o", str(out), "--project", str(project),
                                        *options])
     assert result.exit_code == 0, result.output
     copy = tmp / name
@@ -68,6 +88,23 @@ class Visit:
         self.page.close()
 
 
+def assert_qr_drawn(page: Any, url: str) -> None:
+    """The page's QR code, drawn by lifelong.js from its inline modules, is the code of
+    ``url``, module for module, at the size of the online site's images."""
+    code = page.locator(".ll-qr__code")
+    assert code.get_attribute("data-qr") == qr_modules(url)
+    assert code.get_attribute("aria-label").endswith(url)
+    expected = unpack_modules(qr_modules(url))
+    drawn = [[0] * len(expected) for _ in expected]
+    path = code.locator("svg path").get_attribute("d")
+    for x, y, run in re.findall(r"M(\d+) ([\d.]+)h(\d+)", path):
+        row, first = int(float(y) - QR_BORDER - 0.5), int(x) - QR_BORDER
+        for column in range(first, first + int(run)):
+            drawn[row][column] = 1
+    assert drawn == expected
+    assert code.locator("svg").bounding_box()["width"] == 132
+
+
 def test_every_kind_of_page_opens_from_file(browser: Any, full_copy: Path,
                                             catalogue: Any) -> None:
     entries = [catalogue.by_kind[kind][0].id + ".html" for kind in catalogue.rules.kinds]
@@ -80,6 +117,9 @@ def test_every_kind_of_page_opens_from_file(browser: Any, full_copy: Path,
         assert visit.page.locator("h1").count() >= 1, path
         assert re.search(r"目录版本 [0-9a-f]{12}，更新至 \d{4}-\d\d-\d\d · 这是离线副本",
                          visit.page.locator(".ll-version").inner_text()), path
+        if path in entries:
+            assert_qr_drawn(visit.page, f"https://lifelong.example.org/{path[:-5]}/")
+            assert visit.page.locator("script[type='application/ld+json']").count() == 0
         visit.close()
 
 
@@ -155,7 +195,7 @@ def test_a_subset_copy_keeps_to_its_entries(browser: Any, subset_copy: Path,
                      if "此条目不在这份离线副本中" in p.read_text(encoding="utf-8"))
     assert outside, "the live section's entries point at entries outside it"
     note = Visit(browser, subset_copy, outside[0])
-    assert note.page.locator(".ll-qr img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_qr_drawn(note.page, f"https://lifelong.example.org/{outside[0][:-5]}/")
     assert note.page.locator("a.ll-external").get_attribute("href").startswith(
         "https://lifelong.example.org/")
     note.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
+from lifelong.qr import qr_modules
 from sitekit import build_site, one_of_each, read, write_project
 
 OFFLINE = {"use_directory_urls": False}
@@ -49,9 +50,18 @@ def test_links_to_entries_outside_the_subset_lead_to_a_not_in_this_copy_page(
     assert "此条目不在这份离线副本中" in page
     assert '<a href="https://lifelong.example.org/lunyu/" rel="noopener noreferrer" ' \
            'class="ll-external">https://lifelong.example.org/lunyu/</a>' in page
-    assert '<img src="qr/lunyu.svg"' in page
-    assert (subset_site / "qr" / "lunyu.svg").is_file()
+    # Its QR code is inline (lifelong.js draws it): a file per entry would cost more bytes
+    # in the zip than the code itself.
+    assert f'data-qr="{qr_modules("https://lifelong.example.org/lunyu/")}"' in page
+    assert not (subset_site / "qr").exists()
     assert not (subset_site / "reading" / "files" / "lunyu.html").exists()
+
+
+def test_entry_pages_carry_their_qr_code_and_no_json_ld(subset_site: Path) -> None:
+    page = read(subset_site, "phone-2.html")
+    assert f'data-qr="{qr_modules("https://lifelong.example.org/phone-2/")}"' in page
+    assert "application/ld+json" not in page
+    assert '<link rel="canonical"' not in page
 
 
 def test_covers_only_keeps_covers(subset_site: Path) -> None:

@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import jinja2
@@ -22,6 +22,7 @@ from lifelong.i18n import translate
 from lifelong.jsonld import entry_jsonld
 from lifelong.model import Catalogue, Entry
 from lifelong.pages import Crumb, SitePage, SitePlan
+from lifelong.qr import qr_modules
 from lifelong.urls import UrlScheme, relative_url
 from lifelong.validate import Media
 
@@ -37,6 +38,12 @@ def human_size(size: int | None, lang: str) -> str:
     return ""
 
 
+class QrCode(NamedTuple):
+    """Where a page's QR code comes from: an image file, or modules drawn by the page."""
+    src: str | None
+    modules: str | None
+
+
 class Renderer:
     """Renders one catalogue's pages; ``site_url`` makes the public addresses in QR codes."""
 
@@ -44,8 +51,12 @@ class Renderer:
                  *, scheme: UrlScheme, site_url: str | None, lang: str = "zh",
                  outside: Mapping[str, Entry] | None = None,
                  excluded_media: frozenset[str] = frozenset(),
-                 bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
+                 bytecode_cache: jinja2.BytecodeCache | None = None,
+                 offline: bool = False) -> None:
         self.catalogue = catalogue
+        #: The offline copy: QR codes drawn by the page from inline data, no JSON-LD (no
+        #: search engine reads a USB stick; every byte counts in the zip).
+        self.offline = offline
         self.outside = dict(outside or {})
         self.excluded_media = excluded_media
         self.plan = plan
@@ -196,10 +207,20 @@ class Renderer:
             else None,
             own_members=catalogue.series_members.get(entry.id, ()),
             related=related, public_url=public, plan=self.plan,
-            qr_src=self.link(f"qr/{entry.id}.svg") if public else None,
-            jsonld=Markup(entry_jsonld(catalogue, entry, self.public_url,
-                                       lambda m: self._absolute_media(m))))
+            qr=self.qr_code(entry),
+            jsonld=None if self.offline else Markup(entry_jsonld(
+                catalogue, entry, self.public_url, lambda m: self._absolute_media(m))))
         return self.env.get_template(f"lifelong/entry-{entry.kind}.html").render(context)
+
+    def qr_code(self, entry: Entry) -> QrCode | None:
+        """The entry's QR code (its public address): an SVG file written by the outputs
+        step, or, offline, its modules inline (``qr_modules``) for lifelong.js to draw."""
+        url = self.public_url(entry)
+        if url is None:
+            return None
+        if self.offline:
+            return QrCode(None, qr_modules(url))
+        return QrCode(self.link(qr_path(entry.id)), None)
 
     def online_media(self, media: Media) -> str | None:
         """The public address of a media file (for copies that leave the file out)."""
@@ -218,9 +239,7 @@ class Renderer:
                        plan=self.plan)
         if page.template == "outside.html":
             entry = page.context["entry"]
-            context.update(public_url=self.public_url(entry),
-                           qr_src=self.link(f"qr/{entry.id}.svg")
-                           if self.site_url else None)
+            context.update(public_url=self.public_url(entry), qr=self.qr_code(entry))
         return self.env.get_template(f"lifelong/{page.template}").render(context)
 
     def render_home(self, body_html: str, page_url: str, title: str) -> str:

@@ -29,7 +29,7 @@ from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.pages import BROWSE, SitePage, SitePlan
 from lifelong.problems import Problem
 from lifelong.qr import qr_svg
-from lifelong.render import Renderer
+from lifelong.render import Renderer, qr_path
 from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, script
 from lifelong.search.text import t2s_table
 from lifelong.shell import Shell
@@ -99,7 +99,8 @@ class CatalogueSite:
                                  scheme=self.scheme, site_url=options.site_url,
                                  lang=options.lang, outside=self.outside,
                                  excluded_media=self.excluded_media,
-                                 bytecode_cache=self.template_cache())
+                                 bytecode_cache=self.template_cache(),
+                                 offline=options.offline)
 
     def template_cache(self) -> jinja2.BytecodeCache | None:
         """Compiled templates, kept between builds (keyed by their source: never stale)."""
@@ -320,23 +321,24 @@ class CatalogueSite:
 
     def write_qr_codes(self, site_dir: Path) -> None:
         """A QR code per entry (and per entry outside a subset that pages point at); codes
-        drawn by the last build into this folder are kept while their text is the same."""
+        drawn by the last build into this folder are kept while their text is the same.
+        The offline copy has none: its pages carry their codes inline."""
         if not self.renderer.site_url:
             return
-        folder = site_dir / "qr"
-        folder.mkdir(parents=True, exist_ok=True)
         record = self.record(site_dir, "qr", code_version())
         made: dict[str, str] = {}
         root = str(site_dir)
-        for entry in (*self.catalogue.entries, *self.outside.values()):
-            url = self.renderer.public_url(entry) or ""
-            text = f"{entry.title} {url}"
-            name = f"qr/{entry.id}.svg"
-            made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
-            path = f"{root}/{name}"
-            if record.previous.get(name) != made[name] or not os.path.isfile(path):
-                with open(path, "wb") as handle:
-                    handle.write(qr_svg(url, text))
+        if not self.options.offline:
+            (site_dir / "qr").mkdir(parents=True, exist_ok=True)
+            for entry in (*self.catalogue.entries, *self.outside.values()):
+                url = self.renderer.public_url(entry) or ""
+                text = f"{entry.title} {url}"
+                name = qr_path(entry.id)
+                made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
+                path = f"{root}/{name}"
+                if record.previous.get(name) != made[name] or not os.path.isfile(path):
+                    with open(path, "wb") as handle:
+                        handle.write(qr_svg(url, text))
         remove_stale(site_dir, set(record.previous) - set(made))
         record.save(made)
 

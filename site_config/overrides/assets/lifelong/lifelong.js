@@ -1,6 +1,8 @@
 /* Lifelong: small enhancements of every page. Classic script (works from file://), no
    dependencies, loaded on every page, so it stays small:
    - lecture times in the reader's own time zone, upcoming / live / ended computed now;
+   - QR codes the offline copy carries inline (data-qr: base64 of the modules, one bit each,
+     row by row), drawn as SVG;
    - the search box: the search engine (search.js, lunr.js, the index) is loaded only when the
      reader touches the box, or on the search page. Data files are classic scripts that call
      LifelongSearch.add(name, data): fetch/XHR of local files is blocked on file://. */
@@ -32,6 +34,44 @@
         status.className = "ll-status ll-status--" + state;
         status.hidden = false;
       }
+    }
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+  var QR_BORDER = 2;  /* quiet zone, in modules, as the online site's SVG files */
+
+  function drawQrCodes(root) {
+    var codes = root.querySelectorAll("[data-qr]");
+    for (var i = 0; i < codes.length; i++) {
+      var el = codes[i];
+      var bytes;
+      try { bytes = atob(el.getAttribute("data-qr")); } catch (e) { continue; }
+      var side = Math.floor(Math.sqrt(bytes.length * 8));
+      var path = "";
+      for (var y = 0; y < side; y++) {
+        var run = 0;
+        for (var x = 0; x <= side; x++) {
+          var bit = y * side + x;
+          if (x < side && (bytes.charCodeAt(bit >> 3) >> (7 - (bit & 7))) & 1) {
+            run++;
+          } else if (run) {
+            path += "M" + (x - run + QR_BORDER) + " " + (y + QR_BORDER + 0.5) + "h" + run;
+            run = 0;
+          }
+        }
+      }
+      var box = side + 2 * QR_BORDER;
+      var svg = document.createElementNS(SVG, "svg");
+      svg.setAttribute("viewBox", "0 0 " + box + " " + box);
+      svg.setAttribute("width", "132");
+      svg.setAttribute("height", "132");
+      svg.setAttribute("shape-rendering", "crispEdges");
+      svg.setAttribute("aria-hidden", "true");
+      var line = document.createElementNS(SVG, "path");
+      line.setAttribute("d", path);
+      line.setAttribute("stroke", "#000");
+      svg.appendChild(line);
+      el.appendChild(svg);
     }
   }
 
@@ -106,6 +146,7 @@
 
   function ready() {
     enhanceTimes(document);
+    drawQrCodes(document);
     bootSearch();
   }
   if (document.readyState === "loading") {
