@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+import segno
 from mkdocs.exceptions import Abort
 
-from lifelong.qr import qr_modules
+from lifelong.qr import MASK, qr_modules, unpack_modules
 from sitekit import build_site, one_of_each, read, write_project
 
 OFFLINE = {"use_directory_urls": False}
@@ -62,6 +63,15 @@ def test_entry_pages_carry_their_qr_code_and_no_json_ld(subset_site: Path) -> No
     assert f'data-qr="{qr_modules("https://lifelong.example.org/phone-2/")}"' in page
     assert "application/ld+json" not in page
     assert '<link rel="canonical"' not in page
+
+
+@pytest.mark.parametrize("url", ["https://a.cn/x/", "https://lifelong.example.org/c000001/",
+                                 "https://lifelong.example.org/" + "long-id-" * 20 + "/"])
+def test_inline_qr_modules_are_the_codes_modules(url: str) -> None:
+    """What lifelong.js draws (the packing undone as it undoes it) is segno's code, at
+    every size: the browser test compares the drawing with this unpacking."""
+    code = segno.make(url, error="m", micro=False, mask=MASK)
+    assert unpack_modules(qr_modules(url)) == [list(row) for row in code.matrix]
 
 
 def test_covers_only_keeps_covers(subset_site: Path) -> None:

@@ -218,9 +218,15 @@ class Renderer:
         url = self.public_url(entry)
         if url is None:
             return None
-        if self.offline:
-            return QrCode(None, qr_modules(url))
-        return QrCode(self.link(qr_path(entry.id)), None)
+        if self.qr_files:
+            return QrCode(self.link(qr_path(entry.id)), None)
+        return QrCode(None, qr_modules(url))
+
+    @property
+    def qr_files(self) -> bool:
+        """Whether pages link to QR code files (``qr_path``), which the outputs step writes:
+        online, with a ``site_url``. Offline pages carry their codes inline."""
+        return self.site_url is not None and not self.offline
 
     def online_media(self, media: Media) -> str | None:
         """The public address of a media file (for copies that leave the file out)."""

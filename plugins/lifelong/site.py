@@ -320,25 +320,25 @@ class CatalogueSite:
         return OutputsJob(self, site_dir)
 
     def write_qr_codes(self, site_dir: Path) -> None:
-        """A QR code per entry (and per entry outside a subset that pages point at); codes
-        drawn by the last build into this folder are kept while their text is the same.
-        The offline copy has none: its pages carry their codes inline."""
-        if not self.renderer.site_url:
-            return
+        """A QR code file per entry (and per entry outside a subset that pages point at) when
+        pages link to them (``Renderer.qr_files``); codes drawn by the last build into this
+        folder are kept while their text is the same, and removed when no longer wanted."""
         record = self.record(site_dir, "qr", code_version())
         made: dict[str, str] = {}
-        root = str(site_dir)
-        if not self.options.offline:
+        entries = (*self.catalogue.entries, *self.outside.values()) \
+            if self.renderer.qr_files else ()
+        if entries:
             (site_dir / "qr").mkdir(parents=True, exist_ok=True)
-            for entry in (*self.catalogue.entries, *self.outside.values()):
-                url = self.renderer.public_url(entry) or ""
-                text = f"{entry.title} {url}"
-                name = qr_path(entry.id)
-                made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
-                path = f"{root}/{name}"
-                if record.previous.get(name) != made[name] or not os.path.isfile(path):
-                    with open(path, "wb") as handle:
-                        handle.write(qr_svg(url, text))
+        root = str(site_dir)
+        for entry in entries:
+            url = self.renderer.public_url(entry) or ""
+            text = f"{entry.title} {url}"
+            name = qr_path(entry.id)
+            made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
+            path = f"{root}/{name}"
+            if record.previous.get(name) != made[name] or not os.path.isfile(path):
+                with open(path, "wb") as handle:
+                    handle.write(qr_svg(url, text))
         remove_stale(site_dir, set(record.previous) - set(made))
         record.save(made)
 
