@@ -125,3 +125,25 @@ def test_sample_writes_a_project_that_checks_and_refuses_to_overwrite(tmp_path: 
     code, _, err = run("sample", "--entries", "40", "--out", str(out), "--project", str(REPO))
     assert code == 1
     assert err == f"Error: {out} already holds a project; choose a new folder\n"
+
+
+def test_the_console_script_exits_with_the_commands_code_and_flushed_output(
+        tmp_path: Path) -> None:
+    """``lifelong`` (``lifelong.cli:run``) leaves without tearing down the build's objects;
+    what the command printed still arrives, and its exit code is kept."""
+    import subprocess
+    import sys
+
+    def console(*args: str) -> subprocess.CompletedProcess[str]:
+        script = Path(sys.executable).parent / "lifelong"  # as pip installed it
+        return subprocess.run([str(script), *args], capture_output=True, text=True,
+                              timeout=120)
+
+    found = console("check", "--project", str(tmp_path))
+    assert found.returncode == 1
+    assert found.stderr == f"Error: {tmp_path / 'content'}: no such folder; run in the " \
+                           "project folder or pass --project\n"
+    write_project(tmp_path, one_of_each())
+    found = console("check", "--project", str(tmp_path))
+    assert (found.returncode, found.stdout) == (0, "OK: 10 entries, no problems.\n")
+    assert console("--version").stdout.startswith("lifelong, version ")

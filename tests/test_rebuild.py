@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lifelong import model
 from lifelong.entryfile import dumps_entry
+from lifelong.model import load_catalogue
 from sitekit import build_site, course, one_of_each, write_project
 
 
@@ -176,3 +178,31 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
     with pytest.raises(Abort):
         build_site(config)
     assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
+
+
+def test_a_new_site_address_redraws_the_qr_codes(tmp_path: Path) -> None:
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    before = (site / "qr" / "phone-2.svg").read_bytes()
+    text = config.read_text(encoding="utf-8")
+    assert "site_url: https://lifelong.example.org/" in text
+    config.write_text(text.replace("https://lifelong.example.org/",
+                                   "https://learn.example.cn/"), encoding="utf-8")
+    build_site(config, dirty=True)
+    assert (site / "qr" / "phone-2.svg").read_bytes() != before
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
+def test_person_addresses_are_worked_out_once(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pinyin for thousands of names takes seconds: a rebuild reuses the slugs it made."""
+    write_project(tmp_path, one_of_each())
+    content, rules, cache = tmp_path / "content", tmp_path / "catalogue", tmp_path / "cache"
+    slugs = {p.name: p.slug for p in load_catalogue(content, rules, cache_dir=cache).people}
+    assert slugs["李秀兰"] == "li-xiu-lan"
+
+    def no_pinyin(name: str) -> str:
+        raise AssertionError(f"worked out again: {name}")
+    monkeypatch.setattr(model, "person_slug", no_pinyin)
+    again = load_catalogue(content, rules, cache_dir=cache)
+    assert {p.name: p.slug for p in again.people} == slugs

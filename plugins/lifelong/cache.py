@@ -12,6 +12,7 @@ Two parts:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -25,8 +26,10 @@ from typing import Any
 FORMAT = 2
 
 
+@functools.cache
 def code_version() -> str:
-    """A digest of this package's Python sources: a cache written by other code is stale."""
+    """A digest of this package's Python sources: a cache written by other code is stale.
+    Read once per process: the code that runs is the code imported when it started."""
     digest = hashlib.sha256(str(FORMAT).encode())
     root = Path(__file__).parent
     for path in sorted(root.rglob("*.py")):
@@ -151,3 +154,18 @@ class PageRecord:
     def save(self, fingerprints: Mapping[str, str]) -> None:
         if self.path is not None:
             _write(self.path, self.key, dict(fingerprints))
+
+
+class KeptNames:
+    """A map from names to what was worked out from them alone (a person's address from
+    their name), kept in one file between builds; ``save`` keeps the names still used."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path, self.key = path, key
+        loaded = _read(path, key) if path is not None else None
+        self.known: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+
+    def save(self, used: Mapping[str, str]) -> None:
+        if self.path is not None and used != self.known:
+            _write(self.path, self.key, dict(used))
+            self.known = dict(used)

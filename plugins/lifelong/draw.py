@@ -11,6 +11,7 @@ files of pages that are gone.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from lifelong.site import CatalogueSite
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PageToDraw:
     dest: str                       #: file in the site folder, e.g. ``taiji/index.html``
     url: str                        #: its site-relative address, e.g. ``taiji/``
@@ -61,10 +62,9 @@ class PageDrawer:
     def __init__(self, site: CatalogueSite, theme_pages: Iterable[str] = ()) -> None:
         self.site = site
         scheme = site.scheme
-        pages: list[PageToDraw] = []
-        for entry in site.catalogue.entries:
-            dest = scheme.entry_dest(entry.id)
-            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), entry=entry))
+        entry_dest, entry_url = scheme.entry_dest, scheme.entry_url
+        pages = [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry)
+                 for entry in site.catalogue.entries]
         claimed = set(theme_pages)
         for src, page in site.pages.items():
             if src in claimed:
@@ -76,12 +76,21 @@ class PageDrawer:
         self.shells: dict[int, Shell] = {}
         self.site_description = ""
         self._cards: dict[str, str] = {}
+        if not site.excluded_media:
+            # Every entry's card at once (the common case: nothing left out of the copy).
+            members = site.catalogue.series_members
+            self._cards = {e.id: f"{e.id}:{e.digest}:{len(members.get(e.id, ()))}:"
+                           for e in site.catalogue.entries}
         self._digests: dict[int, tuple[Any, str]] = {}
 
     def depths(self) -> list[int]:
         return sorted({page.depth for page in self.pages})
 
     # -- fingerprints --------------------------------------------------------------------
+
+    @functools.cached_property
+    def _shown_sections(self) -> frozenset[str]:
+        return frozenset(s.slug for s in self.site.plan.sections)
 
     def card(self, entry: Entry) -> str:
         """What a page shows of another entry (a card, a link, a series line) comes from its
@@ -96,6 +105,13 @@ class PageDrawer:
             found = self._cards[entry.id] = f"{entry.id}:{entry.digest}:{len(members)}:{left_out}"
         return found
 
+    def _cards_of(self, entries: Sequence[Entry]) -> str:
+        cards = self._cards
+        try:
+            return ",".join([cards[e.id] for e in entries])
+        except KeyError:
+            return ",".join(map(self.card, entries))
+
     def _known(self, entry_id: str | None) -> Entry | None:
         if not entry_id:
             return None
@@ -103,27 +119,33 @@ class PageDrawer:
 
     def _entry_inputs(self, entry: Entry) -> list[str]:
         catalogue = self.site.catalogue
-        parts = [self.card(entry)]
+        card = self.card
+        parts = [card(entry)]
         series = self._known(entry.series)
         if series is not None:
             # The series, this entry's place in it and its neighbours.
             members = catalogue.series_members.get(series.id, ())
             position = catalogue.series_position.get(entry.id) if members and \
                 entry.series == series.id else None
-            parts.append(f"series {self.card(series)} {position}/{len(members)}")
+            parts.append(f"series {card(series)} {position}/{len(members)}")
             if position is not None:
-                parts.extend(self.card(m) for m in members[max(0, position - 1):position + 2])
+                parts.extend(map(card, members[max(0, position - 1):position + 2]))
         # A series' own page lists its first members.
         own = catalogue.series_members.get(entry.id, ())
         parts.append(f"members {len(own)}")
-        parts.extend(self.card(m) for m in own[:self.site.plan.page_size])
+        if own:
+            parts.extend(map(card, own[:self.site.plan.page_size]))
         parts.append("related")
-        parts.extend(self.card(e) for e in map(self._known, entry.get("related", ())) if e)
+        related = entry.values.get("related")
+        if related:
+            parts.extend(card(e) for e in map(self._known, related) if e)
         parts.append("sections")
-        parts.extend(s.slug for s in catalogue.sections_of(entry) if s in self.site.plan.sections)
+        shown = self._shown_sections
+        parts.extend(s.slug for s in catalogue.sections_of(entry) if s.slug in shown)
         parts.append("people")
+        people = catalogue.person_by_name
         for _field, name in entry.people():
-            person = catalogue.person_by_name.get(name)
+            person = people.get(name)
             parts.append(person.slug if person else "")
         return parts
 
@@ -170,13 +192,15 @@ class PageDrawer:
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:20]
 
     def _page_inputs(self, page: SitePage) -> list[str]:
-        parts = [page.path, page.template, page.title, repr(page.crumbs)]
+        parts = [page.path, page.template, page.title,
+                 repr([(c.title, c.path) for c in page.crumbs])]
         for key, value in page.context.items():
             parts.append(key)
             if type(value) is tuple and value and type(value[0]) is Entry:
-                parts.append(",".join(map(self.card, value)))   # a listing's entries
-            elif isinstance(value, Pagination):
-                parts.append(repr(value))
+                parts.append(self._cards_of(value))   # a listing's entries
+            elif type(value) is Pagination:
+                parts.append(f"{value.number}/{value.count}/{value.total}/{value.first}/"
+                             f"{value.last}/{value.base}")
             else:
                 parts.append(self._value(value))
         return parts
@@ -265,17 +289,14 @@ class DrawJob:
             self.counter = context.Value("q", 0)
             self.errors = context.SimpleQueue()
             self.own = pages[0::workers]
-            # Objects the children only read stay shared: the collector leaves them alone.
+            # Objects the children only read stay shared: the collector leaves them alone
+            # (lifelong.memory: they stay frozen until the next build).
             gc.freeze()
-            try:
-                for number in range(1, workers):
-                    process = context.Process(target=self._work,
-                                              args=(pages[number::workers],),
-                                              name=f"lifelong-pages-{number}", daemon=True)
-                    process.start()
-                    self.processes.append(process)
-            finally:
-                gc.unfreeze()
+            for number in range(1, workers):
+                process = context.Process(target=self._work, args=(pages[number::workers],),
+                                          name=f"lifelong-pages-{number}", daemon=True)
+                process.start()
+                self.processes.append(process)
 
     def _count(self, count: int) -> None:
         with self.counter.get_lock():

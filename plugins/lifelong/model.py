@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from lifelong.cache import EntryCache, code_version, file_stamp
+from lifelong.cache import EntryCache, KeptNames, code_version, file_stamp
 from lifelong.loader import parse_source, read_document, read_source
 from lifelong.problems import CatalogueError, Problem
 from lifelong.schema import Label, Rules, SectionSpec, load_rules
@@ -100,9 +100,12 @@ class Entry:
     def people(self) -> list[tuple[str, str]]:
         """(field, name) for every person named by the entry, in order."""
         found: list[tuple[str, str]] = []
+        values = self.values
         for name in PEOPLE_FIELDS:
-            for item in self.values.get(name) or ():
-                found.append((name, item["name"] if isinstance(item, Mapping) else item))
+            items = values.get(name)
+            if items:
+                found.extend((name, item if isinstance(item, str) else item["name"])
+                             for item in items)
         return found
 
     def sort_value(self, name: str) -> Any:
@@ -116,13 +119,21 @@ class Entry:
 
 def sort_entries(entries: Iterable[Entry], keys: Iterable[tuple[str, bool]]) -> list[Entry]:
     """Stable multi-key sort; entries without a key's value go last; ties by id."""
-    result = sorted(entries, key=lambda e: e.id)
+    result = sorted(entries, key=_entry_id)
     for name, descending in reversed(list(keys)):
-        present = [e for e in result if e.sort_value(name) is not None]
-        missing = [e for e in result if e.sort_value(name) is None]
-        present.sort(key=lambda e: e.sort_value(name), reverse=descending)
-        result = present + missing
+        valued = [(e.sort_value(name), e) for e in result]
+        present = [pair for pair in valued if pair[0] is not None]
+        present.sort(key=_first, reverse=descending)
+        result = [e for _, e in present] + [e for value, e in valued if value is None]
     return result
+
+
+def _entry_id(entry: Entry) -> str:
+    return entry.id
+
+
+def _first(pair: tuple[Any, Entry]) -> Any:
+    return pair[0]
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,8 @@ class Catalogue:
     entries: tuple[Entry, ...]
     drafts: tuple[Entry, ...]
     version: str
+    #: Person name -> slug, as far as the loader knew them (the rest are made when needed).
+    slugs: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, Entry]:
@@ -157,7 +170,7 @@ class Catalogue:
         """The same rules and version with only some entries (an offline copy's subset)."""
         kept = {e.id for e in keep}
         return Catalogue(self.rules, tuple(e for e in self.entries if e.id in kept), (),
-                         self.version)
+                         self.version, self.slugs)
 
     @cached_property
     def by_kind(self) -> Mapping[str, tuple[Entry, ...]]:
@@ -168,31 +181,56 @@ class Catalogue:
 
     def terms_of(self, entry: Entry, vocabulary: str, field_name: str) -> tuple[str, ...]:
         """An entry's terms in a field, with the ancestors of hierarchical terms."""
-        key = (entry.id, field_name)
-        cached = self._terms_cache.get(key)
-        if cached is not None:
-            return cached
-        value = entry.values.get(field_name)
-        direct = () if value is None else value if isinstance(value, tuple) else (value,)
-        vocab = self.rules.vocabularies[vocabulary]
-        seen: dict[str, None] = {}
-        for term in direct:
-            for found in (*vocab.ancestors(term), term):
-                seen[found] = None
-        result = self._terms_cache[key] = tuple(seen)
-        return result
+        found = self.field_terms(vocabulary, field_name).get(entry.id)
+        if found is None:  # an entry of another catalogue (outside a subset)
+            return self._expand(self._lineage[vocabulary], entry.values.get(field_name))
+        return found
+
+    def field_terms(self, vocabulary: str, field_name: str) -> Mapping[str, tuple[str, ...]]:
+        """Entry id -> ``terms_of`` the entry, for every entry (worked out once per field).
+        Entries of kinds whose field of that name holds no term of ``vocabulary`` have
+        none."""
+        key = (vocabulary, field_name)
+        found = self._terms_cache.get(key)
+        if found is None:
+            lineage, expand = self._lineage[vocabulary], self._expand
+            kinds = {name for name, kind in self.rules.kinds.items()
+                     if (spec := kind.fields.get(field_name)) is not None
+                     and spec.type == "term" and spec.vocabulary == vocabulary}
+            found = self._terms_cache[key] = {
+                e.id: expand(lineage, e.values.get(field_name)) if e.kind in kinds else ()
+                for e in self.entries}
+        return found
+
+    @staticmethod
+    def _expand(lineage: Mapping[str, tuple[str, ...]], value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, tuple):
+            return lineage[value]
+        if len(value) == 1:
+            return lineage[value[0]]
+        return tuple(dict.fromkeys(found for term in value for found in lineage[term]))
 
     @cached_property
-    def _terms_cache(self) -> dict[tuple[str, str], tuple[str, ...]]:
+    def _terms_cache(self) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
         return {}
+
+    @cached_property
+    def _lineage(self) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+        """vocabulary -> term -> (its ancestors, the term): one shared tuple per term."""
+        return {name: {term: (*vocab.ancestors(term), term) for term in vocab.terms}
+                for name, vocab in self.rules.vocabularies.items()}
 
     @cached_property
     def term_index(self) -> Mapping[tuple[str, str], tuple[Entry, ...]]:
         """(vocabulary, term) -> entries, for the vocabularies that have term pages."""
         index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        fields = [(vocabulary, self.field_terms(vocabulary, field_name))
+                  for vocabulary, field_name in TERM_PAGES.items()]
         for entry in self.entries:
-            for vocabulary, field_name in TERM_PAGES.items():
-                for term in self.terms_of(entry, vocabulary, field_name):
+            for vocabulary, terms in fields:
+                for term in terms[entry.id]:
                     index[(vocabulary, term)].append(entry)
         return {key: tuple(value) for key, value in index.items()}
 
@@ -218,7 +256,8 @@ class Catalogue:
         for entry in self.entries:
             for _field, name in entry.people():
                 named[name].setdefault(entry.id, entry)
-        slugs = {name: person_slug(name) for name in named}
+        known = self.slugs
+        slugs = {name: known.get(name) or person_slug(name) for name in named}
         clashes = defaultdict(list)
         for name, slug in slugs.items():
             clashes[slug].append(name)
@@ -241,7 +280,11 @@ class Catalogue:
     def _sections(self) -> Mapping[str, tuple[Entry, ...]]:
         result = {}
         for section in self.rules.sections:
-            chosen = [e for e in self.entries if self.matches(e, section.where)]
+            kinds = section.where.get("kind")
+            # Only entries of the section's kinds can match: most sections name one.
+            pool = self.entries if kinds is None else \
+                [e for kind in dict.fromkeys(kinds) for e in self.by_kind.get(kind, ())]
+            chosen = [e for e in pool if self.matches(e, section.where)]
             keys = [(k.field, k.descending) for k in section.sort]
             result[section.slug] = tuple(sort_entries(chosen, keys))
         return result
@@ -383,7 +426,17 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
     problems.extend(_cross_checks(loaded, rules, reserved, base))
     entries = tuple(sorted((e for e, _ in loaded if not e.draft), key=lambda e: e.id))
     drafts = tuple(sorted((e for e, _ in loaded if e.draft), key=lambda e: e.id))
-    catalogue = Catalogue(rules, entries, drafts, digest.hexdigest()[:12])
+    slugs: dict[str, str] = {}
+    if cache_dir is not None:
+        # Pinyin for thousands of names takes seconds: each is worked out once.
+        book = KeptNames(cache_dir / "people.pickle", code_version())
+        for entry in entries:
+            for _field, name in entry.people():
+                if name not in slugs:
+                    slugs[name] = book.known.get(name) or person_slug(name)
+        if not problems:
+            book.save(slugs)
+    catalogue = Catalogue(rules, entries, drafts, digest.hexdigest()[:12], slugs)
     problems.extend(_featured_problems(catalogue))
     if only is not None:
         wanted = {p.resolve() for p in only}
@@ -531,11 +584,10 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
                                     "choose another id"))
     orders: dict[tuple[str, int], list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = \
         defaultdict(list)
+    references = {kind: [(name, spec) for name, spec in rules.kinds[kind].fields.items()
+                         if spec.type == "ref"] for kind in rules.kinds}
     for entry, lines in loaded:
-        fields = rules.kinds[entry.kind].fields
-        for name, spec in fields.items():
-            if spec.type != "ref":
-                continue
+        for name, spec in references[entry.kind]:
             value = entry.values.get(name)
             targets = value if isinstance(value, tuple) else (value,) if value else ()
             for index, target in enumerate(targets):

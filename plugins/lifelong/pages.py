@@ -104,9 +104,13 @@ class SitePlan:
             entries = catalogue.in_section(section)
             title = self.section_title(section)
             tiles = []
+            by_subject: dict[str, list[Entry]] = {}
+            subjects_of = catalogue.field_terms("subjects", "subjects")
+            for entry in entries:
+                for subject in subjects_of[entry.id]:
+                    by_subject.setdefault(subject, []).append(entry)
             for term in subjects.children(None):
-                members = [e for e in entries
-                           if term.id in catalogue.terms_of(e, "subjects", "subjects")]
+                members = by_subject.get(term.id)
                 if members:
                     tiles.append((term, len(members)))
                     yield from self._paginate(

@@ -8,7 +8,6 @@ here and handed to the theme as the page content.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -280,4 +279,4 @@ def squeeze_whitespace(html: str) -> str:
 
 
 def qr_path(entry_id: str) -> str:
-    return posixpath.join("qr", f"{entry_id}.svg")
+    return f"qr/{entry_id}.svg"

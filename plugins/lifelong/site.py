@@ -23,7 +23,7 @@ from urllib.parse import quote
 import jinja2
 
 from lifelong.cache import PageRecord, code_version
-from lifelong.draw import PageDrawer, remove_stale
+from lifelong.draw import PageDrawer, PageToDraw, remove_stale
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.pages import BROWSE, SitePage, SitePlan
@@ -282,7 +282,7 @@ class CatalogueSite:
             "})();\n", encoding="utf-8")
 
     def search_documents(self) -> list[SearchDocument]:
-        sections = self.catalogue.rules.sections
+        number = {s.slug: i for i, s in enumerate(self.catalogue.rules.sections)}
         documents = []
         for entry in newest_first(self.catalogue.entries):
             cover = entry.cover
@@ -291,8 +291,7 @@ class CatalogueSite:
                 cover=quote(cover.path) if cover is not None and cover.path
                 and cover.path not in self.excluded_media else None,
                 facts=" · ".join(self.renderer.facts(entry)),
-                sections=tuple(i for i, s in enumerate(sections)
-                               if self.catalogue.matches(entry, s.where))))
+                sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry))))
         return documents
 
     def write_search_index(self, folder: Path, cache_dir: Path | None = None
@@ -314,51 +313,93 @@ class CatalogueSite:
             (folder / "lunr.js").write_text(compact_script(source), encoding="utf-8")
         return figures
 
-    def start_outputs(self, site_dir: Path) -> OutputsJob:
-        """Write the outputs in a second process while MkDocs renders pages in this one:
-        they need only the catalogue, and the machine has two cores."""
-        return OutputsJob(self, site_dir)
+    def start_helper(self, drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path
+                     ) -> HelperJob:
+        """Work out the fingerprints of ``pages``, then write the outputs, in a second
+        process while MkDocs works in this one: they need only the catalogue, and the machine
+        has two cores."""
+        return HelperJob(self, drawer, pages, site_dir)
 
     def write_qr_codes(self, site_dir: Path) -> None:
         """A QR code file per entry (and per entry outside a subset that pages point at) when
         pages link to them (``Renderer.qr_files``); codes drawn by the last build into this
-        folder are kept while their text is the same, and removed when no longer wanted."""
-        record = self.record(site_dir, "qr", code_version())
+        folder are kept while their entry's file is the same, and removed when no longer
+        wanted."""
+        # A code shows the entry's title and address: the site's address, its id and its
+        # file (the loader's digest) say everything it is drawn from.
+        record = self.record(site_dir, "qr", f"{code_version()}:{self.options.site_url}")
         made: dict[str, str] = {}
         entries = (*self.catalogue.entries, *self.outside.values()) \
             if self.renderer.qr_files else ()
+        folder = site_dir / "qr"
         if entries:
-            (site_dir / "qr").mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
+        present = {f"qr/{name}" for name in os.listdir(folder)} if entries else set()
         root = str(site_dir)
+        previous = record.previous
         for entry in entries:
-            url = self.renderer.public_url(entry) or ""
-            text = f"{entry.title} {url}"
             name = qr_path(entry.id)
-            made[name] = hashlib.sha1(f"{url}\0{text}".encode()).hexdigest()[:20]
-            path = f"{root}/{name}"
-            if record.previous.get(name) != made[name] or not os.path.isfile(path):
-                with open(path, "wb") as handle:
-                    handle.write(qr_svg(url, text))
+            made[name] = entry.digest or hashlib.sha1(entry.title.encode()).hexdigest()[:20]
+            if previous.get(name) != made[name] or name not in present:
+                url = self.renderer.public_url(entry) or ""
+                with open(f"{root}/{name}", "wb") as handle:
+                    handle.write(qr_svg(url, f"{entry.title} {url}"))
         remove_stale(site_dir, set(record.previous) - set(made))
         record.save(made)
 
 
-class OutputsJob:
-    """``CatalogueSite.write_outputs`` in a forked process (the catalogue is inherited, not
-    copied); ``wait`` raises if it failed. Without fork, it runs in ``wait`` instead."""
+class HelperJob:
+    """The second core's share of a build, in a forked process (the catalogue is inherited,
+    not copied). First it works out the fingerprints of ``pages`` (some of those ``drawer``
+    draws; ``fingerprints`` receives them); then, once ``start_writing`` says that the site folder
+    is ready (MkDocs empties it for a clean build after loading the configuration), it writes
+    the outputs. ``wait`` raises if it failed. Without fork, this process does both when
+    asked."""
 
-    def __init__(self, site: CatalogueSite, site_dir: Path) -> None:
-        self.site, self.site_dir = site, site_dir
+    def __init__(self, site: CatalogueSite, drawer: PageDrawer, pages: Sequence[PageToDraw],
+                 site_dir: Path) -> None:
+        self.site, self.drawer, self.pages, self.site_dir = site, drawer, pages, site_dir
         self.process: multiprocessing.process.BaseProcess | None = None
+        self._fingerprints: list[str] | None = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            self.process = context.Process(target=site.write_outputs, args=(site_dir,),
-                                           name="lifelong-outputs", daemon=True)
-            gc.freeze()  # what the child only reads stays shared with this process
-            try:
-                self.process.start()
-            finally:
-                gc.unfreeze()
+            self._receive, send = context.Pipe(duplex=False)
+            self._go = context.Event()
+            self.process = context.Process(target=self._run, args=(send, os.getpid()),
+                                           name="lifelong-helper", daemon=True)
+            # What the child only reads stays shared with this process (lifelong.memory).
+            gc.freeze()
+            self.process.start()
+            send.close()
+
+    def _run(self, send: Any, parent: int) -> None:
+        with send:
+            send.send([self.drawer.fingerprint(page) for page in self.pages])
+        while not self._go.wait(1.0):
+            if os.getppid() != parent:  # the build is gone
+                os._exit(1)
+        self.site.write_outputs(self.site_dir)
+
+    def fingerprints(self) -> list[str]:
+        """The fingerprint of each of ``pages``, in order."""
+        if self._fingerprints is None:
+            if self.process is None:
+                self._fingerprints = [self.drawer.fingerprint(p) for p in self.pages]
+            else:
+                try:
+                    self._fingerprints = self._receive.recv()
+                except EOFError:
+                    self.process.join()
+                    raise RuntimeError(f"working out which pages changed failed (exit code "
+                                       f"{self.process.exitcode}); see the messages above"
+                                       ) from None
+                finally:
+                    self._receive.close()
+        return self._fingerprints
+
+    def start_writing(self) -> None:
+        if self.process is not None:
+            self._go.set()
 
     def running(self) -> bool:
         return self.process is not None and self.process.is_alive()
@@ -367,6 +408,8 @@ class OutputsJob:
         if self.process is None:
             self.site.write_outputs(self.site_dir)
             return
+        self.fingerprints()  # the child sends them before anything else
+        self._go.set()
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(f"writing the catalogue outputs failed (exit code "

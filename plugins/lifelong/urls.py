@@ -7,8 +7,12 @@ without importing MkDocs; tests compare the two.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
+
+#: Names that ``quote`` leaves as they are.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class UrlScheme:
         return quote(dest)
 
     def entry_url(self, entry_id: str) -> str:
+        if _PLAIN.fullmatch(entry_id):  # every valid id: no quoting to do
+            return f"{entry_id}/" if self.directory_urls else f"{entry_id}.html"
         return self.url_of_dest(self.entry_dest(entry_id))
 
     def page_url(self, path: str) -> str:

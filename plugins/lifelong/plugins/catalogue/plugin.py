@@ -27,12 +27,13 @@ from mkdocs.utils import get_build_date
 
 from lifelong.cache import PageRecord
 from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale
+from lifelong.memory import long_lived, new_build
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
 from lifelong.progress import QUIET_BELOW, Progress
 from lifelong.render import squeeze_whitespace
 from lifelong.shell import MARKER, Shell, stand_in_url
-from lifelong.site import CatalogueSite, OutputsJob, SiteOptions, build_nav
+from lifelong.site import CatalogueSite, HelperJob, SiteOptions, build_nav
 from lifelong.sitemap import extend_sitemap
 
 if TYPE_CHECKING:
@@ -91,8 +92,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def __init__(self) -> None:
         self.site: CatalogueSite | None = None
-        self.outputs: OutputsJob | None = None
+        self.helper: HelperJob | None = None
         self.drawer: PageDrawer | None = None
+        #: Catalogue pages the theme draws (those the navigation names).
+        self.theme_pages: set[str] = set()
         self.drawing: DrawJob | None = None
         self.files: Files | None = None
         self.nav: Navigation | None = None
@@ -129,8 +132,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             workers=self.config.workers or os.cpu_count() or 1,
             # The browser's copy of lunr.js comes from the installed MkDocs: never vendored.
             lunr_js=Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js")
+        new_build()
         try:
-            self.site = CatalogueSite(options)
+            with long_lived():
+                self.site = CatalogueSite(options)
         except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
         config.extra["lifelong"] = {"offline": self.config.offline,
@@ -138,6 +143,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.config.auto_nav and config.nav is None:
             top = sorted(p.name for p in Path(config.docs_dir).glob("*.md"))
             config.nav = build_nav(self.site, top)
+        self.theme_pages = nav_sources(config.nav) & set(self.site.pages)
+        with long_lived():
+            self.drawer = self.site.drawer(self.theme_pages)
+        # The second process starts now: it works out which entry pages changed while MkDocs
+        # reads files (this process does the other pages later), then writes the outputs.
+        self.helper = self.site.start_helper(
+            self.drawer, [p for p in self.drawer.pages if p.entry is not None],
+            Path(config.site_dir))
         return config
 
     # Late: other plugins may add files first; ours then claim their addresses.
@@ -152,28 +165,36 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         site_dir = Path(config.site_dir)
         # MkDocs has cleaned site_dir by now unless this is a dirty build (a rebuild).
         rebuild = site_dir.is_dir() and any(site_dir.iterdir())
+        with long_lived():
+            self._claim_files(files, site, config, rebuild)
+        for src_uri in sorted(self.theme_pages):
+            files.append(File.generated(config, src_uri, content="",
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        self.files = files
+        # MkDocs has emptied the site folder if it was going to: the outputs may be written.
+        if self.helper is not None:
+            self.helper.start_writing()
+        return files
+
+    @staticmethod
+    def _claim_files(files: Files, site: CatalogueSite, config: MkDocsConfig,
+                     rebuild: bool) -> None:
+        """Entry files become link targets only; unpublished files leave the build."""
+        site_dir = config.site_dir
+        scheme = site.scheme
         for file in list(files):
             if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
                 files.remove(file)
             elif (entry := site.entries_by_path.get(file.src_uri)) is not None:
                 # In place (tens of thousands of files): it stays a link target only.
                 file.__class__ = EntrySource
-                file.dest_uri = site.entry_dest(entry)
-                file.url = file._get_url()
-                file.abs_dest_path = str(Path(config.site_dir, file.dest_uri))
+                file.dest_uri = scheme.entry_dest(entry.id)
+                file.url = scheme.entry_url(entry.id)
+                file.abs_dest_path = os.path.join(site_dir, file.dest_uri)
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             elif rebuild and file.is_documentation_page() and file.abs_src_path:
                 # A dirty build redraws only modified pages; these show the catalogue.
                 file.content_string = file.content_string
-        theme_pages = nav_sources(config.nav) & set(site.pages)
-        for src_uri in sorted(theme_pages):
-            files.append(File.generated(config, src_uri, content="",
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
-        self.drawer = site.drawer(theme_pages)
-        self.files = files
-        # The outputs are written in another process while pages are drawn.
-        self.outputs = site.start_outputs(site_dir)
-        return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
                ) -> Navigation | None:
@@ -184,8 +205,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     @event_priority(-50)
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
                ) -> jinja2.Environment | None:
-        site, drawer = self.site, self.drawer
-        if site is None or drawer is None or self.nav is None:
+        site, drawer, helper = self.site, self.drawer, self.helper
+        if site is None or drawer is None or helper is None or self.nav is None:
             return None
         if env.bytecode_cache is None:
             env.bytecode_cache = site.template_cache()
@@ -195,7 +216,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         site_dir = Path(config.site_dir)
         self.record = site.record(site_dir, "pages", site.build_key(shells))
         previous = self.record.previous
-        self.fingerprints = {page.dest: drawer.fingerprint(page) for page in drawer.pages}
+        with long_lived():
+            theirs = iter(helper.fingerprints())
+            self.fingerprints = {page.dest: next(theirs) if page.entry is not None
+                                 else drawer.fingerprint(page) for page in drawer.pages}
         root = str(site_dir)
         todo = [page for page in drawer.pages
                 if previous.get(page.dest) != self.fingerprints[page.dest]
@@ -271,12 +295,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 progress = Progress("Drawing catalogue pages", len(drawing.pages))
                 drawing.wait(progress.update)
                 progress.finish()
-            if self.outputs is not None:
-                outputs, self.outputs = self.outputs, None
-                if outputs.running() and drawer is not None and \
+            if self.helper is not None:
+                helper, self.helper = self.helper, None
+                if helper.running() and drawer is not None and \
                         len(drawer.pages) >= QUIET_BELOW:
                     log.info("Writing the search index and QR codes")
-                outputs.wait()
+                helper.wait()
         except (DrawError, RuntimeError) as exc:
             raise PluginError(str(exc)) from None
         if site is None or drawer is None:
@@ -305,6 +329,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.drawing is not None:
             self.drawing.cancel()
             self.drawing = None
-        if self.outputs is not None:
-            self.outputs.cancel()
-            self.outputs = None
+        if self.helper is not None:
+            self.helper.cancel()
+            self.helper = None
