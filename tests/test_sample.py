@@ -121,3 +121,14 @@ def test_refuses_an_existing_catalogue_copy(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError, match="catalogue"):
         write_sample(tmp_path, 10, catalogue_dir=CATALOGUE)
     assert not (tmp_path / "content").exists()
+
+
+def test_reading_many_entries_shows_progress(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Thousands of files are read by every core, with a few progress lines in a log."""
+    write_sample(tmp_path, 2400, catalogue_dir=CATALOGUE, seed=5)
+    catalogue = load_catalogue(tmp_path / "content", tmp_path / "catalogue")
+    assert len(catalogue.entries) + len(catalogue.drafts) == 2400
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Reading entries"] * 4
+    assert lines[-1].startswith("Reading entries: 2,400/2,400 (100%) in ")

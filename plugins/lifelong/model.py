@@ -23,6 +23,7 @@ from typing import Any
 from lifelong.cache import EntryCache, KeptNames, code_version, file_stamp
 from lifelong.loader import parse_source, read_document, read_source
 from lifelong.problems import CatalogueError, Problem
+from lifelong.progress import Progress
 from lifelong.schema import Label, Rules, SectionSpec, load_rules
 from lifelong.validate import EntryValidator, Media
 
@@ -506,6 +507,8 @@ def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
 
 #: Below this many files to read, one process reads them all.
 PARALLEL_ABOVE = 2000
+#: Files per task when many are read in parallel.
+READ_CHUNK = 500
 _reader: tuple[Rules, Path] | None = None
 
 
@@ -518,7 +521,7 @@ def _read_share(files: list[tuple[Path, str]]) -> dict[str, _Read]:
 def _read_entries(rules: Rules, content_dir: Path, files: list[tuple[Path, str]]
                   ) -> dict[str, _Read]:
     """Read and validate files, in as many processes as there are cores when there are
-    many (a catalogue's first build reads them all)."""
+    many (a catalogue's first build reads them all), with a progress bar then."""
     global _reader
     workers = min(os.cpu_count() or 1, 8)
     if len(files) <= PARALLEL_ABOVE or workers < 2 or \
@@ -526,15 +529,17 @@ def _read_entries(rules: Rules, content_dir: Path, files: list[tuple[Path, str]]
         validator = EntryValidator(rules, content_dir)
         return {rel: _read_entry(validator, path, rel) for path, rel in files}
     _reader = (rules, content_dir)
+    progress = Progress("Reading entries", len(files))
+    result: dict[str, _Read] = {}
     try:
-        shares = [files[n::workers] for n in range(workers)]
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            pending = pool.map_async(_read_share, shares[1:])
-            result = _read_share(shares[0])
-            for share in pending.get():
+        chunks = [files[start:start + READ_CHUNK] for start in range(0, len(files), READ_CHUNK)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for share in pool.imap_unordered(_read_share, chunks):
                 result.update(share)
+                progress.update(len(result))
     finally:
         _reader = None
+    progress.finish()
     return result
 
 
