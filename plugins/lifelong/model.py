@@ -416,7 +416,8 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
             problems.extend(read.problems)
             if read.entry is None:
                 continue
-            entry, lines = read.entry, read.lines
+            entry = read.entry
+            lines = read.lines if read.lines is not None else _LazyLines(content_dir, rel)
             if not read.problems and stamp:
                 cache.put(rel, stamp, read.media, content_dir, entry)
         digest.update(rel.encode() + b"\0" + entry.digest.encode() + b"\0")
@@ -481,7 +482,7 @@ class _Read:
     """One entry file read and validated."""
 
     entry: Entry | None
-    lines: Mapping[tuple[str | int, ...], int]
+    lines: Mapping[tuple[str | int, ...], int] | None  #: None: read them again if needed
     problems: tuple[Problem, ...]
     media: tuple[str, ...]
 
@@ -502,7 +503,10 @@ def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
     media = _local_media_sizes(values)
     entry_digest = hashlib.sha256(raw + repr(media).encode()).hexdigest()[:20]
     entry = Entry(values["id"], values["kind"], rel, values, doc.body, entry_digest)
-    return _Read(entry, doc.lines, tuple(problems), tuple(name for name, _ in media))
+    # The line of every key is kept only for a file with problems: problems across files
+    # (rare) read a valid file again (_LazyLines), and 90,000 maps of lines take 300 MB.
+    return _Read(entry, doc.lines if problems else None, tuple(problems),
+                 tuple(name for name, _ in media))
 
 
 #: Below this many files to read, one process reads them all.

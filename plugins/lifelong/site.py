@@ -95,6 +95,7 @@ class CatalogueSite:
             e.path for e in (*full.drafts, *full.entries) if e.path not in kept)
         self.excluded_media = self._excluded_media(full)
         self._media_of: dict[str, list[tuple[str, str]]] = {}
+        self._documents: list[SearchDocument] | None = None
         self.renderer = Renderer(self.catalogue, self.plan, options.template_dirs,
                                  scheme=self.scheme, site_url=options.site_url,
                                  lang=options.lang, outside=self.outside,
@@ -149,9 +150,6 @@ class CatalogueSite:
                         mode == "all" or (mode == "covers" and name in ("cover", "photo"))):
                     wanted.add(media)
         return frozenset(every - wanted)
-
-    def entry_dest(self, entry: Entry) -> str:
-        return self.scheme.entry_dest(entry.id)
 
     def collisions(self, existing: Iterable[tuple[str, str]]) -> list[Problem]:
         """Hand-written files (source, destination) that sit where a generated page goes.
@@ -282,6 +280,12 @@ class CatalogueSite:
             "})();\n", encoding="utf-8")
 
     def search_documents(self) -> list[SearchDocument]:
+        """What the search index holds of each entry, newest first (made once)."""
+        if self._documents is None:
+            self._documents = self._search_documents()
+        return self._documents
+
+    def _search_documents(self) -> list[SearchDocument]:
         number = {s.slug: i for i, s in enumerate(self.catalogue.rules.sections)}
         documents = []
         for entry in newest_first(self.catalogue.entries):
@@ -375,6 +379,7 @@ class HelperJob:
     def _run(self, send: Any, parent: int) -> None:
         with send:
             send.send([self.drawer.fingerprint(page) for page in self.pages])
+        self.site.search_documents()  # while MkDocs may still be emptying the site folder
         while not self._go.wait(1.0):
             if os.getppid() != parent:  # the build is gone
                 os._exit(1)
