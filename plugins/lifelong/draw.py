@@ -76,11 +76,8 @@ class PageDrawer:
         self.shells: dict[int, Shell] = {}
         self.site_description = ""
         self._cards: dict[str, str] = {}
-        if not site.excluded_media:
-            # Every entry's card at once (the common case: nothing left out of the copy).
-            members = site.catalogue.series_members
-            self._cards = {e.id: f"{e.id}:{e.digest}:{len(members.get(e.id, ()))}:"
-                           for e in site.catalogue.entries}
+        for entry in site.catalogue.entries:  # all at once: listings then join them quickly
+            self.card(entry)
         self._digests: dict[int, tuple[Any, str]] = {}
 
     def depths(self) -> list[int]:
