@@ -351,3 +351,19 @@ def test_relative_links_in_a_description_follow_the_entry_to_its_page(tmp_path: 
     assert '<a href="../reading/files/lunyu.html#p1">全文</a>' in html
     assert '<a href="../taiji-basics/">太极</a>' in html
     assert '<img alt="封面" src="../courses/covers/taiji.svg" />' in html
+
+
+def test_a_card_drawn_once_links_right_from_every_page(tmp_path: Path) -> None:
+    # Cards are drawn once per build and their links filled in per page: the same card on
+    # pages at three depths, and an entry whose own title looks like the marks used for that.
+    marks = "\ue0000\ue001\ue000"
+    entries = [course("taiji-basics", cover="covers/taiji.svg", featured=True),
+               course("odd-title", title=f"标题{marks}", published="2024-03-13")]
+    site = build_site(write_project(tmp_path, entries))
+    for path, up in [("index.html", ""), ("community-education/index.html", "../"),
+                     ("subjects/exercise/index.html", "../../")]:
+        html = read(site, path)
+        assert f'<a class="ll-card__link" href="{up}taiji-basics/">' in html, path
+        assert f'<img src="{up}courses/covers/taiji.svg"' in html, path
+        assert f'<a class="ll-card__link" href="{up}odd-title/">' in html, path
+        assert f'<span class="ll-card__title">标题{marks}</span>' in html, path

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -198,9 +198,18 @@ class Catalogue:
             kinds = {name for name, kind in self.rules.kinds.items()
                      if (spec := kind.fields.get(field_name)) is not None
                      and spec.type == "term" and spec.vocabulary == vocabulary}
-            found = self._terms_cache[key] = {
-                e.id: expand(lineage, e.values.get(field_name)) if e.kind in kinds else ()
-                for e in self.entries}
+            # Entries share few distinct values: each is expanded once, to one shared tuple.
+            expanded: dict[Any, tuple[str, ...]] = {None: ()}
+            found = self._terms_cache[key] = {}
+            for e in self.entries:
+                if e.kind not in kinds:
+                    found[e.id] = ()
+                    continue
+                value = e.values.get(field_name)
+                terms = expanded.get(value)
+                if terms is None:
+                    terms = expanded[value] = expand(lineage, value)
+                found[e.id] = terms
         return found
 
     @staticmethod
@@ -285,7 +294,7 @@ class Catalogue:
             # Only entries of the section's kinds can match: most sections name one.
             pool = self.entries if kinds is None else \
                 [e for kind in dict.fromkeys(kinds) for e in self.by_kind.get(kind, ())]
-            chosen = [e for e in pool if self.matches(e, section.where)]
+            chosen = self.matching(pool, section.where)
             keys = [(k.field, k.descending) for k in section.sort]
             result[section.slug] = tuple(sort_entries(chosen, keys))
         return result
@@ -302,21 +311,42 @@ class Catalogue:
         return {entry_id: tuple(sections) for entry_id, sections in found.items()}
 
     def matches(self, entry: Entry, where: Mapping[str, tuple[str, ...]]) -> bool:
+        return bool(self.matching((entry,), where))
+
+    def matching(self, entries: Iterable[Entry], where: Mapping[str, tuple[str, ...]]
+                 ) -> list[Entry]:
+        """The entries (in order) whose value of every field in ``where`` is one of those
+        allowed (a term also matches by its ancestors); a kind without the field does not
+        match. One field at a time over all the entries: sections hold tens of thousands."""
+        chosen = list(entries)
         for name, allowed in where.items():
             if name == "kind":
-                values: tuple[Any, ...] = (entry.kind,)
+                kinds = frozenset(allowed)
+                chosen = [e for e in chosen if e.kind in kinds]
             else:
-                spec = self.rules.kinds[entry.kind].fields.get(name)
-                if spec is None:
-                    return False
-                if spec.type == "term" and spec.vocabulary:
-                    values = self.terms_of(entry, spec.vocabulary, name)
-                else:
-                    raw = entry.values.get(name)
-                    values = raw if isinstance(raw, tuple) else (raw,)
-            if not any(str(v) in allowed for v in values if v is not None):
+                chosen = list(filter(self._allows(name, frozenset(allowed)), chosen))
+        return chosen
+
+    def _allows(self, name: str, allowed: frozenset[str]) -> Callable[[Entry], bool]:
+        """Whether an entry's value of field ``name`` (or one of its terms) is allowed."""
+        specs = {kind: spec.fields.get(name) for kind, spec in self.rules.kinds.items()}
+        terms = {kind: self.field_terms(spec.vocabulary, name) for kind, spec in specs.items()
+                 if spec is not None and spec.type == "term" and spec.vocabulary}
+
+        def allows(entry: Entry) -> bool:
+            spec = specs.get(entry.kind)
+            if spec is None:
                 return False
-        return True
+            of_kind = terms.get(entry.kind)
+            if of_kind is not None:
+                found = of_kind.get(entry.id)
+                if found is None:  # an entry of another catalogue (outside a subset)
+                    found = self.terms_of(entry, spec.vocabulary or "", name)
+                return not allowed.isdisjoint(found)
+            raw = entry.values.get(name)
+            return any(str(v) in allowed for v in (raw if isinstance(raw, tuple) else (raw,))
+                       if v is not None)
+        return allows
 
     def label(self, vocabulary: str, term: str) -> Label:
         return self.rules.vocabularies[vocabulary].terms[term].label

@@ -37,6 +37,10 @@ def human_size(size: int | None, lang: str) -> str:
     return ""
 
 
+#: Where ``Renderer.entry_cards`` fills in a link: characters of Unicode's private use area.
+_LINK_MARK = re.compile("\ue000(\\d+)\ue001")
+
+
 class QrCode(NamedTuple):
     """Where a page's QR code comes from: an image file, or modules drawn by the page."""
     src: str | None
@@ -74,11 +78,15 @@ class Renderer:
         self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
         self._page = ""
+        #: While a card is drawn: the addresses it links to (``link`` leaves a mark for each).
+        self._deferred: list[str] | None = None
+        #: Each entry's card as drawn once (``_card_pieces``).
+        self._cards: dict[str, list[str]] = {}
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
             media_link=self.media_link, term_link=self.term_link, term_label=self.term_label,
             person_link=self.person_link, field_label=self.field_label,
-            kind_label=self.kind_label)
+            kind_label=self.kind_label, entry_cards=self.entry_cards)
 
     # -- helpers available to templates ------------------------------------------------
 
@@ -140,7 +148,49 @@ class Renderer:
     # instead of closing over it, so that they are plain environment globals and templates
     # import the macros without passing their context along.
     def link(self, url: str) -> str:
+        if self._deferred is not None:
+            self._deferred.append(url)
+            return f"\ue000{len(self._deferred) - 1}\ue001"
         return relative_url(url, self._page)
+
+    def entry_cards(self, entries: Sequence[Entry]) -> Markup:
+        """The cards of ``entries`` (the ``card`` macro) for the page being drawn, one per
+        line. Listings show each entry on many pages: its card is drawn once, with a mark
+        for each link, and the marks become links relative to each page (escaped, as the
+        template escapes them)."""
+        cards, page = self._cards, self._page
+        out = []
+        for entry in entries:
+            pieces = cards.get(entry.id)
+            if pieces is None:
+                pieces = cards[entry.id] = self._card_pieces(entry)
+            if not pieces:  # the entry itself has such marks: drawn afresh on every page
+                out.append(str(self._card_macro(entry)))
+                continue
+            out.append(pieces[0])
+            for at in range(1, len(pieces), 2):
+                out.append(str(escape(relative_url(pieces[at], page))))
+                out.append(pieces[at + 1])
+            out.append("\n")
+        return Markup("".join(out))
+
+    def _card_pieces(self, entry: Entry) -> list[str]:
+        """The card of ``entry`` as text, address, text, address..., text."""
+        self._deferred = []
+        try:
+            text = str(self._card_macro(entry))
+        finally:
+            links, self._deferred = self._deferred, None
+        pieces = _LINK_MARK.split(text)
+        if not text.count("\ue000") == text.count("\ue001") == len(links) == len(pieces) // 2:
+            return []  # a link not shown, or marks in the entry's own text
+        for at in range(1, len(pieces), 2):
+            pieces[at] = links[int(pieces[at])]
+        return pieces
+
+    @property
+    def _card_macro(self) -> Any:
+        return self.env.get_template("lifelong/macros.html").module.card
 
     def entry_link(self, entry: Entry) -> str:
         return self.link(self.scheme.entry_url(entry.id))
