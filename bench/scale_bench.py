@@ -158,7 +158,7 @@ _RUSAGE_WRAPPER = (
 
 
 def measure(cmd: list[str], *, log_file: Path, cwd: Path = REPO,
-            env: dict[str, str] | None = None) -> dict[str, Any]:
+            env: dict[str, str] | None = None, sample: bool = True) -> dict[str, Any]:
     """Run cmd, output to log_file. Returns wall and CPU seconds, peak memory, exit code.
 
     CPU: user+sys of the command and every descendant it waited for (GNU time's %U+%S, or
@@ -166,7 +166,12 @@ def measure(cmd: list[str], *, log_file: Path, cwd: Path = REPO,
     ru_maxrss of any one process of the tree (GNU time's %M: the kernel's exact peak, but of
     the largest process, not of the sum). peak_tree_pss: the largest sum of PSS over every
     process of the tree, sampled every SAMPLE_SECONDS (may miss a short spike). peak: the
-    larger of the two, the figure compared with the budget."""
+    larger of the two, the figure compared with the budget.
+
+    Without ``sample`` the tree is not sampled (peak: the largest process's). Reading a
+    process's PSS walks its page tables: with three processes of about 1 GB that takes about
+    0.1 s per sample, a fifth of a core on a two-core machine, and rebuilds measured 2-3 s
+    slower with it. Timings that have a budget of their own (rebuilds) are taken without it."""
     usage = log_file.with_suffix(".usage")
     usage.unlink(missing_ok=True)
     gnu = Path(GNU_TIME).exists()
@@ -179,11 +184,13 @@ def measure(cmd: list[str], *, log_file: Path, cwd: Path = REPO,
         proc = subprocess.Popen(full, cwd=cwd, env=env or bench_env(), stdout=out,
                                 stderr=subprocess.STDOUT)
         sampler = TreeSampler(proc.pid, skip_root=True)
-        sampler.start()
+        if sample:
+            sampler.start()
         try:
             code = proc.wait()
         finally:
-            sampler.stop()
+            if sample:
+                sampler.stop()
         wall = time.perf_counter() - began
     fields = usage.read_text().strip().splitlines()[-1].split() if usage.exists() else []
     usage.unlink(missing_ok=True)
@@ -197,7 +204,7 @@ def measure(cmd: list[str], *, log_file: Path, cwd: Path = REPO,
         "wall_s": wall, "cpu_s": cpu, "peak_rss_largest": largest,
         "peak_tree_pss": sampler.peak_pss or None, "peak_tree_rss": sampler.peak_rss or None,
         "processes": sampler.max_processes,
-        "peak": max(largest or 0, sampler.peak_pss) or None,
+        "peak": max(largest or 0, sampler.peak_pss) or None, "sampled": sample,
         "measured_with": "GNU time" if gnu else "getrusage", "exit": code,
         "command": " ".join(cmd), "log": str(log_file)}
     if code != 0:
@@ -406,7 +413,7 @@ def fresh_copy(project: Path, copy: Path) -> None:
 
 def lifelong_build(project: Path, log_file: Path, *, clean: bool, clean_flag: bool,
                    site_dir: Path | None = None, drop_cache: bool = False,
-                   env: dict[str, str] | None = None) -> dict[str, Any]:
+                   env: dict[str, str] | None = None, sample: bool = True) -> dict[str, Any]:
     """`lifelong build --project P [--clean] [-d DIR]`. A clean build without --clean in the
     CLI (not there yet) deletes PROJECT/.lifelong-cache and the site folder first."""
     cmd = [str(BIN / "lifelong"), "build", "--project", str(project)]
@@ -418,7 +425,7 @@ def lifelong_build(project: Path, log_file: Path, *, clean: bool, clean_flag: bo
         shutil.rmtree(site_dir or project / "site", ignore_errors=True)
         if clean_flag:
             cmd.append("--clean")
-    return measure(cmd, log_file=log_file, env=env)
+    return measure(cmd, log_file=log_file, env=env, sample=sample)
 
 
 def full_builds(work: Path, logs: Path, entries: int, *, skip_baseline: bool, reuse: bool,
@@ -639,8 +646,9 @@ def rebuilds(work: Path, logs: Path, entries: int, *, clean_flag: bool) -> dict[
     result["first_full"] = first
     log(f"rebuilds: first full build {describe(first)}")
     log("rebuilds: rebuild with nothing changed ...")
+    # Rebuilds are timed without sampling the tree's memory (see measure).
     noop = lifelong_build(copy, logs / "edit-1-nothing.log", clean=False,
-                          clean_flag=clean_flag, env=env)
+                          clean_flag=clean_flag, env=env, sample=False)
     result["steps"].append({"name": "nothing", "what": "no change", "budget": False,
                             **noop, "check": None})
     log(f"rebuilds: nothing changed: {noop['wall_s']:.1f} s")
@@ -648,7 +656,7 @@ def rebuilds(work: Path, logs: Path, entries: int, *, clean_flag: bool) -> dict[
         change()
         log(f"rebuilds: {what} ...")
         figures = lifelong_build(copy, logs / f"edit-{i}-{name}.log", clean=False,
-                                 clean_flag=clean_flag, env=env)
+                                 clean_flag=clean_flag, env=env, sample=False)
         ok = check() if figures["exit"] == 0 else False
         result["steps"].append({"name": name, "what": what, "budget": True, **figures,
                                 "check": ok})
@@ -951,7 +959,9 @@ def report(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
                      budget(f"rebuilt site identical to a full build, {n:,} entries", same,
                             "identical", bool(cmp.get("identical")), True)])
         out.append(f"\nRebuilds at {n:,} entries (`lifelong build` after each change, on "
-                   f"{Path(rb['project']).name}; changes accumulate)")
+                   f"{Path(rb['project']).name}; changes accumulate). Rebuilds are timed "
+                   "without sampling memory: their peak is the largest process's (GNU time "
+                   "%M); full builds' is the larger of that and the tree's summed PSS")
         out.append(render_table(["change", "wall", "CPU", "peak memory", "page shows it",
                                  "budget", "verdict"], rows, "lrrrlll"))
         for key, label in (("differ", "differ"), ("missing", "missing from the rebuilt site"),

@@ -15,6 +15,7 @@ import functools
 import gc
 import hashlib
 import multiprocessing
+import operator
 import os
 import posixpath
 import sys
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from lifelong.site import CatalogueSite
 
 
+_ID = operator.attrgetter("id")
+
+
 @dataclass(slots=True)
 class PageToDraw:
     dest: str                       #: file in the site folder, e.g. ``taiji/index.html``
@@ -61,24 +65,35 @@ class PageDrawer:
 
     def __init__(self, site: CatalogueSite, theme_pages: Iterable[str] = ()) -> None:
         self.site = site
-        scheme = site.scheme
-        entry_dest, entry_url = scheme.entry_dest, scheme.entry_url
-        pages = [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry)
-                 for entry in site.catalogue.entries]
-        claimed = set(theme_pages)
-        for src, page in site.pages.items():
-            if src in claimed:
-                continue
-            dest = (scheme.entry_dest(src[:-3]) if page.template == "outside.html"
-                    else posixpath.join(page.path, "index.html"))
-            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
-        self.pages = pages
+        self.theme_pages = frozenset(theme_pages)
         self.shells: dict[int, Shell] = {}
         self.site_description = ""
         self._cards: dict[str, str] = {}
         for entry in site.catalogue.entries:  # all at once: listings then join them quickly
             self.card(entry)
         self._digests: dict[int, tuple[Any, str]] = {}
+
+    @functools.cached_property
+    def entry_pages(self) -> list[PageToDraw]:
+        """The entries' pages, in catalogue order (the first of ``pages``)."""
+        scheme = self.site.scheme
+        entry_dest, entry_url = scheme.entry_dest, scheme.entry_url
+        return [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry)
+                for entry in self.site.catalogue.entries]
+
+    @functools.cached_property
+    def pages(self) -> list[PageToDraw]:
+        """Every page this drawer draws: the entries', then the generated pages that the
+        theme does not (``theme_pages``: sources the navigation names)."""
+        pages = list(self.entry_pages)
+        scheme = self.site.scheme
+        for src, page in self.site.pages.items():
+            if src in self.theme_pages:
+                continue
+            dest = (scheme.entry_dest(src[:-3]) if page.template == "outside.html"
+                    else posixpath.join(page.path, "index.html"))
+            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
+        return pages
 
     def depths(self) -> list[int]:
         return sorted({page.depth for page in self.pages})
@@ -105,7 +120,7 @@ class PageDrawer:
     def _cards_of(self, entries: Sequence[Entry]) -> str:
         cards = self._cards
         try:
-            return ",".join([cards[e.id] for e in entries])
+            return ",".join(map(cards.__getitem__, map(_ID, entries)))  # a C loop
         except KeyError:
             return ",".join(map(self.card, entries))
 

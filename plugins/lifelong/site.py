@@ -14,8 +14,10 @@ import os
 import posixpath
 import re
 import shutil
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 
 from lifelong.cache import PageRecord, code_version
-from lifelong.draw import PageDrawer, PageToDraw, remove_stale
+from lifelong.draw import PageDrawer, remove_stale
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.pages import BROWSE, SitePage, SitePlan
@@ -81,13 +83,6 @@ class CatalogueSite:
                     self.outside[target] = full.by_id[target]
         self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size,
                              hide_empty_sections=self.catalogue is not full)
-        self.pages: dict[str, SitePage] = {}
-        for page in self.plan.pages():
-            self.pages[self.scheme.generated_src(page.path)] = page
-        for entry_id in sorted(self.outside):
-            entry = self.outside[entry_id]
-            self.pages[f"{entry_id}.md"] = SitePage(entry_id, "outside.html", entry.title,
-                                                    (), {"entry": entry})
         self.entries_by_path: dict[str, Entry] = {e.path: e for e in self.catalogue.entries}
         kept = set(self.entries_by_path)
         #: Entry files that are not published here: drafts, and entries outside a subset.
@@ -102,6 +97,19 @@ class CatalogueSite:
                                  excluded_media=self.excluded_media,
                                  bytecode_cache=self.template_cache(),
                                  offline=options.offline)
+
+    @cached_property
+    def pages(self) -> dict[str, SitePage]:
+        """The generated pages by their virtual source (``subjects/health.md``), worked out
+        when first asked for (the second process never needs them)."""
+        pages: dict[str, SitePage] = {}
+        for page in self.plan.pages():
+            pages[self.scheme.generated_src(page.path)] = page
+        for entry_id in sorted(self.outside):
+            entry = self.outside[entry_id]
+            pages[f"{entry_id}.md"] = SitePage(entry_id, "outside.html", entry.title, (),
+                                               {"entry": entry})
+        return pages
 
     def template_cache(self) -> jinja2.BytecodeCache | None:
         """Compiled templates, kept between builds (keyed by their source: never stale)."""
@@ -317,12 +325,11 @@ class CatalogueSite:
             (folder / "lunr.js").write_text(compact_script(source), encoding="utf-8")
         return figures
 
-    def start_helper(self, drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path
-                     ) -> HelperJob:
-        """Work out the fingerprints of ``pages``, then write the outputs, in a second
-        process while MkDocs works in this one: they need only the catalogue, and the machine
-        has two cores."""
-        return HelperJob(self, drawer, pages, site_dir)
+    def start_helper(self, drawer: PageDrawer, site_dir: Path) -> HelperJob:
+        """Work out the fingerprints of the entry pages, then write the outputs, in a second
+        process while MkDocs reads files in this one: they need only the catalogue, and the
+        machine has two cores."""
+        return HelperJob(self, drawer, site_dir)
 
     def write_qr_codes(self, site_dir: Path) -> None:
         """A QR code file per entry (and per entry outside a subset that pages point at) when
@@ -353,16 +360,15 @@ class CatalogueSite:
 
 
 class HelperJob:
-    """The second core's share of a build, in a forked process (the catalogue is inherited,
-    not copied). First it works out the fingerprints of ``pages`` (some of those ``drawer``
-    draws; ``fingerprints`` receives them); then, once ``start_writing`` says that the site folder
-    is ready (MkDocs empties it for a clean build after loading the configuration), it writes
-    the outputs. ``wait`` raises if it failed. Without fork, this process does both when
-    asked."""
+    """The second core's share of a build, in a forked process (the catalogue and the plan
+    are inherited, not copied). First it works out the fingerprints of the entry pages
+    (``PageDrawer.entry_pages``; ``fingerprints`` receives them); then, once
+    ``start_writing`` says that the site folder is ready (MkDocs empties it for a clean build
+    after loading the configuration), it writes the outputs. ``wait`` raises if it failed.
+    Without fork, this process does both when asked."""
 
-    def __init__(self, site: CatalogueSite, drawer: PageDrawer, pages: Sequence[PageToDraw],
-                 site_dir: Path) -> None:
-        self.site, self.drawer, self.pages, self.site_dir = site, drawer, pages, site_dir
+    def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
+        self.site, self.drawer, self.site_dir = site, drawer, site_dir
         self.process: multiprocessing.process.BaseProcess | None = None
         self._fingerprints: list[str] | None = None
         if "fork" in multiprocessing.get_all_start_methods():
@@ -377,19 +383,28 @@ class HelperJob:
             send.close()
 
     def _run(self, send: Any, parent: int) -> None:
-        with send:
-            send.send([self.drawer.fingerprint(page) for page in self.pages])
+        # The parent reads the fingerprints only when it needs them, and a pipe holds 64 KB:
+        # a thread waits for it to read, while this one goes on.
+        sender = threading.Thread(target=self._send, args=(send, self._work_out()),
+                                  daemon=True)
+        sender.start()
         self.site.search_documents()  # while MkDocs may still be emptying the site folder
         while not self._go.wait(1.0):
             if os.getppid() != parent:  # the build is gone
                 os._exit(1)
         self.site.write_outputs(self.site_dir)
+        sender.join()
+
+    @staticmethod
+    def _send(send: Any, fingerprints: list[str]) -> None:
+        with send:
+            send.send(fingerprints)
 
     def fingerprints(self) -> list[str]:
-        """The fingerprint of each of ``pages``, in order."""
+        """The fingerprint of each of the entry pages, in order."""
         if self._fingerprints is None:
             if self.process is None:
-                self._fingerprints = [self.drawer.fingerprint(p) for p in self.pages]
+                self._fingerprints = self._work_out()
             else:
                 try:
                     self._fingerprints = self._receive.recv()
@@ -401,6 +416,9 @@ class HelperJob:
                 finally:
                     self._receive.close()
         return self._fingerprints
+
+    def _work_out(self) -> list[str]:
+        return [self.drawer.fingerprint(page) for page in self.drawer.entry_pages]
 
     def start_writing(self) -> None:
         if self.process is not None:

@@ -140,17 +140,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             raise PluginError(str(exc)) from None
         config.extra["lifelong"] = {"offline": self.config.offline,
                                     "outdated_text": self.site.plan.t("may_be_outdated")}
+        with long_lived():
+            self.site.pages  # noqa: B018 (planned now, while the collector pauses)
         if self.config.auto_nav and config.nav is None:
             top = sorted(p.name for p in Path(config.docs_dir).glob("*.md"))
             config.nav = build_nav(self.site, top)
         self.theme_pages = nav_sources(config.nav) & set(self.site.pages)
         with long_lived():
             self.drawer = self.site.drawer(self.theme_pages)
+            self.drawer.pages  # noqa: B018 (made now, while the collector pauses)
         # The second process starts now: it works out which entry pages changed while MkDocs
         # reads files (this process does the other pages later), then writes the outputs.
-        self.helper = self.site.start_helper(
-            self.drawer, [p for p in self.drawer.pages if p.entry is not None],
-            Path(config.site_dir))
+        self.helper = self.site.start_helper(self.drawer, Path(config.site_dir))
         return config
 
     # Late: other plugins may add files first; ours then claim their addresses.
