@@ -180,6 +180,47 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
     assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
 
 
+def only_other_processes_draw(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process takes no page from the queue: the second process draws them all, once it
+    has written the outputs."""
+    from lifelong.draw import PageQueue
+
+    work, me = PageQueue.work, os.getpid()
+
+    def others_only(self: PageQueue, *args: object, **kwargs: object) -> None:
+        if os.getpid() != me:
+            work(self, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(PageQueue, "work", others_only)
+
+
+def test_pages_drawn_by_the_second_process_are_the_same(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_project(tmp_path, one_of_each())
+    alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
+    only_other_processes_draw(monkeypatch)
+    helped = digest(build_site(config, site_dir=str(tmp_path / "helped")))
+    assert helped == alone
+
+
+def test_a_template_error_in_the_second_process_is_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    from sitekit import REPO
+
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
+    config = write_project(tmp_path / "p", one_of_each(), mkdocs={
+        "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
+                  "font": False}})
+    only_other_processes_draw(monkeypatch)
+    with pytest.raises(Abort):
+        build_site(config)
+    assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
+
+
 def test_a_new_site_address_redraws_the_qr_codes(tmp_path: Path) -> None:
     config = write_project(tmp_path, one_of_each())
     site = build_site(config)

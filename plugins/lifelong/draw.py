@@ -10,6 +10,7 @@ files of pages that are gone.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -19,6 +20,7 @@ import operator
 import os
 import posixpath
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -259,9 +261,10 @@ class DrawError(Exception):
 
 
 def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
-               done: Callable[[int], None] = lambda n: None) -> None:
+               done: Callable[[int], None] = lambda n: None,
+               converter: BodyConverter | None = None) -> None:
     """Draw and write ``pages``; ``done`` is told every so often how many are written."""
-    converter = drawer.converter()
+    converter = converter or drawer.converter()
     folders: set[Path] = set()
     for number, page in enumerate(pages, 1):
         try:
@@ -279,79 +282,158 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
     done(len(pages) % 50)
 
 
+class PageQueue:
+    """The pages a build draws, shared by its processes (made before the second process is
+    forked). The build posts their numbers in ``PageDrawer.pages`` once it knows them, with the
+    theme's chrome; every process then takes a few pages at a time until none are left, so
+    that the one that is free sooner (the second process, once the outputs are written)
+    draws more."""
+
+    #: Pages taken at a time.
+    CHUNK = 16
+
+    def __init__(self, context: Any, size: int) -> None:
+        self._numbers = context.RawArray("i", max(1, size))
+        self._count = context.RawValue("i", 0)
+        self._next = context.Value("i", 0)
+        self._done = context.Value("q", 0)
+        self._posted = context.Event()
+        self._chrome_in, self._chrome_out = context.Pipe(duplex=False)
+        self._errors = context.SimpleQueue()
+
+    def post(self, drawer: PageDrawer, numbers: Sequence[int]) -> None:
+        """The pages to draw; the other processes get the chrome ``drawer`` draws them in
+        (sent from a thread: a pipe holds 64 KB, and they read it when they are free)."""
+        self._numbers[:len(numbers)] = list(numbers)
+        self._count.value = len(numbers)
+        self._posted.set()
+        if numbers:
+            threading.Thread(target=self._send_chrome, daemon=True, args=(
+                (drawer.shells, drawer.site_description),)).start()
+
+    def close(self) -> None:
+        """Nothing (more) to post: a process waiting in ``join_in`` goes on."""
+        self._posted.set()
+
+    def _send_chrome(self, chrome: tuple[dict[int, Shell], str]) -> None:
+        with contextlib.suppress(OSError):  # the other process is gone: the build says why
+            self._chrome_out.send(chrome)
+
+    @property
+    def count(self) -> int:
+        return self._count.value
+
+    @property
+    def done(self) -> int:
+        return self._done.value
+
+    def _take(self) -> range | None:
+        with self._next.get_lock():
+            start, count = self._next.value, self._count.value
+            if start >= count:
+                return None
+            self._next.value = end = min(start + self.CHUNK, count)
+        return range(start, end)
+
+    def work(self, drawer: PageDrawer, site_dir: Path,
+             progress: Callable[[int], None] = lambda n: None) -> None:
+        """Draw pages until none are left (raises DrawError)."""
+        converter = drawer.converter()
+        pages, numbers = drawer.pages, self._numbers
+        while (chunk := self._take()) is not None:
+            draw_pages(drawer, [pages[numbers[i]] for i in chunk], site_dir,
+                       converter=converter)
+            with self._done.get_lock():
+                self._done.value += len(chunk)
+            progress(self._done.value)
+
+    def join_in(self, drawer: PageDrawer, site_dir: Path, alive: Callable[[], bool]) -> None:
+        """In another process: once the pages are posted, take the chrome and draw pages too
+        (a failure is reported to the build and ends this process)."""
+        while not self._posted.wait(1.0):
+            if not alive():
+                return
+        if not self._count.value:
+            return
+        drawer.shells, drawer.site_description = self._chrome_in.recv()
+        self.work_or_report(drawer, site_dir)
+
+    def work_or_report(self, drawer: PageDrawer, site_dir: Path) -> None:
+        """``work`` in another process: a failure is reported to the build and ends it."""
+        try:
+            self.work(drawer, site_dir)
+        except DrawError as exc:
+            self._errors.put(str(exc))
+            sys.exit(1)
+
+    def errors(self) -> list[str]:
+        found = []
+        while not self._errors.empty():
+            found.append(self._errors.get())
+        return found
+
+
 class DrawJob:
-    """``draw_pages`` shared among this process and forked workers (the catalogue is
-    inherited, not copied): the workers start at once, this process draws its share in
-    ``wait``, which raises DrawError if any share failed. Few pages, or no fork: all are
-    drawn in ``wait``."""
+    """The pages of ``numbers`` (in ``PageDrawer.pages``) drawn by this process and, with a
+    ``queue``, every other process of the build that is free: the second process once it
+    has written the outputs, and forked workers when there are more cores than two. ``wait``
+    draws this process's share and raises DrawError if any share failed. Without a queue (no
+    fork), this process draws them all."""
 
     #: Below this many pages, starting processes costs more than it saves.
     FORK_ABOVE = 400
 
-    def __init__(self, drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
-                 workers: int) -> None:
-        self.drawer, self.pages, self.site_dir = drawer, pages, site_dir
+    def __init__(self, drawer: PageDrawer, numbers: Sequence[int], site_dir: Path,
+                 workers: int, queue: PageQueue | None = None,
+                 partner: Callable[[], bool] = lambda: False) -> None:
+        self.drawer, self.site_dir, self.queue = drawer, site_dir, queue
+        self.pages = [drawer.pages[number] for number in numbers]
+        #: Whether the second process may still draw some of them.
+        self.partner = partner
         self.processes: list[multiprocessing.process.BaseProcess] = []
-        self.own: Sequence[PageToDraw] = pages
-        self.counter: Any = None
-        self.errors: Any = None
-        if (len(pages) > self.FORK_ABOVE and workers > 1
-                and "fork" in multiprocessing.get_all_start_methods()):
+        if queue is None:
+            return
+        queue.post(drawer, numbers)
+        extra = workers - 2  # this process and the second one draw anyway
+        if len(numbers) > self.FORK_ABOVE and extra > 0:
             context = multiprocessing.get_context("fork")
-            self.counter = context.Value("q", 0)
-            self.errors = context.SimpleQueue()
-            self.own = pages[0::workers]
             # Objects the children only read stay shared: the collector leaves them alone
             # (lifelong.memory: they stay frozen until the next build).
             gc.freeze()
-            for number in range(1, workers):
-                process = context.Process(target=self._work, args=(pages[number::workers],),
+            for number in range(extra):
+                process = context.Process(target=queue.work_or_report, args=(drawer, site_dir),
                                           name=f"lifelong-pages-{number}", daemon=True)
                 process.start()
                 self.processes.append(process)
 
-    def _count(self, count: int) -> None:
-        with self.counter.get_lock():
-            self.counter.value += count
-
-    def _work(self, share: Sequence[PageToDraw]) -> None:
-        try:
-            draw_pages(self.drawer, share, self.site_dir, self._count)
-        except DrawError as exc:
-            self.errors.put(str(exc))
-            sys.exit(1)
-
     def wait(self, progress: Callable[[int], None] = lambda n: None) -> None:
-        written = 0
+        queue = self.queue
+        if queue is None:
+            written = 0
 
-        def done(count: int) -> None:
-            nonlocal written
-            if self.counter is not None:
-                self._count(count)
-                progress(self.counter.value)
-            else:
+            def done(count: int) -> None:
+                nonlocal written
                 written += count
                 progress(written)
+            draw_pages(self.drawer, self.pages, self.site_dir, done)
+            return
         try:
-            draw_pages(self.drawer, self.own, self.site_dir, done)
+            queue.work(self.drawer, self.site_dir, progress)
         except DrawError:
             self.cancel()
             raise
-        if not self.processes:
-            return
-        while any(p.is_alive() for p in self.processes):
-            progress(self.counter.value)
-            time.sleep(0.1)
+        # The last pages others took.
+        while queue.done < queue.count and (self.partner() or any(
+                p.is_alive() for p in self.processes)):
+            progress(queue.done)
+            time.sleep(0.05)
         for process in self.processes:
             process.join()
-        progress(self.counter.value)
-        failed = [p for p in self.processes if p.exitcode != 0]
-        if failed:
-            messages = []
-            while not self.errors.empty():
-                messages.append(self.errors.get())
-            raise DrawError("\n".join(messages) or f"drawing pages failed (exit code "
-                            f"{failed[0].exitcode}); see the messages above")
+        progress(queue.done)
+        messages = queue.errors()
+        if messages or queue.done < queue.count:
+            raise DrawError("\n".join(messages) or "drawing pages failed in another process; "
+                            "see the messages above")
 
     def cancel(self) -> None:
         for process in self.processes:

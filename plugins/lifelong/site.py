@@ -25,7 +25,7 @@ from urllib.parse import quote
 import jinja2
 
 from lifelong.cache import PageRecord, code_version
-from lifelong.draw import PageDrawer, remove_stale
+from lifelong.draw import PageDrawer, PageQueue, remove_stale
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.pages import BROWSE, SitePage, SitePlan
@@ -364,15 +364,19 @@ class HelperJob:
     are inherited, not copied). First it works out the fingerprints of the entry pages
     (``PageDrawer.entry_pages``; ``fingerprints`` receives them); then, once
     ``start_writing`` says that the site folder is ready (MkDocs empties it for a clean build
-    after loading the configuration), it writes the outputs. ``wait`` raises if it failed.
-    Without fork, this process does both when asked."""
+    after loading the configuration), it writes the outputs; then it draws pages of
+    ``queue`` with the build until none are left. ``wait`` raises if it failed. Without
+    fork, this process writes the outputs when asked (and draws every page itself)."""
 
     def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
         self.site, self.drawer, self.site_dir = site, drawer, site_dir
         self.process: multiprocessing.process.BaseProcess | None = None
         self._fingerprints: list[str] | None = None
+        #: The pages to draw, which this process also draws once the outputs are written.
+        self.queue: PageQueue | None = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
+            self.queue = PageQueue(context, len(drawer.pages))
             self._receive, send = context.Pipe(duplex=False)
             self._go = context.Event()
             self.process = context.Process(target=self._run, args=(send, os.getpid()),
@@ -393,6 +397,8 @@ class HelperJob:
             if os.getppid() != parent:  # the build is gone
                 os._exit(1)
         self.site.write_outputs(self.site_dir)
+        assert self.queue is not None
+        self.queue.join_in(self.drawer, self.site_dir, lambda: os.getppid() == parent)
         sender.join()
 
     @staticmethod
@@ -433,6 +439,8 @@ class HelperJob:
             return
         self.fingerprints()  # the child sends them before anything else
         self._go.set()
+        if self.queue is not None:
+            self.queue.close()  # in case the build posted no pages
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(f"writing the catalogue outputs failed (exit code "

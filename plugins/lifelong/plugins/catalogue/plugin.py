@@ -222,10 +222,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.fingerprints = {page.dest: next(theirs) if page.entry is not None
                                  else drawer.fingerprint(page) for page in drawer.pages}
         root = str(site_dir)
-        todo = [page for page in drawer.pages
+        todo = [number for number, page in enumerate(drawer.pages)
                 if previous.get(page.dest) != self.fingerprints[page.dest]
                 or not os.path.isfile(f"{root}/{page.dest}")]
-        self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers)
+        self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers,
+                               queue=helper.queue, partner=helper.running)
         return None
 
     def _shell(self, depth: int, env: jinja2.Environment, config: MkDocsConfig,
