@@ -84,10 +84,16 @@ def retitle_about(root: Path) -> None:
                                                encoding="utf-8")
 
 
+def relabel_and_delete(root: Path) -> None:
+    # Every page is redrawn and pages go: the last build's pages must still be known.
+    relabel_subject(root)
+    delete_member(root)
+
+
 CHANGES = {"title": retitle_lunyu, "subject": move_taiji, "body": rewrite_body,
            "add": add_member, "delete": delete_member, "media": drop_cover,
            "rules": relabel_subject, "page": rewrite_about,
-           "page-title": retitle_about}
+           "page-title": retitle_about, "rules-and-delete": relabel_and_delete}
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
@@ -102,7 +108,7 @@ def test_rebuild_equals_a_clean_build(tmp_path: Path, name: str) -> None:
     assert digest(site) == digest(clean)
     # Only what the change shows on is redrawn (rules and the navigation: everything).
     redrawn = untouched.stat().st_mtime != 1_000_000_000
-    assert redrawn == (name in ("rules", "page-title"))
+    assert redrawn == (name in ("rules", "page-title", "rules-and-delete"))
 
 
 def test_rebuild_without_directory_urls(tmp_path: Path) -> None:

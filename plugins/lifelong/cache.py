@@ -53,17 +53,23 @@ _MEMORY: dict[str, tuple[tuple[int, int] | None, str, Any]] = {}
 
 def _read(path: Path, key: str) -> Any:
     """The pickled payload saved under ``key``, or None when absent, corrupt or stale."""
+    saved = _read_saved(path)
+    return saved[1] if saved is not None and saved[0] == key else None
+
+
+def _read_saved(path: Path) -> tuple[str, Any] | None:
+    """(the key it was saved under, the payload), or None when absent or corrupt."""
     stamp = file_stamp(path)
     remembered = _MEMORY.get(str(path))
     if remembered is not None and stamp is not None and remembered[0] == stamp:
-        return remembered[2] if remembered[1] == key else None
+        return remembered[1], remembered[2]
     try:
         with path.open("rb") as handle:
             saved_key, payload = pickle.load(handle)
     except Exception:  # any unreadable cache is simply not used
         return None
     _MEMORY[str(path)] = (stamp, saved_key, payload)
-    return payload if saved_key == key else None
+    return saved_key, payload
 
 
 def _write(path: Path, key: str, payload: Any) -> None:
@@ -148,8 +154,13 @@ class PageRecord:
 
     def __init__(self, path: Path | None, key: str) -> None:
         self.path, self.key = path, key
-        loaded = _read(path, key) if path is not None else None
-        self.previous: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        saved = _read_saved(path) if path is not None else None
+        payload = saved[1] if saved is not None and isinstance(saved[1], dict) else {}
+        #: Fingerprints worth comparing: those of a build with the same key.
+        self.previous: dict[str, str] = payload if saved and saved[0] == key else {}
+        #: Every file the last build wrote, whatever its key: those this one does not make
+        #: are left over (a rule changed and an entry went, in one rebuild).
+        self.written: frozenset[str] = frozenset(payload)
 
     def save(self, fingerprints: Mapping[str, str]) -> None:
         if self.path is not None:

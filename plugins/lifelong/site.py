@@ -355,7 +355,7 @@ class CatalogueSite:
                 url = self.renderer.public_url(entry) or ""
                 with open(f"{root}/{name}", "wb") as handle:
                     handle.write(qr_svg(url, f"{entry.title} {url}"))
-        remove_stale(site_dir, set(record.previous) - set(made))
+        remove_stale(site_dir, record.written - set(made))
         record.save(made)
 
 

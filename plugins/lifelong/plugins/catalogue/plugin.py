@@ -316,7 +316,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         record = self.record
         if record is None:
             return
-        remove_stale(site_dir, set(record.previous) - set(made))
+        remove_stale(site_dir, record.written - set(made))
         record.save(made)
         site.forget_old_sites(site_dir)
 
