@@ -240,6 +240,19 @@ def test_a_new_site_address_redraws_the_qr_codes(tmp_path: Path) -> None:
     assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
 
 
+def test_without_a_site_address_the_qr_code_files_go(tmp_path: Path) -> None:
+    # Pages then carry no QR code file: the rebuild removes those of the last build.
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    assert (site / "qr" / "phone-2.svg").is_file()
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("site_url: https://lifelong.example.org/\n", ""),
+                      encoding="utf-8")
+    build_site(config, dirty=True)
+    assert not (site / "qr").exists()
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
 def test_person_addresses_are_worked_out_once(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Pinyin for thousands of names takes seconds: a rebuild reuses the slugs it made."""

@@ -282,7 +282,7 @@ def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
     def broken(self: CatalogueSite, site_dir: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(CatalogueSite, "write_qr_codes", broken)
+    monkeypatch.setattr(CatalogueSite, "write_version_script", broken)
     with pytest.raises(Abort):
         build_site(write_project(tmp_path, one_of_each()))
     assert "writing the catalogue outputs failed (exit code 1)" in caplog.text

@@ -34,7 +34,8 @@ from markupsafe import escape
 from lifelong.markup import BodyConverter
 from lifelong.model import Entry
 from lifelong.pages import Pagination, SitePage
-from lifelong.render import squeeze_whitespace
+from lifelong.qr import qr_svg
+from lifelong.render import qr_path, squeeze_whitespace
 from lifelong.schema import SectionSpec, Term, Vocabulary
 from lifelong.shell import Shell
 
@@ -51,6 +52,7 @@ class PageToDraw:
     url: str                        #: its site-relative address, e.g. ``taiji/``
     entry: Entry | None = None      #: an entry's page ...
     page: SitePage | None = None    #: ... or a generated page
+    qr: str | None = None           #: the QR code file written with it, e.g. ``qr/taiji.svg``
 
     @property
     def depth(self) -> int:
@@ -80,7 +82,9 @@ class PageDrawer:
         """The entries' pages, in catalogue order (the first of ``pages``)."""
         scheme = self.site.scheme
         entry_dest, entry_url = scheme.entry_dest, scheme.entry_url
-        return [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry)
+        qr = qr_path if self.site.renderer.qr_files else lambda entry_id: None
+        return [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry,
+                           qr=qr(entry.id))
                 for entry in self.site.catalogue.entries]
 
     @functools.cached_property
@@ -89,12 +93,17 @@ class PageDrawer:
         theme does not (``theme_pages``: sources the navigation names)."""
         pages = list(self.entry_pages)
         scheme = self.site.scheme
+        qr_files = self.site.renderer.qr_files
         for src, page in self.site.pages.items():
             if src in self.theme_pages:
                 continue
-            dest = (scheme.entry_dest(src[:-3]) if page.template == "outside.html"
-                    else posixpath.join(page.path, "index.html"))
-            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
+            if page.template == "outside.html":  # an entry outside a subset: its QR code too
+                dest = scheme.entry_dest(src[:-3])
+                pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page,
+                                        qr=qr_path(src[:-3]) if qr_files else None))
+            else:
+                dest = posixpath.join(page.path, "index.html")
+                pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
         return pages
 
     def depths(self) -> list[int]:
@@ -226,6 +235,19 @@ class PageDrawer:
         return BodyConverter(options.markdown_extensions, options.markdown_configs,
                              self.site.resolve_content_link)
 
+    def write_qr_code(self, page: PageToDraw, site_dir: Path) -> None:
+        """The page's QR code (its entry's public address and title), as an SVG file."""
+        entry = page.entry
+        if entry is None:  # an entry outside a subset
+            assert page.page is not None
+            entry = page.page.context["entry"]
+        assert page.qr is not None
+        url = self.site.renderer.public_url(entry) or ""
+        path = site_dir / page.qr
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(qr_svg(url, f"{entry.title} {url}"))
+
     def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
         renderer = self.site.renderer
         if page.entry is not None:
@@ -277,6 +299,8 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
         path.write_bytes(html.encode("utf-8", "xmlcharrefreplace"))
+        if page.qr is not None:
+            drawer.write_qr_code(page, site_dir)
         if number % 50 == 0:
             done(50)
     done(len(pages) % 50)

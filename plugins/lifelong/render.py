@@ -273,8 +273,9 @@ class Renderer:
 
     @property
     def qr_files(self) -> bool:
-        """Whether pages link to QR code files (``qr_path``), which the outputs step writes:
-        online, with a ``site_url``. Offline pages carry their codes inline."""
+        """Whether pages link to QR code files (``qr_path``), written with each entry's page
+        (``PageDrawer.write_qr_code``): online, with a ``site_url``. Offline pages carry their
+        codes inline."""
         return self.site_url is not None and not self.offline
 
     def online_media(self, media: Media) -> str | None:

@@ -25,13 +25,12 @@ from urllib.parse import quote
 import jinja2
 
 from lifelong.cache import PageRecord, code_version
-from lifelong.draw import PageDrawer, PageQueue, remove_stale
+from lifelong.draw import PageDrawer, PageQueue
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.pages import BROWSE, SitePage, SitePlan
 from lifelong.problems import Problem
-from lifelong.qr import qr_svg
-from lifelong.render import Renderer, qr_path
+from lifelong.render import Renderer
 from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, script
 from lifelong.search.text import t2s_table
 from lifelong.shell import Shell
@@ -265,7 +264,6 @@ class CatalogueSite:
         where = self.site_cache(site_dir)
         self.write_search_index(site_dir / "search",
                                 cache_dir=where / "search" if where else None)
-        self.write_qr_codes(site_dir)
         self.write_version_script(site_dir / "version.js")
 
     def version_text(self) -> str:
@@ -331,40 +329,13 @@ class CatalogueSite:
         machine has two cores."""
         return HelperJob(self, drawer, site_dir)
 
-    def write_qr_codes(self, site_dir: Path) -> None:
-        """A QR code file per entry (and per entry outside a subset that pages point at) when
-        pages link to them (``Renderer.qr_files``); codes drawn by the last build into this
-        folder are kept while their entry's file is the same, and removed when no longer
-        wanted."""
-        # A code shows the entry's title and address: the site's address, its id and its
-        # file (the loader's digest) say everything it is drawn from.
-        record = self.record(site_dir, "qr", f"{code_version()}:{self.options.site_url}")
-        made: dict[str, str] = {}
-        entries = (*self.catalogue.entries, *self.outside.values()) \
-            if self.renderer.qr_files else ()
-        folder = site_dir / "qr"
-        if entries:
-            folder.mkdir(parents=True, exist_ok=True)
-        present = {f"qr/{name}" for name in os.listdir(folder)} if entries else set()
-        root = str(site_dir)
-        previous = record.previous
-        for entry in entries:
-            name = qr_path(entry.id)
-            made[name] = entry.digest or hashlib.sha1(entry.title.encode()).hexdigest()[:20]
-            if previous.get(name) != made[name] or name not in present:
-                url = self.renderer.public_url(entry) or ""
-                with open(f"{root}/{name}", "wb") as handle:
-                    handle.write(qr_svg(url, f"{entry.title} {url}"))
-        remove_stale(site_dir, record.written - set(made))
-        record.save(made)
-
-
 class HelperJob:
     """The second core's share of a build, in a forked process (the catalogue and the plan
     are inherited, not copied). First it works out the fingerprints of the entry pages
     (``PageDrawer.entry_pages``; ``fingerprints`` receives them); then, once
     ``start_writing`` says that the site folder is ready (MkDocs empties it for a clean build
-    after loading the configuration), it writes the outputs; then it draws pages of
+    after loading the configuration), it writes the outputs (the search index and
+    ``version.js``); then it draws pages of
     ``queue`` with the build until none are left. ``wait`` raises if it failed. Without
     fork, this process writes the outputs when asked (and draws every page itself)."""
 

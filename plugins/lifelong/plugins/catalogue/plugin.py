@@ -222,9 +222,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.fingerprints = {page.dest: next(theirs) if page.entry is not None
                                  else drawer.fingerprint(page) for page in drawer.pages}
         root = str(site_dir)
+        # QR code files are written with their page, and recorded with its fingerprint.
+        codes = {page.qr: self.fingerprints[page.dest] for page in drawer.pages if page.qr}
+        present = {f"qr/{name}" for name in os.listdir(site_dir / "qr")} \
+            if codes and (site_dir / "qr").is_dir() else set()
+        self.fingerprints.update(codes)
         todo = [number for number, page in enumerate(drawer.pages)
                 if previous.get(page.dest) != self.fingerprints[page.dest]
-                or not os.path.isfile(f"{root}/{page.dest}")]
+                or not os.path.isfile(f"{root}/{page.dest}")
+                or (page.qr is not None and page.qr not in present)]
         self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers,
                                queue=helper.queue, partner=helper.running)
         return None
@@ -301,7 +307,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 helper, self.helper = self.helper, None
                 if helper.running() and drawer is not None and \
                         len(drawer.pages) >= QUIET_BELOW:
-                    log.info("Writing the search index and QR codes")
+                    log.info("Writing the search index")
                 helper.wait()
         except (DrawError, RuntimeError) as exc:
             raise PluginError(str(exc)) from None
