@@ -99,6 +99,17 @@ def test_build_strict_builds_a_tiny_site(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "lunyu" / "index.html").is_file()
 
 
+def test_a_site_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    write_project(tmp_path, one_of_each())
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path),
+                                       "--site-dir", str(tmp_path / "a-file" / "out")])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert re.search(r"^Error: .*a-file/out: Not a directory$", result.stderr, re.M)
+
+
 def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("build", "--project", str(tmp_path))
     assert code == 1

@@ -138,6 +138,40 @@ def test_a_lost_cache_or_page_is_redrawn(tmp_path: Path) -> None:
     assert digest(site) == expected
 
 
+def test_a_page_left_half_written_by_a_build_cut_short_is_redrawn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Pages are written over their old bytes; a build that stops while writing one leaves
+    it half written, and the next build draws it again even if its content is back to what
+    the record says (the change was undone)."""
+    from mkdocs.exceptions import Abort
+
+    import lifelong.draw
+
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    expected = digest(site)
+    original = (tmp_path / "content" / "reading" / "lunyu.md").read_text(encoding="utf-8")
+    retitle_lunyu(tmp_path)
+    write = lifelong.draw.write_file
+
+    def cut_short(path: Path, data: bytes) -> None:
+        if path == site / "lunyu" / "index.html":
+            write(path, data[:100])
+            raise OSError(28, "No space left on device")
+        write(path, data)
+    monkeypatch.setattr(lifelong.draw, "write_file", cut_short)
+    with pytest.raises(Abort):
+        build_site(config, dirty=True)
+    assert "reading/lunyu.md: could not write" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert len((site / "lunyu" / "index.html").read_bytes()) == 100
+    monkeypatch.setattr(lifelong.draw, "write_file", write)
+    (tmp_path / "content" / "reading" / "lunyu.md").write_text(original, encoding="utf-8")
+    build_site(config, dirty=True)
+    assert digest(site) == expected
+
+
 def test_an_entry_with_a_problem_is_read_again(tmp_path: Path,
                                                caplog: pytest.LogCaptureFixture) -> None:
     """The cache never hides a problem: a file is cached only once it is valid."""

@@ -353,6 +353,22 @@ def test_relative_links_in_a_description_follow_the_entry_to_its_page(tmp_path: 
     assert '<img alt="封面" src="../courses/covers/taiji.svg" />' in html
 
 
+def test_a_page_whose_own_text_looks_like_a_held_card_block(tmp_path: Path) -> None:
+    # A listing's cards are kept out of its whitespace squeeze behind a mark and put back
+    # after it; a series whose title looks like that mark is drawn the plain way.
+    marks = "\ue0020\ue003\ue002"
+    entries = [{"kind": "series", "id": "odd-series", "title": f"系列{marks}",
+                "summary": "一个系列。", "organiser": "社区学院", "subjects": ["smartphone"],
+                "published": "2024-01-01"},
+               course("member", series="odd-series", series_order=1,
+                      published="2024-01-02")]
+    site = build_site(write_project(tmp_path, entries))
+    html = read(site, "series/odd-series/index.html")
+    assert f"<h1>系列{marks}</h1>" in html
+    assert '<a class="ll-card__link" href="../../member/">' in html
+    assert html.count('class="ll-card ') == 1
+
+
 def test_a_card_drawn_once_links_right_from_every_page(tmp_path: Path) -> None:
     # Cards are drawn once per build and their links filled in per page: the same card on
     # pages at three depths, and an entry whose own title looks like the marks used for that.

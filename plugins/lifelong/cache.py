@@ -161,10 +161,34 @@ class PageRecord:
         #: Every file the last build wrote, whatever its key: those this one does not make
         #: are left over (a rule changed and an entry went, in one rebuild).
         self.written: frozenset[str] = frozenset(payload)
+        if self.previous and self._marker is not None and self._marker.exists():
+            # A build was cut short while drawing: the files it was redrawing may be half
+            # written, whatever their fingerprint says.
+            unfinished = _read(self._marker, key)
+            if isinstance(unfinished, (set, frozenset)):
+                self.previous = {dest: value for dest, value in self.previous.items()
+                                 if dest not in unfinished}
+            else:
+                self.previous = {}
+
+    @property
+    def _marker(self) -> Path | None:
+        return self.path.with_name(self.path.name + ".drawing") if self.path else None
+
+    def begin(self, dests: Iterable[str]) -> None:
+        """Before files are (re)drawn: until ``save``, the record does not vouch for them."""
+        marker = self._marker
+        if marker is None:
+            return
+        unsure = {dest for dest in dests if dest in self.previous}
+        if unsure:
+            _write(marker, self.key, unsure)
 
     def save(self, fingerprints: Mapping[str, str]) -> None:
         if self.path is not None:
             _write(self.path, self.key, dict(fingerprints))
+            assert self._marker is not None
+            self._marker.unlink(missing_ok=True)
 
 
 class KeptNames:

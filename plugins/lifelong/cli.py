@@ -141,6 +141,9 @@ def build(strict: bool, site_dir: Path | None, verbose: bool, clean: bool,
         mkdocs_build(config, dirty=not clean and Path(config.site_dir).is_dir())
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a full disk, a site folder that may not be written
+        raise click.ClickException(f"{exc.filename or 'the site'}: {exc.strerror or exc}"
+                                   ) from None
 
 
 def _forget_cache(config) -> None:  # type: ignore[no-untyped-def]

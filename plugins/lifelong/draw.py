@@ -35,7 +35,7 @@ from lifelong.markup import BodyConverter
 from lifelong.model import Entry
 from lifelong.pages import Pagination, SitePage
 from lifelong.qr import qr_svg
-from lifelong.render import qr_path, squeeze_whitespace
+from lifelong.render import qr_path
 from lifelong.schema import SectionSpec, Term, Vocabulary
 from lifelong.shell import Shell
 
@@ -246,23 +246,39 @@ class PageDrawer:
         path = site_dir / page.qr
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(qr_svg(url, f"{entry.title} {url}"))
+        write_file(path, qr_svg(url, f"{entry.title} {url}"))
 
     def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
         renderer = self.site.renderer
         if page.entry is not None:
             entry = page.entry
             body = converter.convert(entry.body, entry.path, page.url)
-            content = renderer.render_entry(entry, body, page.url)
+            content = renderer.squeezed(lambda: renderer.render_entry(entry, body, page.url))
             title, description = entry.title, str(escape(entry.summary)) if entry.summary \
                 else self.site_description
         else:
-            assert page.page is not None
-            content = renderer.render_page(page.page, "", page.url)
-            title, description = page.page.title, self.site_description
+            site_page = page.page
+            assert site_page is not None
+            content = renderer.squeezed(lambda: renderer.render_page(site_page, "", page.url))
+            title, description = site_page.title, self.site_description
         shell = self.shells[page.depth]
         return shell.fill({"title": str(escape(title)), "description": description,
-                           "url": page.url, "content": squeeze_whitespace(content)})
+                           "url": page.url, "content": content})
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` into ``path``, over the old bytes of an existing file: on ext4,
+    truncating a file and writing it again costs about 13 times as much (0.18 against
+    0.013 ms for a 30 KB page). A build cut short leaves such files half written, as
+    truncating would; the page record does not vouch for them (PageRecord.begin)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        os.ftruncate(descriptor, len(data))
+    finally:
+        os.close(descriptor)
 
 
 def template_place(exc: jinja2.TemplateError) -> str:
@@ -295,12 +311,16 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
             raise DrawError(f"{page.source}: the catalogue template failed: "
                             f"{template_place(exc)}{type(exc).__name__}: {exc}") from None
         path = site_dir / page.dest
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        path.write_bytes(html.encode("utf-8", "xmlcharrefreplace"))
-        if page.qr is not None:
-            drawer.write_qr_code(page, site_dir)
+        try:
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            write_file(path, html.encode("utf-8", "xmlcharrefreplace"))
+            if page.qr is not None:
+                drawer.write_qr_code(page, site_dir)
+        except OSError as exc:  # a full disk, a folder that may not be written
+            raise DrawError(f"{page.source}: could not write {exc.filename or path}: "
+                            f"{exc.strerror or exc}") from None
         if number % 50 == 0:
             done(50)
     done(len(pages) % 50)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
@@ -39,6 +39,8 @@ def human_size(size: int | None, lang: str) -> str:
 
 #: Where ``Renderer.entry_cards`` fills in a link: characters of Unicode's private use area.
 _LINK_MARK = re.compile("\ue000(\\d+)\ue001")
+#: Where a page drawn by ``squeezed`` shows a block of cards, kept out of the squeeze.
+_HELD_MARK = re.compile("\ue002(\\d+)\ue003")
 
 
 class QrCode(NamedTuple):
@@ -82,6 +84,8 @@ class Renderer:
         self._deferred: list[str] | None = None
         #: Each entry's card as drawn once (``_card_pieces``).
         self._cards: dict[str, list[str]] = {}
+        #: While ``squeezed`` draws a page: its blocks of cards, each left as a mark.
+        self._held: list[str] | None = None
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
             media_link=self.media_link, term_link=self.term_link, term_label=self.term_label,
@@ -165,20 +169,24 @@ class Renderer:
             if pieces is None:
                 pieces = cards[entry.id] = self._card_pieces(entry)
             if not pieces:  # the entry itself has such marks: drawn afresh on every page
-                out.append(str(self._card_macro(entry)))
-                continue
-            out.append(pieces[0])
-            for at in range(1, len(pieces), 2):
-                out.append(str(escape(relative_url(pieces[at], page))))
-                out.append(pieces[at + 1])
+                out.append(squeeze_whitespace(str(self._card_macro(entry))).strip())
+            else:
+                out.append(pieces[0])
+                for at in range(1, len(pieces), 2):
+                    out.append(str(escape(relative_url(pieces[at], page))))
+                    out.append(pieces[at + 1])
             out.append("\n")
-        return Markup("".join(out))
+        text = "".join(out)
+        if self._held is not None:
+            self._held.append(text)
+            return Markup(f"\ue002{len(self._held) - 1}\ue003")
+        return Markup(text)
 
     def _card_pieces(self, entry: Entry) -> list[str]:
         """The card of ``entry`` as text, address, text, address..., text."""
         self._deferred = []
         try:
-            text = str(self._card_macro(entry))
+            text = squeeze_whitespace(str(self._card_macro(entry))).strip()
         finally:
             links, self._deferred = self._deferred, None
         pieces = _LINK_MARK.split(text)
@@ -288,6 +296,22 @@ class Renderer:
         if self.site_url and media.path:
             return self.site_url + quote(media.path)
         return None
+
+    def squeezed(self, draw: Callable[[], str]) -> str:
+        """``squeeze_whitespace(draw())``, where ``draw`` draws a page with this renderer.
+        Cards are squeezed once, when first drawn: the blocks of cards, most of a listing's
+        bytes, are kept out of the page's squeeze and put back after it."""
+        self._held = held = []
+        try:
+            html = draw()
+        finally:
+            self._held = None
+        squeezed = squeeze_whitespace(html)
+        if not held:
+            return squeezed
+        if squeezed.count("\ue002") != len(held):  # the page's own text has such marks
+            return squeeze_whitespace(draw())
+        return _HELD_MARK.sub(lambda match: held[int(match.group(1))], squeezed)
 
     def render_page(self, page: SitePage, body_html: str, page_url: str) -> str:
         context = self._context(page_url)

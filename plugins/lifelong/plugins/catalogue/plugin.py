@@ -231,6 +231,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 if previous.get(page.dest) != self.fingerprints[page.dest]
                 or not os.path.isfile(f"{root}/{page.dest}")
                 or (page.qr is not None and page.qr not in present)]
+        pages = drawer.pages
+        self.record.begin(dest for number in todo for dest in (pages[number].dest,
+                                                               pages[number].qr) if dest)
         self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers,
                                queue=helper.queue, partner=helper.running)
         return None
@@ -303,6 +306,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 progress = Progress("Drawing catalogue pages", len(drawing.pages))
                 drawing.wait(progress.update)
                 progress.finish()
+                if drawer is not None:
+                    log.info(f"Catalogue pages: {len(drawing.pages):,} drawn, "
+                             f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
             if self.helper is not None:
                 helper, self.helper = self.helper, None
                 if helper.running() and drawer is not None and \
