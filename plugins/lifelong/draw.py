@@ -235,18 +235,14 @@ class PageDrawer:
         return BodyConverter(options.markdown_extensions, options.markdown_configs,
                              self.site.resolve_content_link)
 
-    def write_qr_code(self, page: PageToDraw, site_dir: Path) -> None:
-        """The page's QR code (its entry's public address and title), as an SVG file."""
+    def qr_code(self, page: PageToDraw) -> bytes:
+        """The page's QR code file (its entry's public address and title), an SVG."""
         entry = page.entry
         if entry is None:  # an entry outside a subset
             assert page.page is not None
             entry = page.page.context["entry"]
-        assert page.qr is not None
         url = self.site.renderer.public_url(entry) or ""
-        path = site_dir / page.qr
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        write_file(path, qr_svg(url, f"{entry.title} {url}"))
+        return qr_svg(url, f"{entry.title} {url}")
 
     def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
         renderer = self.site.renderer
@@ -310,17 +306,19 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
         except jinja2.TemplateError as exc:
             raise DrawError(f"{page.source}: the catalogue template failed: "
                             f"{template_place(exc)}{type(exc).__name__}: {exc}") from None
-        path = site_dir / page.dest
-        try:
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
-            write_file(path, html.encode("utf-8", "xmlcharrefreplace"))
-            if page.qr is not None:
-                drawer.write_qr_code(page, site_dir)
-        except OSError as exc:  # a full disk, a folder that may not be written
-            raise DrawError(f"{page.source}: could not write {exc.filename or path}: "
-                            f"{exc.strerror or exc}") from None
+        files = [(page.dest, html.encode("utf-8", "xmlcharrefreplace"))]
+        if page.qr is not None:
+            files.append((page.qr, drawer.qr_code(page)))
+        for dest, data in files:
+            path = site_dir / dest
+            try:
+                if path.parent not in folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(path.parent)
+                write_file(path, data)
+            except OSError as exc:  # a full disk, a folder that may not be written
+                raise DrawError(f"{page.source}: could not write {exc.filename or path}: "
+                                f"{exc.strerror or exc}") from None
         if number % 50 == 0:
             done(50)
     done(len(pages) % 50)

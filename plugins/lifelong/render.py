@@ -282,7 +282,7 @@ class Renderer:
     @property
     def qr_files(self) -> bool:
         """Whether pages link to QR code files (``qr_path``), written with each entry's page
-        (``PageDrawer.write_qr_code``): online, with a ``site_url``. Offline pages carry their
+        (``PageDrawer.qr_code``): online, with a ``site_url``. Offline pages carry their
         codes inline."""
         return self.site_url is not None and not self.offline
 
