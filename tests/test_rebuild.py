@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lifelong import cache as lifelong_cache
 from lifelong import model
 from lifelong.entryfile import dumps_entry
 from lifelong.model import load_catalogue
@@ -300,3 +301,42 @@ def test_person_addresses_are_worked_out_once(tmp_path: Path,
     monkeypatch.setattr(model, "person_slug", no_pinyin)
     again = load_catalogue(content, rules, cache_dir=cache)
     assert {p.name: p.slug for p in again.people} == slugs
+
+
+def test_entries_read_by_reader_processes_are_the_same(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large catalogue is read by a process per core: the same entries, the same people's
+    addresses (the readers work them out, so that the build never loads pinyin for them),
+    the same problems."""
+    write_project(tmp_path, one_of_each())
+    content, rules = tmp_path / "content", tmp_path / "catalogue"
+    alone = load_catalogue(content, rules, cache_dir=tmp_path / "alone")
+    monkeypatch.setattr(model, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(model, "READ_CHUNK", 3)
+    shared = load_catalogue(content, rules, cache_dir=tmp_path / "shared")
+    assert shared.entries == alone.entries
+    assert [(p.name, p.slug) for p in shared.people] == [(p.name, p.slug) for p in alone.people]
+    assert shared.slugs["李秀兰"] == "li-xiu-lan"
+    (content / "courses" / "phone-1.md").write_text("---\nkind: course\n---\n", encoding="utf-8")
+    with pytest.raises(model.CatalogueError) as shared_error:
+        load_catalogue(content, rules)
+    monkeypatch.setattr(model, "PARALLEL_ABOVE", 10**9)
+    with pytest.raises(model.CatalogueError) as alone_error:
+        load_catalogue(content, rules)
+    assert str(shared_error.value) == str(alone_error.value)
+
+
+def test_a_build_keeps_cache_files_in_memory_only_for_serve(tmp_path: Path) -> None:
+    """``lifelong serve`` rebuilds in one process and reuses what the last build read; a
+    single build keeps nothing (at full scale, tens of megabytes to its end)."""
+    write_project(tmp_path, one_of_each())
+    content, rules, cache = tmp_path / "content", tmp_path / "catalogue", tmp_path / "cache"
+    load_catalogue(content, rules, cache_dir=cache)
+    assert not lifelong_cache._MEMORY
+    lifelong_cache.keep_in_memory(True)
+    try:
+        load_catalogue(content, rules, cache_dir=cache)
+        assert any(name.startswith(str(cache)) for name in lifelong_cache._MEMORY)
+    finally:
+        lifelong_cache.keep_in_memory(False)
+    assert not lifelong_cache._MEMORY

@@ -46,9 +46,25 @@ def file_stamp(path: Path | str) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-#: What this process last read or wrote, by file and stamp: ``lifelong serve`` rebuilds in
-#: one process, and then reads nothing back from disk.
+#: What this process last read or wrote, by file and stamp, when ``keep_in_memory`` says so:
+#: ``lifelong serve`` rebuilds in one process, and then reads nothing back from disk.
 _MEMORY: dict[str, tuple[tuple[int, int] | None, str, Any]] = {}
+_KEEP = False
+
+
+def keep_in_memory(keep: bool) -> None:
+    """Whether cache files read or written are also kept in memory for the next build in
+    this process (``lifelong serve``). A single build reads each file once: keeping them
+    would only hold tens of megabytes at full scale until it ends."""
+    global _KEEP
+    _KEEP = keep
+    if not keep:
+        _MEMORY.clear()
+
+
+def _remember(path: Path, stamp: tuple[int, int] | None, key: str, payload: Any) -> None:
+    if _KEEP:
+        _MEMORY[str(path)] = (stamp, key, payload)
 
 
 def _read(path: Path, key: str) -> Any:
@@ -68,7 +84,7 @@ def _read_saved(path: Path) -> tuple[str, Any] | None:
             saved_key, payload = pickle.load(handle)
     except Exception:  # any unreadable cache is simply not used
         return None
-    _MEMORY[str(path)] = (stamp, saved_key, payload)
+    _remember(path, stamp, saved_key, payload)
     return saved_key, payload
 
 
@@ -80,7 +96,7 @@ def _write(path: Path, key: str, payload: Any) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump((key, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(name, path)
-        _MEMORY[str(path)] = (file_stamp(path), key, payload)
+        _remember(path, file_stamp(path), key, payload)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise

@@ -175,10 +175,13 @@ def serve(dev_addr: str, strict: bool, open_browser: bool, config_file: Path | N
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
+    from lifelong.cache import keep_in_memory
+
     _setup_logging(False)
     path = _mkdocs_config(project, config_file)
     root = Path(path).parent
     watch = [str(p) for p in (root / "catalogue", root / "site_config") if p.is_dir()]
+    keep_in_memory(True)  # each rebuild reuses what the last one read, without reading it
     try:
         # Dirty builds: after the first, a save redraws only what changed.
         mkdocs_serve(config_file=path, dev_addr=dev_addr, strict=strict, watch=watch,

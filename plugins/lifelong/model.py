@@ -6,8 +6,10 @@ references, series order) and raises one CatalogueError with every problem it fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import html
 import multiprocessing
@@ -49,7 +51,7 @@ _BODY_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One catalogue entry; ``values`` holds every field of its kind, normalised."""
 
@@ -137,7 +139,7 @@ def _first(pair: tuple[Any, Entry]) -> Any:
     return pair[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """Someone named by entries (an author, teacher or speaker), with a stable URL slug."""
 
@@ -458,16 +460,20 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
     problems.extend(_cross_checks(loaded, rules, reserved, base))
     entries = tuple(sorted((e for e, _ in loaded if not e.draft), key=lambda e: e.id))
     drafts = tuple(sorted((e for e, _ in loaded if e.draft), key=lambda e: e.id))
-    slugs: dict[str, str] = {}
+    # People's addresses the reader processes worked out (they, not this process, then
+    # load pinyin's dictionaries: 56 MB that a build would hold to its end).
+    slugs: dict[str, str] = {name: slug for read in fresh.values() for name, slug in read.people}
     if cache_dir is not None:
         # Pinyin for thousands of names takes seconds: each is worked out once.
         book = KeptNames(cache_dir / "people.pickle", code_version())
+        kept: dict[str, str] = {}
         for entry in entries:
             for _field, name in entry.people():
-                if name not in slugs:
-                    slugs[name] = book.known.get(name) or person_slug(name)
+                if name not in kept:
+                    kept[name] = book.known.get(name) or slugs.get(name) or person_slug(name)
         if not problems:
-            book.save(slugs)
+            book.save(kept)
+        slugs = kept
     catalogue = Catalogue(rules, entries, drafts, digest.hexdigest()[:12], slugs)
     problems.extend(_featured_problems(catalogue))
     if only is not None:
@@ -507,7 +513,7 @@ class _LazyLines(Mapping[tuple[str | int, ...], int]):
         return len(self._load())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Read:
     """One entry file read and validated."""
 
@@ -515,6 +521,8 @@ class _Read:
     lines: Mapping[tuple[str | int, ...], int] | None  #: None: read them again if needed
     problems: tuple[Problem, ...]
     media: tuple[str, ...]
+    #: (name, address) of the people it names, when a reader process worked them out.
+    people: tuple[tuple[str, str], ...] = ()
 
 
 def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
@@ -549,7 +557,17 @@ _reader: tuple[Rules, Path] | None = None
 def _read_share(files: list[tuple[Path, str]]) -> dict[str, _Read]:
     assert _reader is not None
     validator = EntryValidator(*_reader)
-    return {rel: _read_entry(validator, path, rel) for path, rel in files}
+    reads = {rel: _read_entry(validator, path, rel) for path, rel in files}
+    for rel, read in reads.items():
+        if read.entry is not None and not read.problems:
+            reads[rel] = dataclasses.replace(read, people=tuple(
+                (name, _slug_of(name)) for _field, name in read.entry.people()))
+    return reads
+
+
+@functools.cache
+def _slug_of(name: str) -> str:
+    return person_slug(name)
 
 
 def _read_entries(rules: Rules, content_dir: Path, files: list[tuple[Path, str]]

@@ -19,13 +19,13 @@ from lifelong.schema import SectionSpec
 BROWSE = ("subjects", "audiences", "regions", "series", "people")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Crumb:
     title: str
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pagination:
     number: int
     count: int
@@ -49,7 +49,7 @@ class Pagination:
         return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SitePage:
     path: str
     template: str

@@ -27,7 +27,7 @@ _ACTIVE_CONTENT_RE = re.compile(r"<\s*(?:script|iframe|object|embed|foreignObjec
                                 r"[\s/\"']on[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Media:
     """A link to a file in content/ (``path``, relative to content/) or an http(s) URL."""
 
@@ -94,6 +94,7 @@ class EntryValidator:
         self._field_owners = rules.all_field_names()
         self._exists: dict[str, int | None] = {}
         self._unsafe: dict[str, str | None] = {}
+        self._texts: dict[str, str] = {}
 
     def validate(self, doc: SourceDocument) -> tuple[dict[str, Any], list[Problem]]:
         problems: list[Problem] = []
@@ -117,7 +118,12 @@ class EntryValidator:
                 problems.append(Problem(doc.path, doc.line_of(name), str(name),
                                         self._unknown_field(str(name), kind.name, kind.fields)))
         for name, spec in kind.fields.items():
-            values[name] = self._field(doc, (name,), meta, spec, problems)
+            value = self._field(doc, (name,), meta, spec, problems)
+            # Fields left out are left out (``Entry.get`` gives None): a catalogue of 90,000
+            # entries would otherwise hold a million slots of nothing.
+            if value is not None and value != ():
+                values[name] = value
+        values["kind"] = kind.name
         return values, problems
 
     def _unknown_field(self, name: str, kind: str, fields: Mapping[str, FieldSpec]) -> str:
@@ -217,7 +223,8 @@ class EntryValidator:
             raise _Invalid(f"expected text, got {_type_name(value)}")
         value = value.strip()
         if kind == "text":
-            return value
+            # Names, providers and tags repeat across entries: one string each.
+            return self._texts.setdefault(value, value)
         if kind in ("slug", "ref"):
             if not SLUG_RE.fullmatch(value) or len(value) > SLUG_MAX:
                 raise _Invalid(f"{value!r} is not a safe id: use lowercase letters, digits and "
@@ -262,7 +269,7 @@ class EntryValidator:
                 raise _Invalid(f"unknown term {value!r} in {spec.vocabulary}"
                                + (f"; did you mean '{hint}'{label}?" if hint else
                                   f"; see catalogue/vocabularies/{spec.vocabulary}.yml"))
-            return value
+            return vocabulary.terms[value].id  # the vocabulary's string, shared by all
         raise AssertionError(f"unhandled field type {kind}")  # load_rules rejects others
 
     def _check_markup_file(self, target: str, value: str) -> None:

@@ -114,7 +114,7 @@ def _script(name: str, text: str) -> bytes:
     return f'LifelongSearch.add("{name}",{text});\n'.encode()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchDocument:
     """What the index needs of one entry, in the site's language and address scheme."""
 
