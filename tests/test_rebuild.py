@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -340,3 +341,23 @@ def test_a_build_keeps_cache_files_in_memory_only_for_serve(tmp_path: Path) -> N
     finally:
         lifelong_cache.keep_in_memory(False)
     assert not lifelong_cache._MEMORY
+
+
+def test_the_page_record_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "pages.pickle"
+    record = lifelong_cache.PageRecord(path, "key-1")
+    assert record.previous == {}
+    assert record.written == frozenset()
+    record.save({"a/index.html": "f1", "qr/a.svg": "f1", "about/index.html": ""})
+    again = lifelong_cache.PageRecord(path, "key-1")
+    assert again.previous == {"a/index.html": "f1", "qr/a.svg": "f1", "about/index.html": ""}
+    other = lifelong_cache.PageRecord(path, "key-2")  # other code or rules: redraw all ...
+    assert other.previous == {}
+    assert other.written == {"a/index.html", "qr/a.svg", "about/index.html"}  # ... know all
+    again.begin(["a/index.html", "new/index.html"])  # a build stops while drawing these
+    assert lifelong_cache.PageRecord(path, "key-1").previous == {"qr/a.svg": "f1",
+                                                                  "about/index.html": ""}
+    # A record in the layout of earlier code still names the files it wrote.
+    with path.open("wb") as handle:
+        pickle.dump(("old-key", {"b/index.html": "f2"}), handle)
+    assert lifelong_cache.PageRecord(path, "key-1").written == {"b/index.html"}

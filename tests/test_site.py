@@ -383,3 +383,33 @@ def test_a_card_drawn_once_links_right_from_every_page(tmp_path: Path) -> None:
         assert f'<img src="{up}courses/covers/taiji.svg"' in html, path
         assert f'<a class="ll-card__link" href="{up}odd-title/">' in html, path
         assert f'<span class="ll-card__title">标题{marks}</span>' in html, path
+
+
+@pytest.mark.parametrize("limit", [3, 50_000])
+def test_the_sitemap_lists_every_page_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           limit: int) -> None:
+    """The theme's pages then the catalogue's; past the limit of a sitemap file, numbered
+    parts and an index."""
+    from lifelong import sitemap
+
+    monkeypatch.setattr(sitemap, "LIMIT", limit)
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset>\n<url>\n  <loc>https://x.org/</loc>'
+        '\n</url>\n<url>\n  <loc>https://x.org/about/</loc>\n</url>\n</urlset>\n',
+        encoding="utf-8")
+    (tmp_path / "sitemap-9.xml").write_text("old part", encoding="utf-8")
+    urls = ["a/", "b/", "c/", "d%20e/", "f/"]
+    sitemap.extend_sitemap(tmp_path, "https://x.org", urls, "2026-01-02")
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    parts = sorted(tmp_path.glob("sitemap-*.xml"))
+    if limit == 3:
+        assert [p.name for p in parts] == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+        assert re.findall(r"<loc>(.*?)</loc>", index) == [
+            f"https://x.org/sitemap-{n}.xml" for n in (1, 2, 3)]
+        text = "".join(p.read_text(encoding="utf-8") for p in parts)
+    else:
+        assert parts == []
+        text = index
+    assert re.findall(r"<loc>(.*?)</loc>", text) == [
+        "https://x.org/", "https://x.org/about/", *(f"https://x.org/{u}" for u in urls)]
+    assert text.count("<lastmod>2026-01-02</lastmod>") == len(urls)

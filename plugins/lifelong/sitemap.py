@@ -7,8 +7,9 @@ sitemap index (``sitemap.xml``) pointing at numbered parts (``sitemap-1.xml``...
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -21,7 +22,7 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, mtime=0)
 
 
-def _urlset(blocks: Sequence[str]) -> bytes:
+def _urlset(blocks: Iterable[str]) -> bytes:
     body = "".join(f"\n    {block}" for block in blocks)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">{body}\n'
             f"</urlset>").encode()
@@ -33,20 +34,21 @@ def extend_sitemap(site_dir: Path, site_url: str, urls: Sequence[str], lastmod: 
     theme = _URL_RE.findall(base.read_text(encoding="utf-8")) if base.is_file() else []
     root = site_url.rstrip("/") + "/"
     stamp = f"\n         <lastmod>{escape(lastmod)}</lastmod>" if lastmod else ""
-    blocks = [re.sub(r"\s*\n\s*", "\n         ", block).replace("\n         </url>",
-                                                                    "\n    </url>")
-              for block in theme]
-    blocks += [f"<url>\n         <loc>{escape(root + url)}</loc>{stamp}\n    </url>"
-               for url in urls]
+    blocks = itertools.chain(
+        (re.sub(r"\s*\n\s*", "\n         ", block).replace("\n         </url>", "\n    </url>")
+         for block in theme),
+        (f"<url>\n         <loc>{escape(root + url)}</loc>{stamp}\n    </url>" for url in urls))
+    count = len(theme) + len(urls)
     for old in site_dir.glob("sitemap-*.xml*"):
         old.unlink()
-    if len(blocks) <= LIMIT:
+    if count <= LIMIT:
         data = _urlset(blocks)
     else:
+        # Part by part: the blocks of 120,000 pages are never all in memory at once.
         parts = []
-        for number, start in enumerate(range(0, len(blocks), LIMIT), 1):
+        for number in range(1, (count + LIMIT - 1) // LIMIT + 1):
             name = f"sitemap-{number}.xml"
-            (site_dir / name).write_bytes(_urlset(blocks[start:start + LIMIT]))
+            (site_dir / name).write_bytes(_urlset(itertools.islice(blocks, LIMIT)))
             parts.append(f"<sitemap><loc>{escape(root + name)}</loc></sitemap>")
         data = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{_NS}">\n'
                 + "\n".join(parts) + "\n</sitemapindex>").encode()

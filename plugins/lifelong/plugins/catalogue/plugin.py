@@ -323,7 +323,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if config.site_url:
             extend_sitemap(site_dir, config.site_url, [p.url for p in drawer.pages],
                            get_build_date())
-        made = dict(self.fingerprints)
+        made, self.fingerprints = self.fingerprints, {}
         made.update((f.dest_uri, "") for f in self._theme_files())
         record = self.record
         if record is None:
