@@ -224,9 +224,11 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
 
 def only_other_processes_draw(monkeypatch: pytest.MonkeyPatch) -> None:
     """This process takes no page from the queue: the second process draws them all, once it
-    has written the outputs."""
+    has written the outputs (as in a rebuild: in a first build it draws none)."""
     from lifelong.draw import PageQueue
+    from lifelong.site import CatalogueSite
 
+    monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: True)
     work, me = PageQueue.work, os.getpid()
 
     def others_only(self: PageQueue, *args: object, **kwargs: object) -> None:
@@ -318,6 +320,22 @@ def test_entries_read_by_reader_processes_are_the_same(tmp_path: Path,
     assert shared.entries == alone.entries
     assert [(p.name, p.slug) for p in shared.people] == [(p.name, p.slug) for p in alone.people]
     assert shared.slugs["李秀兰"] == "li-xiu-lan"
+    # The readers wrote the entry cache themselves: a second load reads no file again.
+    read_entry = model._read_entry
+
+    def no_reading(*args: object) -> object:
+        raise AssertionError(f"read again: {args[2]}")
+    monkeypatch.setattr(model, "_read_entry", no_reading)
+    assert load_catalogue(content, rules, cache_dir=tmp_path / "shared").entries == \
+        alone.entries
+    # One file changed: its shard is read in this process again, the others stay.
+    monkeypatch.setattr(model, "_read_entry", read_entry)
+    lunyu = content / "reading" / "lunyu.md"
+    lunyu.write_text(lunyu.read_text(encoding="utf-8").replace("论语", "论语新编"),
+                     encoding="utf-8")
+    again = load_catalogue(content, rules, cache_dir=tmp_path / "shared")
+    assert again.by_id["lunyu"].title == "论语新编"
+    assert load_catalogue(content, rules, cache_dir=tmp_path / "alone").entries == again.entries
     (content / "courses" / "phone-1.md").write_text("---\nkind: course\n---\n", encoding="utf-8")
     with pytest.raises(model.CatalogueError) as shared_error:
         load_catalogue(content, rules)

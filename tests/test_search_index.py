@@ -311,3 +311,52 @@ def test_files_changed_behind_the_cache_are_written_again(
     figures = write(catalogue, documents, out, cache)
     assert figures["written"] >= 1
     assert files(out) == expected
+
+
+# -- the index written by a process of its own --------------------------------------------
+
+
+def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: Path) -> None:
+    """A first build's index is written from ``index_view`` documents, pickled a thousand at a
+    time (a process of its own then never reads the catalogue): the files are those of the
+    whole documents, and so is the cache a rebuild starts from."""
+    from lifelong.memory import PickledSequence
+    from lifelong.search.index import index_view
+    from lifelong.site import CatalogueSite, SiteOptions
+
+    site = CatalogueSite(SiteOptions(content_dir=REPO / "content",
+                                     catalogue_dir=REPO / "catalogue",
+                                     template_dirs=[REPO / "site_config" / "overrides"],
+                                     site_url="https://example.org/"))
+    whole = site.search_documents()
+    cut = site.index_documents()
+    assert isinstance(cut, PickledSequence)
+    assert len(cut) == len(whole)
+    assert list(cut) == [index_view(d) for d in whole]
+    assert all(not d.entry.body for d in cut)
+    assert {name for d in cut for name in d.entry.values} <= set(index.INDEXED_FIELDS)
+    site.write_search_index(tmp_path / "whole", cache_dir=tmp_path / "whole-cache")
+    site.write_search_index(tmp_path / "cut", cache_dir=tmp_path / "cut-cache", documents=cut)
+    assert files(tmp_path / "cut") == files(tmp_path / "whole")
+    setting = IndexBuilder(site.catalogue, whole).setting()
+    states = [index.load_state(tmp_path / f"{name}-cache", setting) for name in ("whole", "cut")]
+    assert all(states)
+    whole_state, cut_state = ({name: value for name, value in state.pieces()  # type: ignore[union-attr]
+                               if name not in ("folder", "stamps")} for state in states)
+    assert cut_state == whole_state
+
+
+def test_a_pickled_sequence_reads_like_a_list() -> None:
+    from lifelong.memory import PickledSequence
+
+    items = [(n, f"item {n}") for n in range(2345)]
+    chunked = PickledSequence.of(iter(items), chunk_size=100)
+    assert len(chunked) == len(items)
+    assert list(chunked) == items
+    assert list(chunked[::-1]) == items[::-1]
+    assert chunked[::-1][0] == items[-1]
+    assert chunked[-1] == items[-1]
+    assert chunked[5:9] == items[5:9]
+    with pytest.raises(IndexError):
+        chunked[len(items)]
+    assert list(PickledSequence.of([])) == []

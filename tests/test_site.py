@@ -274,18 +274,33 @@ def test_the_shipped_sample_builds_strict_without_warnings(
         assert (site / kind_page).is_file(), kind_page
 
 
+@pytest.mark.parametrize("rebuild", [False, True])
 def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch,
-                                                caplog: pytest.LogCaptureFixture) -> None:
+                                                caplog: pytest.LogCaptureFixture,
+                                                rebuild: bool) -> None:
+    """In a first build (the outputs in processes of their own) and in a rebuild (in the
+    second process)."""
     from lifelong.site import CatalogueSite
 
-    def broken(self: CatalogueSite, site_dir: Path) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(CatalogueSite, "write_version_script", broken)
+    monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: rebuild)
+    config = write_project(tmp_path, one_of_each())
+    (tmp_path / "site" / "version.js").mkdir(parents=True)  # where the file goes
     with pytest.raises(Abort):
-        build_site(write_project(tmp_path, one_of_each()))
-    assert "writing the catalogue outputs failed (exit code 1)" in caplog.text
+        build_site(config, dirty=True)  # MkDocs leaves the site folder as it is
+    assert re.search(r"could not write the catalogue outputs: \S+/site/version\.js: Is a "
+                     r"directory", caplog.text)
+
+
+def test_a_qr_code_that_cannot_be_written_fails_the_build(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = write_project(tmp_path, one_of_each())
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "qr").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(Abort):
+        build_site(config, dirty=True)  # MkDocs leaves the site folder as it is
+    assert re.search(r"qr/[a-z-]+\.svg: could not write \S+/site/qr: File exists", caplog.text)
 
 
 def test_pages_lose_the_themes_indentation_but_not_preformatted_text(tmp_path: Path) -> None:
@@ -413,3 +428,19 @@ def test_the_sitemap_lists_every_page_once(tmp_path: Path, monkeypatch: pytest.M
     assert re.findall(r"<loc>(.*?)</loc>", text) == [
         "https://x.org/", "https://x.org/about/", *(f"https://x.org/{u}" for u in urls)]
     assert text.count("<lastmod>2026-01-02</lastmod>") == len(urls)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_a_hand_written_page_links_to_an_entry_file(tmp_path: Path,
+                                                    directory_urls: bool) -> None:
+    """MkDocs resolves the link to the entry's source to the entry's page (strict: no
+    warning that the target is not found)."""
+    config = write_project(tmp_path, one_of_each(),
+                           mkdocs={"use_directory_urls": directory_urls})
+    (tmp_path / "content" / "about.md").write_text(
+        "---\ntitle: 关于\n---\n请看[太极](courses/taiji-basics.md#start)。\n", encoding="utf-8")
+    site = build_site(config)
+    if directory_urls:
+        assert '<a href="../taiji-basics/#start">太极</a>' in read(site, "about/index.html")
+    else:
+        assert '<a href="taiji-basics.html#start">太极</a>' in read(site, "about.html")

@@ -119,6 +119,8 @@ class EntryCache:
                     self._records.update(loaded)
         self._used: set[str] = set()
         self._changed: set[int] = set()
+        #: Shards written by other processes (``written``).
+        self._done: set[int] = set()
         self.hits = 0
 
     def _shard_path(self, number: int) -> Path:
@@ -127,6 +129,25 @@ class EntryCache:
 
     def _shard(self, rel: str) -> int:
         return zlib.crc32(rel.encode()) % self.SHARDS
+
+    def shard_of(self, rel: str) -> int:
+        """The shard a file's entry is kept in."""
+        return self._shard(rel)
+
+    def writer(self, number: int) -> ShardWriter | None:
+        """What another process needs to write shard ``number`` itself, from entries it
+        read (all the shard's files: see ``written``); None without a cache folder."""
+        if self.folder is None:
+            return None
+        return ShardWriter(self._shard_path(number), self.key)
+
+    def written(self, number: int, used: Iterable[str]) -> None:
+        """Shard ``number`` was written by a ``writer`` with the entries of ``used``, the
+        files of the shard, all read afresh: ``save`` leaves it as it is. (Pickling the
+        entries of a catalogue here would keep a UTF-8 copy of every text in them, as
+        pickle does, until the build ends: 34 MB at 90,000 entries.)"""
+        self._used.update(used)
+        self._done.add(number)
 
     def get(self, rel: str, stamp: tuple[int, int], content_dir: Path) -> Any:
         """The cached result for a file with this stamp, or None."""
@@ -143,9 +164,7 @@ class EntryCache:
 
     def put(self, rel: str, stamp: tuple[int, int], media: Iterable[str], content_dir: Path,
             value: Any) -> None:
-        root = str(content_dir)
-        self._records[rel] = (stamp, {name: file_stamp(f"{root}/{name}") for name in media},
-                              value)
+        self._records[rel] = record(stamp, media, content_dir, value)
         self._used.add(rel)
         self._changed.add(self._shard(rel))
 
@@ -160,9 +179,27 @@ class EntryCache:
                 shards[number][rel] = record
             else:
                 self._changed.add(number)
-        for number in sorted(self._changed):
+        for number in sorted(self._changed - self._done):
             _write(self._shard_path(number), self.key, shards[number])
         self._changed.clear()
+
+
+def record(stamp: tuple[int, int], media: Iterable[str], content_dir: Path, value: Any
+           ) -> tuple[Any, ...]:
+    """What the entry cache keeps of a file: its stamp, those of the local files its entry
+    links to, and the entry."""
+    root = str(content_dir)
+    return stamp, {name: file_stamp(f"{root}/{name}") for name in media}, value
+
+
+class ShardWriter:
+    """Writes one shard of an ``EntryCache``, in another process (``EntryCache.writer``)."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path, self.key = path, key
+
+    def write(self, records: Mapping[str, tuple[Any, ...]]) -> None:
+        _write(self.path, self.key, dict(records))
 
 
 def _lines(texts: Iterable[str]) -> str:

@@ -72,6 +72,9 @@ class PageDrawer:
         self.theme_pages = frozenset(theme_pages)
         self.shells: dict[int, Shell] = {}
         self.site_description = ""
+        #: Whether a page's QR code file is written with it (``False``: another process
+        #: writes them all, from ``qr_codes``).
+        self.writes_qr_codes = True
         self._cards: dict[str, str] = {}
         for entry in site.catalogue.entries:  # all at once: listings then join them quickly
             self.card(entry)
@@ -237,12 +240,19 @@ class PageDrawer:
 
     def qr_code(self, page: PageToDraw) -> bytes:
         """The page's QR code file (its entry's public address and title), an SVG."""
+        return qr_svg(*self._qr_text(page))
+
+    def _qr_text(self, page: PageToDraw) -> tuple[str, str]:
         entry = page.entry
         if entry is None:  # an entry outside a subset
             assert page.page is not None
             entry = page.page.context["entry"]
         url = self.site.renderer.public_url(entry) or ""
-        return qr_svg(url, f"{entry.title} {url}")
+        return url, f"{entry.title} {url}"
+
+    def qr_codes(self) -> list[tuple[str, str, str]]:
+        """(file, address, title) of every QR code file: what ``write_qr_codes`` needs."""
+        return [(page.qr, *self._qr_text(page)) for page in self.pages if page.qr]
 
     def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
         renderer = self.site.renderer
@@ -277,6 +287,28 @@ def write_file(path: Path, data: bytes) -> None:
         os.close(descriptor)
 
 
+def write_into(site_dir: Path, dest: str, data: bytes, folders: set[Path],
+               source: str) -> None:
+    """``write_file`` of ``site_dir / dest``, making its folder unless it is in ``folders``
+    (the folders made so far); a failure names ``source`` (raises DrawError)."""
+    path = site_dir / dest
+    try:
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        write_file(path, data)
+    except OSError as exc:  # a full disk, a folder that may not be written
+        raise DrawError(f"{source}: could not write {exc.filename or path}: "
+                        f"{exc.strerror or exc}") from None
+
+
+def write_qr_codes(site_dir: Path, codes: Iterable[tuple[str, str, str]]) -> None:
+    """Write QR code files: (file, address, title) each (raises DrawError)."""
+    folders: set[Path] = set()
+    for dest, url, title in codes:
+        write_into(site_dir, dest, qr_svg(url, title), folders, dest)
+
+
 def template_place(exc: jinja2.TemplateError) -> str:
     """'lifelong/listing.html:12: ' for where a template failed, or ''."""
     if getattr(exc, "lineno", None):
@@ -307,18 +339,10 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
             raise DrawError(f"{page.source}: the catalogue template failed: "
                             f"{template_place(exc)}{type(exc).__name__}: {exc}") from None
         files = [(page.dest, html.encode("utf-8", "xmlcharrefreplace"))]
-        if page.qr is not None:
+        if page.qr is not None and drawer.writes_qr_codes:
             files.append((page.qr, drawer.qr_code(page)))
         for dest, data in files:
-            path = site_dir / dest
-            try:
-                if path.parent not in folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(path.parent)
-                write_file(path, data)
-            except OSError as exc:  # a full disk, a folder that may not be written
-                raise DrawError(f"{page.source}: could not write {exc.filename or path}: "
-                                f"{exc.strerror or exc}") from None
+            write_into(site_dir, dest, data, folders, page.source)
         if number % 50 == 0:
             done(50)
     done(len(pages) % 50)
@@ -334,7 +358,10 @@ class PageQueue:
     #: Pages taken at a time.
     CHUNK = 16
 
-    def __init__(self, context: Any, size: int) -> None:
+    def __init__(self, context: Any, size: int, *, chrome: bool = True) -> None:
+        #: Whether another process than those forked after ``post`` takes pages (and gets
+        #: the chrome through a pipe).
+        self._chrome = chrome
         self._numbers = context.RawArray("i", max(1, size))
         self._count = context.RawValue("i", 0)
         self._next = context.Value("i", 0)
@@ -349,7 +376,7 @@ class PageQueue:
         self._numbers[:len(numbers)] = list(numbers)
         self._count.value = len(numbers)
         self._posted.set()
-        if numbers:
+        if numbers and self._chrome:
             threading.Thread(target=self._send_chrome, daemon=True, args=(
                 (drawer.shells, drawer.site_description),)).start()
 

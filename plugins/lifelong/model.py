@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from lifelong.cache import EntryCache, KeptNames, code_version, file_stamp
+from lifelong.cache import EntryCache, KeptNames, ShardWriter, code_version, file_stamp, record
 from lifelong.loader import parse_source, read_document, read_source
 from lifelong.problems import CatalogueError, Problem
 from lifelong.progress import Progress
@@ -437,8 +437,8 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         if hit is not None:
             reused[rel] = hit
     fresh = _read_entries(rules, content_dir,
-                          [(content_dir / rel, rel) for rel, _ in found_files
-                           if rel not in reused])
+                          [(rel, stamp) for rel, stamp in found_files if rel not in reused],
+                          cache=cache, reused=reused)
     for rel, stamp in found_files:
         lines: Mapping[tuple[str | int, ...], int]
         if rel in reused:
@@ -450,7 +450,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
                 continue
             entry = read.entry
             lines = read.lines if read.lines is not None else _LazyLines(content_dir, rel)
-            if not read.problems and stamp:
+            if not read.problems and stamp and not read.cached:
                 cache.put(rel, stamp, read.media, content_dir, entry)
         digest.update(rel.encode() + b"\0" + entry.digest.encode() + b"\0")
         loaded.append((entry, lines))
@@ -523,6 +523,8 @@ class _Read:
     media: tuple[str, ...]
     #: (name, address) of the people it names, when a reader process worked them out.
     people: tuple[tuple[str, str], ...] = ()
+    #: Whether the reader process kept it in the entry cache itself.
+    cached: bool = False
 
 
 def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
@@ -554,14 +556,26 @@ READ_CHUNK = 500
 _reader: tuple[Rules, Path] | None = None
 
 
-def _read_share(files: list[tuple[Path, str]]) -> dict[str, _Read]:
+def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]
+                ) -> dict[str, _Read]:
+    """In a reader process: read files; with a writer, keep them in their shard of the
+    entry cache."""
     assert _reader is not None
-    validator = EntryValidator(*_reader)
-    reads = {rel: _read_entry(validator, path, rel) for path, rel in files}
-    for rel, read in reads.items():
+    files, writer = task
+    rules, content_dir = _reader
+    validator = EntryValidator(rules, content_dir)
+    reads = {rel: _read_entry(validator, content_dir / rel, rel) for rel, _stamp in files}
+    records = {}
+    for rel, stamp in files:
+        read = reads[rel]
         if read.entry is not None and not read.problems:
-            reads[rel] = dataclasses.replace(read, people=tuple(
-                (name, _slug_of(name)) for _field, name in read.entry.people()))
+            if writer is not None and stamp:
+                records[rel] = record(stamp, read.media, content_dir, read.entry)
+            reads[rel] = dataclasses.replace(read, cached=writer is not None and bool(stamp),
+                                             people=tuple((name, _slug_of(name)) for _field, name
+                                                          in read.entry.people()))
+    if writer is not None:
+        writer.write(records)
     return reads
 
 
@@ -570,25 +584,42 @@ def _slug_of(name: str) -> str:
     return person_slug(name)
 
 
-def _read_entries(rules: Rules, content_dir: Path, files: list[tuple[Path, str]]
+def _read_entries(rules: Rules, content_dir: Path,
+                  files: list[tuple[str, tuple[int, int] | None]], *,
+                  cache: EntryCache | None = None, reused: Mapping[str, Entry] | None = None
                   ) -> dict[str, _Read]:
-    """Read and validate files, in as many processes as there are cores when there are
-    many (a catalogue's first build reads them all), with a progress bar then."""
+    """Read and validate files (path in content/, stamp), in as many processes as there
+    are cores when there are many (a catalogue's first build reads them all), with a
+    progress bar then. There, a shard of the entry ``cache`` whose files are all read
+    (none ``reused``) is written by the process that reads them."""
     global _reader
     workers = min(os.cpu_count() or 1, 8)
     if len(files) <= PARALLEL_ABOVE or workers < 2 or \
             "fork" not in multiprocessing.get_all_start_methods():
         validator = EntryValidator(rules, content_dir)
-        return {rel: _read_entry(validator, path, rel) for path, rel in files}
+        return {rel: _read_entry(validator, content_dir / rel, rel) for rel, _stamp in files}
+    tasks: list[tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]] = []
+    shards: dict[int, list[tuple[str, tuple[int, int] | None]]] = defaultdict(list)
+    if cache is not None:
+        for item in files:
+            shards[cache.shard_of(item[0])].append(item)
+        for rel in reused or ():
+            shards.pop(cache.shard_of(rel), None)  # partly reused: this process keeps it
+        tasks = [(shards[number], cache.writer(number)) for number in sorted(shards)]
+    rest = [item for item in files if cache is None or cache.shard_of(item[0]) not in shards]
+    tasks += [(rest[start:start + READ_CHUNK], None) for start in range(0, len(rest), READ_CHUNK)]
     _reader = (rules, content_dir)
     progress = Progress("Reading entries", len(files))
     result: dict[str, _Read] = {}
     try:
-        chunks = [files[start:start + READ_CHUNK] for start in range(0, len(files), READ_CHUNK)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for share in pool.imap_unordered(_read_share, chunks):
+            for task, share in zip(tasks, pool.imap(_read_share, tasks), strict=True):
                 result.update(share)
                 progress.update(len(result))
+                files_of, writer = task
+                if writer is not None and cache is not None:
+                    cache.written(cache.shard_of(files_of[0][0]),
+                                  [rel for rel, _ in files_of if share[rel].cached])
     finally:
         _reader = None
     progress.finish()

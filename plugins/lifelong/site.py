@@ -11,11 +11,13 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import posixpath
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,13 +27,22 @@ from urllib.parse import quote
 import jinja2
 
 from lifelong.cache import PageRecord, code_version
-from lifelong.draw import PageDrawer, PageQueue
+from lifelong.draw import DrawError, PageDrawer, PageQueue, write_qr_codes
 from lifelong.i18n import SEARCH_STRINGS, translate
+from lifelong.memory import PickledSequence, give_back
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
+from lifelong.outputs import Job, JobProblem
 from lifelong.pages import BROWSE, SitePage, SitePlan
 from lifelong.problems import Problem
 from lifelong.render import Renderer
-from lifelong.search.index import IndexBuilder, SearchDocument, newest_first, script
+from lifelong.schema import Rules
+from lifelong.search.index import (
+    IndexBuilder,
+    SearchDocument,
+    index_view,
+    newest_first,
+    script,
+)
 from lifelong.search.text import t2s_table
 from lifelong.shell import Shell
 from lifelong.urls import UrlScheme
@@ -258,76 +269,71 @@ class CatalogueSite:
                     not Path(note.read_text(encoding="utf-8")).is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def write_outputs(self, site_dir: Path) -> None:
-        """The outputs step: files made from the catalogue alone, not pages."""
+    def outputs(self, site_dir: Path, documents: Sequence[SearchDocument] | None = None
+                ) -> Outputs:
+        """What the outputs of a build into ``site_dir`` are made from (``documents``: those
+        of ``search_documents``, or ``index_documents``)."""
         # One index cache per site folder: variants (http, file://) differ in addresses.
         where = self.site_cache(site_dir)
-        self.write_search_index(site_dir / "search",
-                                cache_dir=where / "search" if where else None)
-        self.write_version_script(site_dir / "version.js")
+        return Outputs(self.catalogue.rules,
+                       self.search_documents() if documents is None else documents,
+                       self.options.lang, self.scheme.page_url("search"), self.version_text(),
+                       self.options.lunr_js, site_dir, where / "search" if where else None)
+
+    def write_outputs(self, site_dir: Path) -> None:
+        """The outputs step: files made from the catalogue alone, not pages."""
+        self.outputs(site_dir).write()
 
     def version_text(self) -> str:
         date = self.catalogue.date.isoformat() if self.catalogue.date else ""
         return self.plan.t("catalogue_version", version=self.catalogue.version, date=date)
 
-    def write_version_script(self, path: Path) -> None:
-        """The catalogue version and date for every footer, in one small script: a new
-        version then changes this file, not every page (update packs stay small)."""
-        text = json.dumps(self.version_text(), ensure_ascii=False)
-        path.write_text(
-            "/* Lifelong: the catalogue version shown in every footer. */\n"
-            "(function () {\n"
-            f"  var text = {text};\n"
-            '  var places = document.querySelectorAll(".ll-version");\n'
-            "  for (var i = 0; i < places.length; i++) {\n"
-            "    var note = places[i].getAttribute(\"data-note\");\n"
-            '    places[i].textContent = note ? text + " · " + note : text;\n'
-            "  }\n"
-            "})();\n", encoding="utf-8")
-
     def search_documents(self) -> list[SearchDocument]:
         """What the search index holds of each entry, newest first (made once)."""
         if self._documents is None:
-            self._documents = self._search_documents()
+            self._documents = list(self._search_documents())
         return self._documents
 
-    def _search_documents(self) -> list[SearchDocument]:
+    def _search_documents(self) -> Iterator[SearchDocument]:
         number = {s.slug: i for i, s in enumerate(self.catalogue.rules.sections)}
-        documents = []
         for entry in newest_first(self.catalogue.entries):
             cover = entry.cover
-            documents.append(SearchDocument(
+            yield SearchDocument(
                 entry=entry, url=self.scheme.entry_url(entry.id),
                 cover=quote(cover.path) if cover is not None and cover.path
                 and cover.path not in self.excluded_media else None,
                 facts=" · ".join(self.renderer.facts(entry)),
-                sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry))))
-        return documents
+                sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry)))
 
-    def write_search_index(self, folder: Path, cache_dir: Path | None = None
+    def index_documents(self) -> PickledSequence[SearchDocument]:
+        """The search documents cut to what the index reads (``index_view``), pickled a
+        thousand at a time (a tenth of the catalogue's memory): what a process of its own
+        writes the index from, without reading the catalogue."""
+        return PickledSequence.of(map(index_view, self._search_documents()))
+
+    def write_search_index(self, folder: Path, cache_dir: Path | None = None,
+                           documents: Sequence[SearchDocument] | None = None
                            ) -> dict[str, object]:
-        """The catalogue's search index, the browser's copy of lunr.js and the traditional
-        to simplified table, all under search/. Files already as they should be are left
-        alone; with ``cache_dir``, a rewrite after a few changes reuses what it learnt."""
-        documents = self.search_documents()
-        ui = {key: translate(key, self.options.lang) for key in SEARCH_STRINGS}
-        extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
-                 "searchPage": self.scheme.page_url("search"),
-                 "kindNames": list(self.catalogue.rules.kinds)}
-        figures = IndexBuilder(self.catalogue, documents, lang=self.options.lang).write(
-            folder, extra_meta=extra, cache_dir=cache_dir)
-        table = t2s_table()
-        (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))
-        if self.options.lunr_js is not None:
-            source = self.options.lunr_js.read_text(encoding="utf-8")
-            (folder / "lunr.js").write_text(compact_script(source), encoding="utf-8")
-        return figures
+        """``Outputs.write_search_index`` of this catalogue into ``folder``."""
+        outputs = dataclasses.replace(self.outputs(folder.parent, documents),
+                                      cache_dir=cache_dir)
+        return outputs.write_search_index(folder)
 
-    def start_helper(self, drawer: PageDrawer, site_dir: Path) -> HelperJob:
-        """Work out the fingerprints of the entry pages, then write the outputs, in a second
-        process while MkDocs reads files in this one: they need only the catalogue, and the
-        machine has two cores."""
-        return HelperJob(self, drawer, site_dir)
+    def has_earlier_build(self, site_dir: Path) -> bool:
+        """Whether ``site_dir`` holds a build this site's cache knows (a rebuild)."""
+        where = self.site_cache(site_dir)
+        return where is not None and (where / "pages.pickle").is_file() and \
+            site_dir.is_dir() and any(site_dir.iterdir())
+
+    def start_helper(self, drawer: PageDrawer, site_dir: Path) -> HelperJob | OutputsJob:
+        """The second core's share of the build, started while MkDocs reads files in this
+        process. A rebuild (``has_earlier_build``) needs the fingerprints of the entry pages
+        first, to know what to draw: a second process works them out (HelperJob). A first
+        build draws every page: two processes write the outputs from compact copies of
+        what they need (OutputsJob), holding none of the catalogue."""
+        if self.has_earlier_build(site_dir):
+            return HelperJob(self, drawer, site_dir)
+        return OutputsJob(self, drawer, site_dir)
 
 class HelperJob:
     """The second core's share of a build, in a forked process (the catalogue and the plan
@@ -350,6 +356,7 @@ class HelperJob:
             self.queue = PageQueue(context, len(drawer.pages))
             self._receive, send = context.Pipe(duplex=False)
             self._go = context.Event()
+            self._errors = context.SimpleQueue()
             self.process = context.Process(target=self._run, args=(send, os.getpid()),
                                            name="lifelong-helper", daemon=True)
             # What the child only reads stays shared with this process (lifelong.memory).
@@ -367,7 +374,11 @@ class HelperJob:
         while not self._go.wait(1.0):
             if os.getppid() != parent:  # the build is gone
                 os._exit(1)
-        self.site.write_outputs(self.site_dir)
+        try:
+            self.site.write_outputs(self.site_dir)
+        except OSError as exc:  # a full disk, a folder that may not be written
+            self._errors.put(outputs_problem(exc, self.site_dir))
+            os._exit(1)
         assert self.queue is not None
         self.queue.join_in(self.drawer, self.site_dir, lambda: os.getppid() == parent)
         sender.join()
@@ -404,6 +415,10 @@ class HelperJob:
     def running(self) -> bool:
         return self.process is not None and self.process.is_alive()
 
+    def draws_pages(self) -> bool:
+        """Whether the second process may still draw pages of ``queue``."""
+        return self.running()
+
     def wait(self) -> None:
         if self.process is None:
             self.site.write_outputs(self.site_dir)
@@ -414,13 +429,168 @@ class HelperJob:
             self.queue.close()  # in case the build posted no pages
         self.process.join()
         if self.process.exitcode != 0:
-            raise RuntimeError(f"writing the catalogue outputs failed (exit code "
+            raise RuntimeError(self._errors.get() if not self._errors.empty() else
+                               f"writing the catalogue outputs failed (exit code "
                                f"{self.process.exitcode}); see the messages above")
 
     def cancel(self) -> None:
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
             self.process.join()
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The files a build makes from the catalogue alone, not pages (the search index under
+    search/, version.js), with all that writing them takes: a process of its own is given
+    this, pickled, and never reads the catalogue."""
+
+    rules: Rules
+    #: Newest first (``CatalogueSite.search_documents`` or ``index_documents``).
+    documents: Sequence[SearchDocument]
+    lang: str
+    search_page: str
+    version_text: str
+    lunr_js: Path | None
+    site_dir: Path
+    #: Where the search index keeps what a rewrite reuses (None: no cache).
+    cache_dir: Path | None
+
+    def write(self) -> dict[str, object]:
+        figures = self.write_search_index(self.site_dir / "search")
+        self.write_version_script(self.site_dir / "version.js")
+        return figures
+
+    def write_search_index(self, folder: Path) -> dict[str, object]:
+        """The catalogue's search index, the browser's copy of lunr.js and the traditional
+        to simplified table, all under ``folder``. Files already as they should be are left
+        alone; with ``cache_dir``, a rewrite after a few changes reuses what it learnt."""
+        documents = self.documents
+        ui = {key: translate(key, self.lang) for key in SEARCH_STRINGS}
+        extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
+                 "searchPage": self.search_page, "kindNames": list(self.rules.kinds)}
+        # The rules alone: the index reads each document's terms from its own values.
+        rules_only = Catalogue(self.rules, (), (), "")
+        figures = IndexBuilder(rules_only, documents, lang=self.lang).write(
+            folder, extra_meta=extra, cache_dir=self.cache_dir)
+        table = t2s_table()
+        (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))
+        if self.lunr_js is not None:
+            source = self.lunr_js.read_text(encoding="utf-8")
+            (folder / "lunr.js").write_text(compact_script(source), encoding="utf-8")
+        return figures
+
+    def write_version_script(self, path: Path) -> None:
+        """The catalogue version and date for every footer, in one small script: a new
+        version then changes this file, not every page (update packs stay small)."""
+        text = json.dumps(self.version_text, ensure_ascii=False)
+        path.write_text(
+            "/* Lifelong: the catalogue version shown in every footer. */\n"
+            "(function () {\n"
+            f"  var text = {text};\n"
+            '  var places = document.querySelectorAll(".ll-version");\n'
+            "  for (var i = 0; i < places.length; i++) {\n"
+            "    var note = places[i].getAttribute(\"data-note\");\n"
+            '    places[i].textContent = note ? text + " · " + note : text;\n'
+            "  }\n"
+            "})();\n", encoding="utf-8")
+
+
+class OutputsJob:
+    """The outputs of a build that draws every page: first the search index and
+    ``version.js``, then the QR code files, each in a process of its own, a new interpreter
+    given a compact copy of what it needs (``Outputs`` with ``CatalogueSite.index_documents``;
+    ``PageDrawer.qr_codes``), never the catalogue (``lifelong.outputs`` says why). One after
+    the other: together they would hold the most memory at once, and they share the second
+    core anyway. This process works out the fingerprints and draws every page (with forked
+    workers for cores beyond two, from ``queue``); the QR code files are not drawn with
+    their pages."""
+
+    def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
+        self.site, self.drawer, self.site_dir = site, drawer, site_dir
+        self.queue: PageQueue | None = None
+        if "fork" in multiprocessing.get_all_start_methods():  # workers for more cores
+            self.queue = PageQueue(multiprocessing.get_context("fork"), len(drawer.pages),
+                                   chrome=False)
+        self._fingerprints: list[str] | None = None
+        drawer.writes_qr_codes = False
+        self.jobs = [Job("writing the search index", _write_outputs,
+                         site.outputs(site_dir, site.index_documents()))]
+        self._messages: list[str] = []
+        self._cancelled = False
+        codes = zlib.compress(pickle.dumps((site_dir, drawer.qr_codes()),
+                                           pickle.HIGHEST_PROTOCOL), 1)
+        self._then = threading.Thread(target=self._codes_after_index, args=(codes,),
+                                      daemon=True)
+
+    def _codes_after_index(self, codes: bytes) -> None:
+        message = self.jobs[0].wait()
+        if message:
+            self._messages.append(message)
+        if not self._cancelled:
+            self.jobs.append(job := Job("writing the QR codes", _write_qr_codes, codes))
+            job.go()
+
+    def fingerprints(self) -> list[str]:
+        """The fingerprint of each of the entry pages, in order (worked out here)."""
+        if self._fingerprints is None:
+            drawer = self.drawer
+            self._fingerprints = [drawer.fingerprint(page) for page in drawer.entry_pages]
+        return self._fingerprints
+
+    def start_writing(self) -> None:
+        self.jobs[0].go()
+        if not self._then.is_alive() and not self._cancelled:
+            self._then.start()
+        give_back()  # what they were given (pickled copies) is theirs now
+
+    def running(self) -> bool:
+        return self._then.is_alive() or any(job.running() for job in self.jobs)
+
+    @staticmethod
+    def draws_pages() -> bool:
+        """Whether these processes draw pages too: never."""
+        return False
+
+    def wait(self) -> None:
+        if self.queue is not None:
+            self.queue.close()
+        if not self._then.is_alive() and len(self.jobs) == 1:
+            self.start_writing()
+        self._then.join()
+        messages = self._messages + [m for m in (job.wait() for job in self.jobs[1:]) if m]
+        if messages:
+            raise RuntimeError("\n".join(messages))
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        for job in list(self.jobs):
+            job.kill()
+        if self._then.is_alive():
+            self._then.join()
+        for job in self.jobs:
+            job.cancel()
+
+
+def outputs_problem(exc: OSError, site_dir: Path) -> str:
+    return f"could not write the catalogue outputs: {exc.filename or site_dir}: " \
+           f"{exc.strerror or exc}"
+
+
+def _write_outputs(outputs: Outputs) -> None:
+    """In a process of its own (OutputsJob)."""
+    try:
+        outputs.write()
+    except OSError as exc:  # a full disk, a folder that may not be written
+        raise JobProblem(outputs_problem(exc, outputs.site_dir)) from None
+
+
+def _write_qr_codes(job: bytes) -> None:
+    """In a process of its own (OutputsJob): ``job`` is (site folder, QR codes), pickled."""
+    try:
+        write_qr_codes(*pickle.loads(zlib.decompress(job)))
+    except DrawError as exc:
+        raise JobProblem(str(exc)) from None
 
 
 _FIRST_COMMENT = re.compile(r"\A\s*/\*.*?\*/\n", re.S)

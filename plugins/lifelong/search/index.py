@@ -28,6 +28,7 @@ postings next to a change; the files are byte for byte those of a write without 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -123,6 +124,25 @@ class SearchDocument:
     cover: str | None
     facts: str
     sections: tuple[int, ...]
+
+
+#: The fields of an entry that the index reads (``entry_fields``, ``IndexBuilder.document``,
+#: ``title_sort_key``, ``year_of``), and nothing else: ``index_view``.
+INDEXED_FIELDS = ("title", "title_en", "summary", "subjects", "audiences", "language",
+                  "format", "level", "duration_minutes", "year", "starts", "published",
+                  "featured", "tags", "authors", "teachers", "speakers", "name", "organiser",
+                  "provider", "publisher")
+
+
+def index_view(document: SearchDocument) -> SearchDocument:
+    """The document with its entry cut to the fields the index reads (no description, no
+    media): what a process of its own is given to write the index, pickled, a fraction of
+    the whole entry. The index it writes is the same (a test compares them)."""
+    entry = document.entry
+    values = entry.values
+    kept = {name: values[name] for name in INDEXED_FIELDS if name in values}
+    return dataclasses.replace(document, entry=Entry(entry.id, entry.kind, entry.path, kept,
+                                                     "", entry.digest))
 
 
 def entry_fields(catalogue: Catalogue, entry: Entry) -> dict[str, list[str]]:
@@ -697,8 +717,11 @@ class IndexBuilder:
     def meta(self, state: IndexState, extra_meta: dict[str, Any], version: str) -> bytes:
         """meta.js, after the files (``version``: a digest of theirs)."""
         documents = len(state.keys)
-        syllables = state.all_syllables if state.all_syllables is not None else \
-            set(" ".join(state.syllables).split())
+        syllables = state.all_syllables
+        if syllables is None:
+            syllables = set()  # a document at a time: joined, a million short strings
+            for of_document in state.syllables:
+                syllables.update(of_document.split())
         meta = {**self._meta(documents, state.exact_shards, fixed_width(max(1, documents - 1)),
                              self._dictionaries, sorted(syllables)),
                 **extra_meta,

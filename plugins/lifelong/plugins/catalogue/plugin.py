@@ -21,7 +21,7 @@ from markupsafe import escape
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
@@ -33,12 +33,12 @@ from lifelong.problems import CatalogueError
 from lifelong.progress import QUIET_BELOW, Progress
 from lifelong.render import squeeze_whitespace
 from lifelong.shell import MARKER, Shell, stand_in_url
-from lifelong.site import CatalogueSite, HelperJob, SiteOptions, build_nav
+from lifelong.site import CatalogueSite, HelperJob, OutputsJob, SiteOptions, build_nav
 from lifelong.sitemap import extend_sitemap
+from lifelong.urls import UrlScheme
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
 
 
@@ -52,7 +52,31 @@ def _not_dirty_warning(record: logging.LogRecord) -> bool:
 
 class EntrySource(File):
     """An entry's Markdown file: a link target for hand-written pages (MkDocs resolves
-    links to it), but neither drawn nor copied by MkDocs: the catalogue draws its page."""
+    links to it), but neither drawn nor copied by MkDocs: the catalogue draws its page.
+
+    Its addresses follow from the entry's id when asked for, not kept: there are tens of
+    thousands of these, and few are ever asked."""
+
+    def __init__(self, file: File, entry_id: str) -> None:
+        # Not File.__init__: the fields are copied from the file MkDocs found.
+        self.src_uri = file.src_uri
+        self.src_dir = file.src_dir
+        self.dest_dir = file.dest_dir
+        self.use_directory_urls = file.use_directory_urls
+        self.inclusion = InclusionLevel.NOT_IN_NAV
+        self.entry_id = entry_id
+
+    @property  # type: ignore[override]
+    def dest_uri(self) -> str:
+        return UrlScheme(self.use_directory_urls).entry_dest(self.entry_id)
+
+    @property  # type: ignore[override]
+    def url(self) -> str:
+        return UrlScheme(self.use_directory_urls).entry_url(self.entry_id)
+
+    @property  # type: ignore[override]
+    def abs_dest_path(self) -> str:
+        return os.path.normpath(os.path.join(self.dest_dir, self.dest_uri))
 
     def is_documentation_page(self) -> bool:
         return False
@@ -92,7 +116,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def __init__(self) -> None:
         self.site: CatalogueSite | None = None
-        self.helper: HelperJob | None = None
+        self.helper: HelperJob | OutputsJob | None = None
         self.drawer: PageDrawer | None = None
         #: Catalogue pages the theme draws (those the navigation names).
         self.theme_pages: set[str] = set()
@@ -167,7 +191,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # MkDocs has cleaned site_dir by now unless this is a dirty build (a rebuild).
         rebuild = site_dir.is_dir() and any(site_dir.iterdir())
         with long_lived():
-            self._claim_files(files, site, config, rebuild)
+            files = self._claim_files(files, site, rebuild)
         for src_uri in sorted(self.theme_pages):
             files.append(File.generated(config, src_uri, content="",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
@@ -178,24 +202,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return files
 
     @staticmethod
-    def _claim_files(files: Files, site: CatalogueSite, config: MkDocsConfig,
-                     rebuild: bool) -> None:
+    def _claim_files(files: Files, site: CatalogueSite, rebuild: bool) -> Files:
         """Entry files become link targets only; unpublished files leave the build."""
-        site_dir = config.site_dir
-        scheme = site.scheme
-        for file in list(files):
+        kept: list[File] = []
+        for file in files:
             if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
-                files.remove(file)
-            elif (entry := site.entries_by_path.get(file.src_uri)) is not None:
-                # In place (tens of thousands of files): it stays a link target only.
-                file.__class__ = EntrySource
-                file.dest_uri = scheme.entry_dest(entry.id)
-                file.url = scheme.entry_url(entry.id)
-                file.abs_dest_path = os.path.join(site_dir, file.dest_uri)
-                file.inclusion = InclusionLevel.NOT_IN_NAV
+                continue
+            if (entry := site.entries_by_path.get(file.src_uri)) is not None:
+                # A new, small object: MkDocs' File keeps more than a link target needs
+                # (tens of thousands of them).
+                file = EntrySource(file, entry.id)
             elif rebuild and file.is_documentation_page() and file.abs_src_path:
                 # A dirty build redraws only modified pages; these show the catalogue.
                 file.content_string = file.content_string
+            kept.append(file)
+        return Files(kept)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
                ) -> Navigation | None:
@@ -235,7 +256,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.record.begin(dest for number in todo for dest in (pages[number].dest,
                                                                pages[number].qr) if dest)
         self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers,
-                               queue=helper.queue, partner=helper.running)
+                               queue=helper.queue, partner=helper.draws_pages)
         return None
 
     def _shell(self, depth: int, env: jinja2.Environment, config: MkDocsConfig,
