@@ -201,8 +201,12 @@ CHANGES: dict[str, Callable[[list[Entry]], list[Entry]]] = {
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
+@pytest.mark.parametrize("part", [index.CACHE_PART, 7])
 def test_a_write_with_a_cache_equals_a_write_without(
-        catalogue: Catalogue, tmp_path: Path, change: str) -> None:
+        catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str,
+        part: int) -> None:
+    """``part``: the cache file holds its large columns in parts of so many values."""
+    monkeypatch.setattr(index, "CACHE_PART", part)
     cache, out = tmp_path / "cache", tmp_path / "out"
     before = documents_of(catalogue)
     assert write(catalogue, before, out, cache)["cache"] == "new"
@@ -341,8 +345,8 @@ def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: 
     setting = IndexBuilder(site.catalogue, whole).setting()
     states = [index.load_state(tmp_path / f"{name}-cache", setting) for name in ("whole", "cut")]
     assert all(states)
-    whole_state, cut_state = ({name: value for name, value in state.pieces()  # type: ignore[union-attr]
-                               if name not in ("folder", "stamps")} for state in states)
+    whole_state, cut_state = ([(name, value) for name, value in state.pieces()  # type: ignore[union-attr]
+                               if name not in ("folder", "stamps")] for state in states)
     assert cut_state == whole_state
 
 

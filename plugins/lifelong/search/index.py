@@ -95,7 +95,7 @@ DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
 FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 1),
                  ("format", 1), ("level", 1), ("duration", 1), ("year", 1))
 #: Bump when what the cache holds changes shape.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FILE = "search-index.pickle"
 #: More changed documents than this and a rewrite encodes every term again (cheaper then).
 MOST_CHANGES = 40
@@ -236,15 +236,21 @@ class IndexState:
         postings = self.postings
         yield "keys", b"".join(self.keys)
         yield "vocabulary", self.vocabulary
+        # The largest columns in parts (``_parts``): joined whole, each would be a second
+        # copy of tens of megabytes at once.
         for name in ("terms", "exact", "order"):
             column = getattr(self, name)
-            yield name, b"".join(column)
+            for part in _parts(column):
+                yield name, b"".join(part)
             yield f"{name}_ends", array("I", accumulate(map(len, column)))
-        yield "syllables", "\n".join(self.syllables)  # ASCII letters
-        yield "rows", "\n".join(self.rows)  # JSON: no line break inside
+        for part in _parts(self.syllables):
+            yield "syllables", "\n".join(part)  # ASCII letters
+        for part in _parts(self.rows):
+            yield "rows", "\n".join(part)  # JSON: no line break inside
         yield "facets", "".join(self.facets)
         yield "words", list(postings)
-        yield "texts", "\n".join(p.text for p in postings.values())  # DIGITS only
+        for part in _parts(list(postings.values())):
+            yield "texts", "\n".join(p.text for p in part)  # DIGITS only
         yield "counts", array("I", [c for p in postings.values() for c in p.counts])
         yield "marks", array("I", [len(p.starts) for p in postings.values()])
         for name in ("starts", "offsets"):
@@ -260,22 +266,24 @@ class IndexState:
         yield "folder", self.folder
         yield "stamps", self.stamps
 
-    def restore(self, saved: dict[str, Any]) -> None:
-        """The state ``pieces`` made (raises if they do not fit together)."""
+    def restore(self, pieces: dict[str, list[Any]]) -> None:
+        """The state ``pieces`` made, by name, in order (raises if they do not fit
+        together)."""
+        saved = {name: values[0] for name, values in pieces.items() if len(values) == 1}
         keys = saved["keys"]
         n = len(keys) // 16
         self.keys = [keys[i * 16:i * 16 + 16] for i in range(n)]
         self.vocabulary = saved["vocabulary"]
         for name in ("terms", "exact", "order"):
-            data, ends = saved[name], saved[f"{name}_ends"]
+            data, ends = b"".join(pieces.get(name, ())), saved[f"{name}_ends"]
             setattr(self, name, [data[a:b] for a, b in zip([0, *ends], ends, strict=False)])
-        self.syllables = _split(saved["syllables"], n)
-        self.rows = _split(saved["rows"], n)
+        self.syllables = _split("\n".join(pieces.get("syllables", ())), n)
+        self.rows = _split("\n".join(pieces.get("rows", ())), n)
         facets = saved["facets"]
         width = len(facets) // n if n else 0
         self.facets = [facets[i * width:i * width + width] for i in range(n)]
         words = saved["words"]
-        texts = _split(saved["texts"], len(words))
+        texts = _split("\n".join(pieces.get("texts", ())), len(words))
         levels = len(saved["counts"]) // len(words) if words else 0
         counts, marks = saved["counts"], saved["marks"]
         starts, offsets, lasts = saved["starts"], saved["offsets"], saved["lasts"]
@@ -343,6 +351,17 @@ def order_key(parts: Sequence[str]) -> bytes:
     return b"".join(part.encode().replace(b"\0", b"\0\1") + b"\0\0" for part in parts)
 
 
+#: Values of a column per part of the cache file (``IndexState.pieces``).
+CACHE_PART = 10_000
+
+
+def _parts(column: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """A column in parts of ``CACHE_PART`` values (at least one part, maybe empty)."""
+    size = CACHE_PART
+    for start in range(0, max(1, len(column)), size):
+        yield column[start:start + size]
+
+
 def _split(text: str, count: int, separator: str = "\n") -> list[str]:
     parts = text.split(separator) if count else []
     if len(parts) != count:
@@ -357,12 +376,12 @@ def load_state(folder: Path, setting: str) -> IndexState | None:
         with (folder / CACHE_FILE).open("rb") as handle:
             if pickle.load(handle) != setting:
                 return None
-            saved: dict[str, Any] = {}
+            saved: dict[str, list[Any]] = defaultdict(list)
             while True:
                 name, value = pickle.load(handle)
                 if not name:
                     break
-                saved[name] = value
+                saved[name].append(value)
         state = IndexState()
         state.restore(saved)
         return state if state.consistent() else None
