@@ -696,6 +696,10 @@ def fetch(url: str) -> str | None:
         return None
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def server(project: Path, port: int, tmp: Path,
            log_file: Path) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
@@ -706,10 +710,13 @@ def server(project: Path, port: int, tmp: Path,
     tmp.mkdir(parents=True)
     stopped: dict[str, Any] = {}
     with log_file.open("w") as out:
+        # Ctrl-C must reach it as at a terminal, even when this benchmark runs where SIGINT
+        # is ignored (``nohup ... &``), which a child would inherit.
         proc = subprocess.Popen([str(BIN / "lifelong"), "serve", "--project", str(project),
                                  "-a", f"127.0.0.1:{port}"], cwd=REPO,
                                 env=bench_env(TMPDIR=str(tmp)), stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=_default_sigint)
         try:
             yield proc, stopped
         finally:

@@ -361,6 +361,29 @@ def test_a_build_keeps_cache_files_in_memory_only_for_serve(tmp_path: Path) -> N
     assert not lifelong_cache._MEMORY
 
 
+def test_entry_cache_shards_written_by_readers_are_kept_in_memory_for_serve(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reader processes write the shards of a first build; ``lifelong serve`` keeps them in
+    memory as if this process had written them (its next build reads no shard)."""
+    write_project(tmp_path, one_of_each())
+    content, rules, cache = tmp_path / "content", tmp_path / "catalogue", tmp_path / "cache"
+    monkeypatch.setattr(model, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(model, "READ_CHUNK", 3)
+    lifelong_cache.keep_in_memory(True)
+    try:
+        load_catalogue(content, rules, cache_dir=cache)
+        shards = sorted((cache / "entries").glob("entries-*.pickle"))
+        assert shards
+        for shard in shards:
+            with shard.open("rb") as handle:
+                key, records = pickle.load(handle)
+            stamp, kept_key, kept = lifelong_cache._MEMORY[str(shard)]
+            assert (kept_key, kept) == (key, records)
+            assert stamp == lifelong_cache.file_stamp(shard)
+    finally:
+        lifelong_cache.keep_in_memory(False)
+
+
 def test_the_page_record_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "pages.pickle"
     record = lifelong_cache.PageRecord(path, "key-1")

@@ -18,7 +18,7 @@ import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -141,13 +141,23 @@ class EntryCache:
             return None
         return ShardWriter(self._shard_path(number), self.key)
 
-    def written(self, number: int, used: Iterable[str]) -> None:
-        """Shard ``number`` was written by a ``writer`` with the entries of ``used``, the
-        files of the shard, all read afresh: ``save`` leaves it as it is. (Pickling the
-        entries of a catalogue here would keep a UTF-8 copy of every text in them, as
-        pickle does, until the build ends: 34 MB at 90,000 entries.)"""
-        self._used.update(used)
+    def written(self, number: int, records: Callable[[], Mapping[str, tuple[Any, ...]]]
+                ) -> None:
+        """Shard ``number`` was written by a ``writer`` with ``records`` (what ``record``
+        makes, of the files of the shard, all read afresh: asked for only when cache files
+        are kept in memory): ``save`` leaves it as it is. (Pickling the entries of a
+        catalogue here would keep a UTF-8 copy of every text in them, as pickle does,
+        until the build ends: 34 MB at 90,000 entries.)"""
         self._done.add(number)
+        if _KEEP:
+            made = records()
+            path = self._shard_path(number)
+            _remember(path, file_stamp(path), self.key, dict(made))
+            self._used.update(made)
+
+    def use(self, rels: Iterable[str]) -> None:
+        """These files' entries are in the cache (a ``writer`` wrote them)."""
+        self._used.update(rels)
 
     def get(self, rel: str, stamp: tuple[int, int], content_dir: Path) -> Any:
         """The cached result for a file with this stamp, or None."""

@@ -579,6 +579,13 @@ def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWrite
     return reads
 
 
+def _records_of(files: list[tuple[str, tuple[int, int] | None]], reads: Mapping[str, _Read],
+                content_dir: Path) -> dict[str, tuple[Any, ...]]:
+    """The entry cache's records of ``files`` as a reader process kept them."""
+    return {rel: record(stamp, reads[rel].media, content_dir, reads[rel].entry)
+            for rel, stamp in files if stamp}
+
+
 @functools.cache
 def _slug_of(name: str) -> str:
     return person_slug(name)
@@ -618,8 +625,10 @@ def _read_entries(rules: Rules, content_dir: Path,
                 progress.update(len(result))
                 files_of, writer = task
                 if writer is not None and cache is not None:
-                    cache.written(cache.shard_of(files_of[0][0]),
-                                  [rel for rel, _ in files_of if share[rel].cached])
+                    kept = [(rel, stamp) for rel, stamp in files_of if share[rel].cached]
+                    cache.use(rel for rel, _ in kept)
+                    cache.written(cache.shard_of(files_of[0][0]), functools.partial(
+                        _records_of, kept, share, content_dir))
     finally:
         _reader = None
     progress.finish()
