@@ -364,3 +364,25 @@ def test_a_pickled_sequence_reads_like_a_list() -> None:
     with pytest.raises(IndexError):
         chunked[len(items)]
     assert list(PickledSequence.of([])) == []
+
+
+def test_readings_worked_out_apart_are_all_the_index_needs(
+        catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build's index process takes the pinyin of titles and names from a process that
+    worked it out, and never loads pinyin's dictionaries: the readings must cover every run
+    of Han characters the index reads, and give the same index."""
+    import sys
+
+    from lifelong.search import text
+
+    documents = documents_of(catalogue)
+    write(catalogue, documents, tmp_path / "plain")
+    readings = text.readings_of(index.pinyin_texts(catalogue, documents))
+    assert any(reading[at:at + 3] == ("tai", "ji", "quan") for run, reading in readings.items()
+               for at in range(len(run)) if run[at:at + 3] == "太极拳")
+    monkeypatch.setattr(text, "_READINGS", {})
+    text.pinyin_terms.cache_clear()
+    text.add_readings(readings)
+    monkeypatch.setitem(sys.modules, "pypinyin", None)  # importing it now fails
+    write(catalogue, documents, tmp_path / "apart")
+    assert files(tmp_path / "apart") == files(tmp_path / "plain")

@@ -41,9 +41,10 @@ from lifelong.search.index import (
     SearchDocument,
     index_view,
     newest_first,
+    pinyin_texts,
     script,
 )
-from lifelong.search.text import t2s_table
+from lifelong.search.text import add_readings, readings_of, t2s_table
 from lifelong.shell import Shell
 from lifelong.urls import UrlScheme
 
@@ -456,6 +457,32 @@ class Outputs:
     #: Where the search index keeps what a rewrite reuses (None: no cache).
     cache_dir: Path | None
 
+    def read_pinyin_apart(self) -> None:
+        """Work out the pinyin of the documents' titles and names in a forked process and take
+        its readings: this one then never loads pinyin's dictionaries (56 MB) while it holds
+        the index. Without fork, the index works them out itself."""
+        if not hasattr(os, "fork"):
+            return
+        catalogue = Catalogue(self.rules, (), (), "")
+        receive, send = os.pipe()
+        child = os.fork()
+        if child == 0:
+            code = 1
+            try:
+                os.close(receive)
+                readings = readings_of(pinyin_texts(catalogue, self.documents))
+                with os.fdopen(send, "wb") as out:
+                    pickle.dump(readings, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(send)
+        with os.fdopen(receive, "rb") as handle:
+            data = handle.read()
+        _, status = os.waitpid(child, 0)
+        if status == 0 and data:
+            add_readings(pickle.loads(data))
+
     def write(self) -> dict[str, object]:
         figures = self.write_search_index(self.site_dir / "search")
         self.write_version_script(self.site_dir / "version.js")
@@ -579,6 +606,7 @@ def outputs_problem(exc: OSError, site_dir: Path) -> str:
 
 def _write_outputs(outputs: Outputs) -> None:
     """In a process of its own (OutputsJob)."""
+    outputs.read_pinyin_apart()
     try:
         outputs.write()
     except OSError as exc:  # a full disk, a folder that may not be written

@@ -164,6 +164,14 @@ def entry_fields(catalogue: Catalogue, entry: Entry) -> dict[str, list[str]]:
             "summary": [entry.summary]}
 
 
+def pinyin_texts(catalogue: Catalogue, documents: Iterable[SearchDocument]) -> Iterator[str]:
+    """The texts whose pinyin the index of ``documents`` reads (titles and names)."""
+    for document in documents:
+        fields = entry_fields(catalogue, document.entry)
+        for field in SINGLES:
+            yield from fields[field]
+
+
 def document_key(doc: SearchDocument) -> bytes:
     """A digest of everything a document gives the index: its entry (the loader's digest of
     the entry's file, or its values) and what the site adds."""

@@ -21,7 +21,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 
 from lunr.stop_word_filter import stop_word_filter
@@ -184,11 +184,31 @@ def han_terms(run: str) -> Iterator[str]:
         yield run[i:i + 2]
 
 
-@functools.cache
-def _pinyin(run: str) -> tuple[str, ...]:
-    from pypinyin import Style, lazy_pinyin
+#: The pinyin of each run of Han characters read so far (``_pinyin``), or given
+#: (``add_readings``).
+_READINGS: dict[str, tuple[str, ...]] = {}
 
-    return tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
+
+def _pinyin(run: str) -> tuple[str, ...]:
+    found = _READINGS.get(run)
+    if found is None:
+        # Imported when first needed: its dictionaries take 56 MB.
+        from pypinyin import Style, lazy_pinyin
+
+        found = _READINGS[run] = tuple(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
+    return found
+
+
+def readings_of(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The pinyin of every run of Han characters in ``texts``, as the index asks for it
+    (``index_terms``, ``syllables_of``, sorting by title): worked out in one process, it can
+    be given to another (``add_readings``), which then never loads pinyin's dictionaries."""
+    runs = {run for text in texts for run in _HAN_RUN.findall(fold(text))}
+    return {run: _pinyin(run) for run in sorted(runs)}
+
+
+def add_readings(readings: Mapping[str, tuple[str, ...]]) -> None:
+    _READINGS.update(readings)
 
 
 @functools.lru_cache(maxsize=65536)

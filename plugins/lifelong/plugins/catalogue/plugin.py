@@ -238,26 +238,39 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         site_dir = Path(config.site_dir)
         self.record = site.record(site_dir, "pages", site.build_key(shells))
         previous = self.record.previous
-        with long_lived():
-            theirs = iter(helper.fingerprints())
-            self.fingerprints = {page.dest: next(theirs) if page.entry is not None
-                                 else drawer.fingerprint(page) for page in drawer.pages}
-        root = str(site_dir)
-        # QR code files are written with their page, and recorded with its fingerprint.
-        codes = {page.qr: self.fingerprints[page.dest] for page in drawer.pages if page.qr}
-        present = {f"qr/{name}" for name in os.listdir(site_dir / "qr")} \
-            if codes and (site_dir / "qr").is_dir() else set()
-        self.fingerprints.update(codes)
-        todo = [number for number, page in enumerate(drawer.pages)
-                if previous.get(page.dest) != self.fingerprints[page.dest]
-                or not os.path.isfile(f"{root}/{page.dest}")
-                or (page.qr is not None and page.qr not in present)]
+        if previous:  # which pages changed?
+            fingerprints = self.fingerprints = self._fingerprints()
+            root = str(site_dir)
+            present = {f"qr/{name}" for name in os.listdir(site_dir / "qr")} \
+                if (site_dir / "qr").is_dir() else set()
+            todo = [number for number, page in enumerate(drawer.pages)
+                    if previous.get(page.dest) != fingerprints[page.dest]
+                    or not os.path.isfile(f"{root}/{page.dest}")
+                    or (page.qr is not None and page.qr not in present)]
+        else:
+            # Every page is drawn: the fingerprints are only recorded, worked out then (they
+            # would take memory while the build holds the most).
+            todo = list(range(len(drawer.pages)))
         pages = drawer.pages
         self.record.begin(dest for number in todo for dest in (pages[number].dest,
                                                                pages[number].qr) if dest)
         self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers,
                                queue=helper.queue, partner=helper.draws_pages)
         return None
+
+    def _fingerprints(self) -> dict[str, str]:
+        """The fingerprint of every page the catalogue draws, and of its QR code file (written
+        with it, recorded with its fingerprint)."""
+        drawer, helper = self.drawer, self.helper
+        assert drawer is not None
+        assert helper is not None
+        with long_lived():
+            theirs = iter(helper.fingerprints())
+            fingerprints = {page.dest: next(theirs) if page.entry is not None
+                            else drawer.fingerprint(page) for page in drawer.pages}
+            fingerprints.update({page.qr: fingerprints[page.dest] for page in drawer.pages
+                                 if page.qr})
+        return fingerprints
 
     def _shell(self, depth: int, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> Shell:
@@ -331,6 +344,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                     log.info(f"Catalogue pages: {len(drawing.pages):,} drawn, "
                              f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
             if self.helper is not None:
+                if not self.fingerprints and drawer is not None:
+                    self.fingerprints = self._fingerprints()
                 helper, self.helper = self.helper, None
                 if helper.running() and drawer is not None and \
                         len(drawer.pages) >= QUIET_BELOW:
