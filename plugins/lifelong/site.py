@@ -544,17 +544,18 @@ class OutputsJob:
         self.jobs = [Job("writing the search index", _write_outputs,
                          site.outputs(site_dir, site.index_documents()))]
         self._messages: list[str] = []
-        self._cancelled = False
-        codes = zlib.compress(pickle.dumps((site_dir, drawer.qr_codes()),
-                                           pickle.HIGHEST_PROTOCOL), 1)
-        self._then = threading.Thread(target=self._codes_after_index, args=(codes,),
-                                      daemon=True)
+        self._cancelled = self._started = False
+        qr_codes = drawer.qr_codes()
+        self._codes: bytes | None = zlib.compress(pickle.dumps(
+            (site_dir, qr_codes), pickle.HIGHEST_PROTOCOL), 1) if qr_codes else None
+        self._then = threading.Thread(target=self._codes_after_index, daemon=True)
 
-    def _codes_after_index(self, codes: bytes) -> None:
+    def _codes_after_index(self) -> None:
         message = self.jobs[0].wait()
         if message:
             self._messages.append(message)
-        if not self._cancelled:
+        codes, self._codes = self._codes, None
+        if codes is not None and not self._cancelled:
             self.jobs.append(job := Job("writing the QR codes", _write_qr_codes, codes))
             job.go()
 
@@ -566,9 +567,12 @@ class OutputsJob:
         return self._fingerprints
 
     def start_writing(self) -> None:
+        """Let the processes go (once; ``wait`` does it if nothing did before)."""
+        if self._started or self._cancelled:
+            return
+        self._started = True
         self.jobs[0].go()
-        if not self._then.is_alive() and not self._cancelled:
-            self._then.start()
+        self._then.start()
         give_back()  # what they were given (pickled copies) is theirs now
 
     def running(self) -> bool:
@@ -582,9 +586,9 @@ class OutputsJob:
     def wait(self) -> None:
         if self.queue is not None:
             self.queue.close()
-        if not self._then.is_alive() and len(self.jobs) == 1:
-            self.start_writing()
-        self._then.join()
+        self.start_writing()
+        if self._started:
+            self._then.join()
         messages = self._messages + [m for m in (job.wait() for job in self.jobs[1:]) if m]
         if messages:
             raise RuntimeError("\n".join(messages))
@@ -593,7 +597,7 @@ class OutputsJob:
         self._cancelled = True
         for job in list(self.jobs):
             job.kill()
-        if self._then.is_alive():
+        if self._started:
             self._then.join()
         for job in self.jobs:
             job.cancel()
