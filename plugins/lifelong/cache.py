@@ -127,12 +127,9 @@ class EntryCache:
         assert self.folder is not None
         return self.folder / f"entries-{number:02d}.pickle"
 
-    def _shard(self, rel: str) -> int:
-        return zlib.crc32(rel.encode()) % self.SHARDS
-
     def shard_of(self, rel: str) -> int:
         """The shard a file's entry is kept in."""
-        return self._shard(rel)
+        return zlib.crc32(rel.encode()) % self.SHARDS
 
     def writer(self, number: int) -> ShardWriter | None:
         """What another process needs to write shard ``number`` itself, from entries it
@@ -176,7 +173,7 @@ class EntryCache:
             value: Any) -> None:
         self._records[rel] = record(stamp, media, content_dir, value)
         self._used.add(rel)
-        self._changed.add(self._shard(rel))
+        self._changed.add(self.shard_of(rel))
 
     def save(self) -> None:
         """Keep what this load used: rewrite the shards with new files or files gone."""
@@ -184,7 +181,7 @@ class EntryCache:
             return
         shards: dict[int, dict[str, tuple[Any, ...]]] = {n: {} for n in range(self.SHARDS)}
         for rel, record in self._records.items():
-            number = self._shard(rel)
+            number = self.shard_of(rel)
             if rel in self._used:
                 shards[number][rel] = record
             else:

@@ -44,6 +44,17 @@ def new_build() -> None:
     gc.unfreeze()
 
 
+def pack(value: object) -> bytes:
+    """``value`` pickled and compressed (quickly): a compact copy to hand to another
+    process or to keep aside (``unpack``)."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data: bytes) -> object:
+    """What ``pack`` was given."""
+    return pickle.loads(zlib.decompress(data))
+
+
 class PickledSequence(Sequence[T]):
     """A sequence kept as pickled chunks, compressed, unpickled a chunk at a time as it is
     read (the chunk last read is kept): a process given 90,000 documents this way holds a
@@ -64,8 +75,7 @@ class PickledSequence(Sequence[T]):
         """``items`` (made one chunk at a time if they come from a generator)."""
         chunks, size, source = [], 0, iter(items)
         while chunk := list(itertools.islice(source, chunk_size)):
-            chunks.append(zlib.compress(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL),
-                                        1))
+            chunks.append(pack(chunk))
             size += len(chunk)
         return cls(chunks, size, chunk_size)
 
@@ -93,7 +103,7 @@ class PickledSequence(Sequence[T]):
         number, at = divmod(index, self._chunk_size)
         loaded = self._loaded
         if loaded is None or loaded[0] != number:
-            loaded = self._loaded = (number, pickle.loads(zlib.decompress(self._chunks[number])))
+            loaded = self._loaded = (number, unpack(self._chunks[number]))  # type: ignore[assignment]
         return loaded[1][at]
 
 

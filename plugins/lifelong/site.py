@@ -16,7 +16,6 @@ import posixpath
 import re
 import shutil
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,7 +28,7 @@ import jinja2
 from lifelong.cache import PageRecord, code_version
 from lifelong.draw import DrawError, PageDrawer, PageQueue, write_qr_codes
 from lifelong.i18n import SEARCH_STRINGS, translate
-from lifelong.memory import PickledSequence, give_back
+from lifelong.memory import PickledSequence, give_back, pack, unpack
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
 from lifelong.outputs import Job, JobProblem
 from lifelong.pages import BROWSE, SitePage, SitePlan
@@ -457,13 +456,18 @@ class Outputs:
     #: Where the search index keeps what a rewrite reuses (None: no cache).
     cache_dir: Path | None
 
+    def rules_only(self) -> Catalogue:
+        """A catalogue of the rules alone, no entries: the index reads each document's terms
+        from its own values, and needs the catalogue only for its kinds and vocabularies."""
+        return Catalogue(self.rules, (), (), "")
+
     def read_pinyin_apart(self) -> None:
         """Work out the pinyin of the documents' titles and names in a forked process and take
         its readings: this one then never loads pinyin's dictionaries (56 MB) while it holds
         the index. Without fork, the index works them out itself."""
         if not hasattr(os, "fork"):
             return
-        catalogue = Catalogue(self.rules, (), (), "")
+        catalogue = self.rules_only()
         receive, send = os.pipe()
         child = os.fork()
         if child == 0:
@@ -496,9 +500,7 @@ class Outputs:
         ui = {key: translate(key, self.lang) for key in SEARCH_STRINGS}
         extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
                  "searchPage": self.search_page, "kindNames": list(self.rules.kinds)}
-        # The rules alone: the index reads each document's terms from its own values.
-        rules_only = Catalogue(self.rules, (), (), "")
-        figures = IndexBuilder(rules_only, documents, lang=self.lang).write(
+        figures = IndexBuilder(self.rules_only(), documents, lang=self.lang).write(
             folder, extra_meta=extra, cache_dir=self.cache_dir)
         table = t2s_table()
         (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))
@@ -546,8 +548,7 @@ class OutputsJob:
         self._messages: list[str] = []
         self._cancelled = self._started = False
         qr_codes = drawer.qr_codes()
-        self._codes: bytes | None = zlib.compress(pickle.dumps(
-            (site_dir, qr_codes), pickle.HIGHEST_PROTOCOL), 1) if qr_codes else None
+        self._codes = pack((site_dir, qr_codes)) if qr_codes else None
         self._then = threading.Thread(target=self._codes_after_index, daemon=True)
 
     def _codes_after_index(self) -> None:
@@ -620,7 +621,8 @@ def _write_outputs(outputs: Outputs) -> None:
 def _write_qr_codes(job: bytes) -> None:
     """In a process of its own (OutputsJob): ``job`` is (site folder, QR codes), pickled."""
     try:
-        write_qr_codes(*pickle.loads(zlib.decompress(job)))
+        site_dir, codes = unpack(job)  # type: ignore[misc]
+        write_qr_codes(site_dir, codes)
     except DrawError as exc:
         raise JobProblem(str(exc)) from None
 
