@@ -18,7 +18,7 @@ from lifelong import cache as lifelong_cache
 from lifelong import model
 from lifelong.entryfile import dumps_entry
 from lifelong.model import load_catalogue
-from sitekit import build_site, course, one_of_each, write_project
+from sitekit import REPO, build_site, course, one_of_each, write_project
 
 
 def digest(site: Path) -> dict[str, str]:
@@ -138,6 +138,61 @@ def test_a_lost_cache_or_page_is_redrawn(tmp_path: Path) -> None:
         file.write_bytes(b"not a pickle")
     build_site(config, dirty=True)
     assert digest(site) == expected
+
+
+def mark_kept_cards(root: Path) -> int:
+    """Change every card in the card cache (its inputs left alone): a page drawn with a
+    kept card shows the mark. Returns how many cards there are."""
+    count = 0
+    for shard in sorted((root / ".lifelong-cache" / "cards").glob("cards-*.pickle")):
+        with shard.open("rb") as handle:
+            key, cards = pickle.load(handle)
+        marked = {entry_id: (inputs, tuple(piece.replace('class="ll-card__title"',
+                                                         'class="ll-card__title kept"')
+                                           for piece in pieces))
+                  for entry_id, (inputs, pieces) in cards.items()}
+        with shard.open("wb") as handle:
+            pickle.dump((key, marked), handle)
+        count += len(cards)
+    return count
+
+
+def test_a_rebuild_draws_again_only_the_cards_of_entries_that_changed(
+        tmp_path: Path) -> None:
+    """Listings redrawn by a rebuild take the cards of unchanged entries from the cache (an
+    add or a delete shifts every later listing page, thousands at full scale); the card of
+    an entry that changed is drawn afresh and kept for the next build."""
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    assert mark_kept_cards(tmp_path) >= len(one_of_each()) - 1  # drafts have no card
+    retitle_lunyu(tmp_path)
+    build_site(config, dirty=True)
+    pages = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("index.html"))]
+    redrawn = [html for html in pages if '"ll-card__title">论语（新版）</span>' in html]
+    assert len(redrawn) >= 3  # the listings and the page that show its card
+    assert not any('"ll-card__title kept">论语' in html for html in pages)
+    # Other entries' cards on those pages come from the cache.
+    assert any('class="ll-card__title kept"' in html for html in redrawn)
+    kept = {}
+    for shard in (tmp_path / ".lifelong-cache" / "cards").glob("cards-*.pickle"):
+        with shard.open("rb") as handle:
+            kept.update(pickle.load(handle)[1])
+    assert any("论语（新版）" in piece for piece in kept["lunyu"][1])
+
+
+def test_kept_cards_are_not_used_when_the_templates_change(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    config = write_project(tmp_path, one_of_each(), mkdocs={"theme": {
+        "name": "material", "custom_dir": str(overrides), "language": "zh", "font": False}})
+    site = build_site(config)
+    mark_kept_cards(tmp_path)
+    macros = overrides / "lifelong" / "macros.html"
+    macros.write_text(macros.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_site(config, dirty=True)
+    assert not any('class="ll-card__title kept"' in p.read_text(encoding="utf-8")
+                   for p in site.rglob("*.html"))
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
 
 
 def test_a_page_left_half_written_by_a_build_cut_short_is_redrawn(

@@ -2,12 +2,14 @@
 changed. It lives outside the site (``<project>/.lifelong-cache/``), is safe to delete at
 any time, and is ignored whole when it is unreadable or was written by other code or rules.
 
-Two parts:
+Three parts:
 
 - ``EntryCache``: entry files already read and validated, reused while the file and every
   local file it links to keep their size and modification time.
 - ``PageRecord``: the fingerprint of every page the catalogue drew last time, so that a
   rebuild draws only the pages whose inputs changed and deletes those that are gone.
+- ``CardCache``: each entry's card as last drawn, so that a rebuild that redraws thousands
+  of listings draws again only the cards of entries that changed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +269,55 @@ class PageRecord:
             _write(self.path, self.key, (_lines(fingerprints), _lines(fingerprints.values())))
             assert self._marker is not None
             self._marker.unlink(missing_ok=True)
+
+
+class CardCache:
+    """Each entry's card as a build drew it (``Renderer.entry_cards``: its pieces of text and
+    addresses), with the inputs it was drawn from (``PageDrawer.card``), by entry id. ``key``
+    names what every card depends on besides (code, templates, rules, options). Kept in
+    shards by id, each read when a card of it is first asked for (a rebuild that redraws a
+    few pages reads a few), and rewritten by ``save`` when it holds a card drawn afresh."""
+
+    SHARDS = 32
+
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.folder, self.key = folder, key
+        self._shards: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {}
+        self._changed: set[int] = set()
+
+    def _shard(self, entry_id: str) -> tuple[int, dict[str, tuple[str, tuple[str, ...]]]]:
+        number = zlib.crc32(entry_id.encode()) % self.SHARDS
+        shard = self._shards.get(number)
+        if shard is None:
+            loaded = _read(self._path(number), self.key) if self.folder is not None else None
+            # A copy: what ``lifelong serve`` keeps in memory changes only when saved.
+            shard = self._shards[number] = dict(loaded) if isinstance(loaded, dict) else {}
+        return number, shard
+
+    def _path(self, number: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"cards-{number:02d}.pickle"
+
+    def get(self, entry_id: str, inputs: str) -> tuple[str, ...] | None:
+        """The card drawn from these inputs, or None."""
+        found = self._shard(entry_id)[1].get(entry_id)
+        return found[1] if found is not None and found[0] == inputs else None
+
+    def put(self, entry_id: str, inputs: str, pieces: Iterable[str]) -> tuple[str, ...]:
+        number, shard = self._shard(entry_id)
+        kept = shard[entry_id] = (inputs, tuple(pieces))
+        self._changed.add(number)
+        return kept[1]
+
+    def save(self, ids: Container[str]) -> None:
+        """Rewrite the shards that gained cards, keeping the cards of ``ids`` (the entries
+        the site still has)."""
+        if self.folder is None:
+            return
+        for number in sorted(self._changed):
+            _write(self._path(number), self.key,
+                   {k: v for k, v in self._shards[number].items() if k in ids})
+        self._changed.clear()
 
 
 class KeptNames:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from lifelong.cache import CardCache
 from lifelong.i18n import translate
 from lifelong.jsonld import entry_jsonld
 from lifelong.model import Catalogue, Entry
@@ -83,7 +84,11 @@ class Renderer:
         #: While a card is drawn: the addresses it links to (``link`` leaves a mark for each).
         self._deferred: list[str] | None = None
         #: Each entry's card as drawn once (``_card_pieces``).
-        self._cards: dict[str, list[str]] = {}
+        self._cards: dict[str, Sequence[str]] = {}
+        #: Cards drawn by earlier builds, and what a card is drawn from (a text that changes
+        #: whenever the card would): without them, each build draws every card it shows.
+        self.saved_cards: CardCache | None = None
+        self.card_inputs: Callable[[Entry], str] | None = None
         #: While ``squeezed`` draws a page: its blocks of cards, each left as a mark.
         self._held: list[str] | None = None
         self.env.globals.update(
@@ -167,7 +172,7 @@ class Renderer:
         for entry in entries:
             pieces = cards.get(entry.id)
             if pieces is None:
-                pieces = cards[entry.id] = self._card_pieces(entry)
+                pieces = cards[entry.id] = self._card(entry)
             if not pieces:  # the entry itself has such marks: drawn afresh on every page
                 out.append(squeeze_whitespace(str(self._card_macro(entry))).strip())
             else:
@@ -181,6 +186,17 @@ class Renderer:
             self._held.append(text)
             return Markup(f"\ue002{len(self._held) - 1}\ue003")
         return Markup(text)
+
+    def _card(self, entry: Entry) -> Sequence[str]:
+        """``_card_pieces``, or the same pieces as an earlier build drew them."""
+        saved, inputs_of = self.saved_cards, self.card_inputs
+        if saved is None or inputs_of is None:
+            return self._card_pieces(entry)
+        inputs = inputs_of(entry)
+        found = saved.get(entry.id, inputs)
+        if found is None:
+            found = saved.put(entry.id, inputs, self._card_pieces(entry))
+        return found
 
     def _card_pieces(self, entry: Entry) -> list[str]:
         """The card of ``entry`` as text, address, text, address..., text."""

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from lifelong.cache import PageRecord, code_version
+from lifelong.cache import CardCache, PageRecord, code_version
 from lifelong.draw import DrawError, PageDrawer, PageQueue, write_qr_codes
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.memory import PickledSequence, give_back, pack, unpack
@@ -227,11 +227,29 @@ class CatalogueSite:
     def drawer(self, theme_pages: Iterable[str]) -> PageDrawer:
         """The pages this site draws itself: all but ``theme_pages`` (sources the theme
         draws, e.g. those the navigation names)."""
-        return PageDrawer(self, theme_pages)
+        drawer = PageDrawer(self, theme_pages)
+        if self.options.cache_dir is not None:  # cards an earlier build drew
+            self.renderer.saved_cards = CardCache(self.options.cache_dir / "cards",
+                                                  self.cards_key())
+            self.renderer.card_inputs = drawer.card
+        return drawer
+
+    def save_cards(self) -> None:
+        """Keep the cards this build drew for the next (those of entries still here)."""
+        if self.renderer.saved_cards is not None:
+            self.renderer.saved_cards.save(self.catalogue.by_id.keys() | self.outside.keys())
 
     def build_key(self, shells: Mapping[int, Shell]) -> str:
         """Everything every catalogue page depends on: code, templates, rules, options and
         the theme's chrome. A change to any of it redraws every page."""
+        digest = hashlib.sha256(self.cards_key().encode())
+        for depth in sorted(shells):
+            digest.update(repr((depth, shells[depth])).encode())
+        return digest.hexdigest()
+
+    def cards_key(self) -> str:
+        """What every entry card depends on besides its entry (``PageDrawer.card``): code,
+        templates, rules and options (not the theme's chrome, which no card shows)."""
         digest = hashlib.sha256(code_version().encode())
         for folder in self.options.template_dirs:
             for path in sorted((folder / "lifelong").glob("*.html")):
@@ -240,8 +258,6 @@ class CatalogueSite:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         options = dataclasses.replace(self.options, cache_dir=None, workers=0)
         digest.update(repr(options).encode())
-        for depth in sorted(shells):
-            digest.update(repr((depth, shells[depth])).encode())
         return digest.hexdigest()
 
     def record(self, site_dir: Path, name: str, key: str) -> PageRecord:

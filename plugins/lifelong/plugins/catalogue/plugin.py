@@ -343,6 +343,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 if drawer is not None:
                     log.info(f"Catalogue pages: {len(drawing.pages):,} drawn, "
                              f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
+            if site is not None:
+                site.save_cards()  # while the second process may still write the outputs
             if self.helper is not None:
                 if not self.fingerprints and drawer is not None:
                     self.fingerprints = self._fingerprints()
