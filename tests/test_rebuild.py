@@ -157,6 +157,14 @@ def mark_kept_cards(root: Path) -> int:
     return count
 
 
+def kept_cards(folder: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    kept = {}
+    for shard in folder.glob("cards-*.pickle"):
+        with shard.open("rb") as handle:
+            kept.update(pickle.load(handle)[1])
+    return kept
+
+
 def test_a_rebuild_draws_again_only_the_cards_of_entries_that_changed(
         tmp_path: Path) -> None:
     """Listings redrawn by a rebuild take the cards of unchanged entries from the cache (an
@@ -173,10 +181,7 @@ def test_a_rebuild_draws_again_only_the_cards_of_entries_that_changed(
     assert not any('"ll-card__title kept">论语' in html for html in pages)
     # Other entries' cards on those pages come from the cache.
     assert any('class="ll-card__title kept"' in html for html in redrawn)
-    kept = {}
-    for shard in (tmp_path / ".lifelong-cache" / "cards").glob("cards-*.pickle"):
-        with shard.open("rb") as handle:
-            kept.update(pickle.load(handle)[1])
+    kept = kept_cards(tmp_path / ".lifelong-cache" / "cards")
     assert any("论语（新版）" in piece for piece in kept["lunyu"][1])
 
 
@@ -277,13 +282,16 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
     assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
 
 
-def only_other_processes_draw(monkeypatch: pytest.MonkeyPatch) -> None:
-    """This process takes no page from the queue: the second process draws them all, once it
-    has written the outputs (as in a rebuild: in a first build it draws none)."""
+def only_a_worker_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build as a rebuild makes it (the second process writes the outputs) in which this
+    process takes no page from the queue: the worker forked for the other core draws them
+    all."""
+    import lifelong.draw
     from lifelong.draw import PageQueue
     from lifelong.site import CatalogueSite
 
     monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: True)
+    monkeypatch.setattr(lifelong.draw.DrawJob, "FORK_ABOVE", 0)
     work, me = PageQueue.work, os.getpid()
 
     def others_only(self: PageQueue, *args: object, **kwargs: object) -> None:
@@ -292,32 +300,63 @@ def only_other_processes_draw(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PageQueue, "work", others_only)
 
 
-def test_pages_drawn_by_the_second_process_are_the_same(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    config = write_project(tmp_path, one_of_each())
+def test_pages_drawn_by_a_rebuilds_worker_are_the_same(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Older courses than the home page shows: only listings show their cards.
+    older = [course(f"old-{n}", published=f"2019-01-{n:02d}") for n in range(1, 13)]
+    config = write_project(tmp_path, one_of_each() + older, plugin={"workers": 2})
     alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
-    only_other_processes_draw(monkeypatch)
+    cards = tmp_path / ".lifelong-cache" / "cards"
+    drawn = kept_cards(cards)
+    shutil.rmtree(cards)
+    only_a_worker_draws(monkeypatch)
     helped = digest(build_site(config, site_dir=str(tmp_path / "helped")))
     assert helped == alone
+    # The worker handed over the cards it drew: the next build draws none.
+    assert kept_cards(cards) == drawn
+    assert not list(cards.glob("drawn-*"))
 
 
-def test_a_template_error_in_the_second_process_is_reported(
+def test_a_template_error_in_a_rebuilds_worker_is_reported(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
-    from sitekit import REPO
-
     overrides = tmp_path / "overrides"
     shutil.copytree(REPO / "site_config" / "overrides", overrides)
     (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
-    config = write_project(tmp_path / "p", one_of_each(), mkdocs={
+    config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
         "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
                   "font": False}})
-    only_other_processes_draw(monkeypatch)
+    only_a_worker_draws(monkeypatch)
     with pytest.raises(Abort):
         build_site(config)
     assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
+
+
+def test_a_dirty_rebuild_writes_its_outputs_before_mkdocs_reads_the_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs leaves a dirty build's site folder as it is: the second process writes the
+    search index at once, not after MkDocs has read the files; a build that is not dirty
+    empties the folder first, and the index is written after that."""
+    from lifelong.site import HelperJob
+
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    made: list[bool] = []
+    start = HelperJob.__init__
+
+    def note(self: HelperJob, *args: object, ready: bool = False, **kwargs: object) -> None:
+        made.append(ready)
+        start(self, *args, ready=ready, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(HelperJob, "__init__", note)
+    retitle_lunyu(tmp_path)
+    build_site(config, dirty=True)
+    assert made == [True]
+    rewrite_body(tmp_path)
+    build_site(config)  # not dirty: MkDocs empties site/ after loading the configuration
+    assert made == [True, False]
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
 
 
 def test_a_new_site_address_redraws_the_qr_codes(tmp_path: Path) -> None:

@@ -284,6 +284,8 @@ class CardCache:
         self.folder, self.key = folder, key
         self._shards: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {}
         self._changed: set[int] = set()
+        #: The cards this process drew.
+        self._drawn: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def _shard(self, entry_id: str) -> tuple[int, dict[str, tuple[str, tuple[str, ...]]]]:
         number = zlib.crc32(entry_id.encode()) % self.SHARDS
@@ -305,15 +307,28 @@ class CardCache:
 
     def put(self, entry_id: str, inputs: str, pieces: Iterable[str]) -> tuple[str, ...]:
         number, shard = self._shard(entry_id)
-        kept = shard[entry_id] = (inputs, tuple(pieces))
+        kept = shard[entry_id] = self._drawn[entry_id] = (inputs, tuple(pieces))
         self._changed.add(number)
         return kept[1]
 
+    def hand_over(self) -> None:
+        """In a worker process: leave the cards it drew for the build's ``save``."""
+        if self.folder is not None and self._drawn:
+            _write(self.folder / f"drawn-{os.getpid()}.pickle", self.key, self._drawn)
+            self._drawn = {}
+
     def save(self, ids: Container[str]) -> None:
-        """Rewrite the shards that gained cards, keeping the cards of ``ids`` (the entries
-        the site still has)."""
+        """Rewrite the shards that gained cards (drawn here or handed over by workers),
+        keeping the cards of ``ids`` (the entries the site still has)."""
         if self.folder is None:
             return
+        for path in sorted(self.folder.glob("drawn-*.pickle")):
+            handed = _read(path, self.key)
+            for entry_id, (inputs, pieces) in (handed.items() if isinstance(handed, dict)
+                                               else ()):
+                self.put(entry_id, inputs, pieces)
+            path.unlink(missing_ok=True)
+        self._drawn = {}
         for number in sorted(self._changed):
             _write(self._path(number), self.key,
                    {k: v for k, v in self._shards[number].items() if k in ids})

@@ -142,7 +142,12 @@ def build(strict: bool, site_dir: Path | None, verbose: bool, clean: bool,
         config = load_config(path, **options)
         if clean:
             _forget_cache(config)
-        mkdocs_build(config, dirty=not clean and Path(config.site_dir).is_dir())
+        dirty = not clean and Path(config.site_dir).is_dir()
+        config.plugins.on_startup(command="build", dirty=dirty)
+        try:
+            mkdocs_build(config, dirty=dirty)
+        finally:
+            config.plugins.on_shutdown()
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # a full disk, a site folder that may not be written

@@ -10,7 +10,6 @@ files of pages that are gone.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import gc
@@ -20,7 +19,6 @@ import operator
 import os
 import posixpath
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -69,6 +67,7 @@ class PageDrawer:
 
     def __init__(self, site: CatalogueSite, theme_pages: Iterable[str] = ()) -> None:
         self.site = site
+        #: Generated pages the theme draws (may be set later, until ``pages`` is asked for).
         self.theme_pages = frozenset(theme_pages)
         self.shells: dict[int, Shell] = {}
         self.site_description = ""
@@ -349,48 +348,20 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
 
 
 class PageQueue:
-    """The pages a build draws, shared by its processes (made before the second process is
-    forked). The build posts their numbers in ``PageDrawer.pages`` once it knows them, with the
-    theme's chrome; every process then takes a few pages at a time until none are left, so
-    that the one that is free sooner (the second process, once the outputs are written)
-    draws more."""
+    """The pages a build draws, shared by its processes (made, and the pages posted, before
+    workers are forked): every process takes a few pages at a time until none are left, so
+    that none waits for another's share."""
 
     #: Pages taken at a time.
     CHUNK = 16
 
-    def __init__(self, context: Any, size: int, *, chrome: bool = True) -> None:
-        #: Whether another process than those forked after ``post`` takes pages (and gets
-        #: the chrome through a pipe).
-        self._chrome = chrome
-        self._numbers = context.RawArray("i", max(1, size))
-        self._count = context.RawValue("i", 0)
+    def __init__(self, context: Any, numbers: Sequence[int]) -> None:
+        self._numbers = context.RawArray("i", max(1, len(numbers)))
+        self._numbers[:len(numbers)] = list(numbers)
+        self.count = len(numbers)
         self._next = context.Value("i", 0)
         self._done = context.Value("q", 0)
-        self._posted = context.Event()
-        self._chrome_in, self._chrome_out = context.Pipe(duplex=False)
         self._errors = context.SimpleQueue()
-
-    def post(self, drawer: PageDrawer, numbers: Sequence[int]) -> None:
-        """The pages to draw; the other processes get the chrome ``drawer`` draws them in
-        (sent from a thread: a pipe holds 64 KB, and they read it when they are free)."""
-        self._numbers[:len(numbers)] = list(numbers)
-        self._count.value = len(numbers)
-        self._posted.set()
-        if numbers and self._chrome:
-            threading.Thread(target=self._send_chrome, daemon=True, args=(
-                (drawer.shells, drawer.site_description),)).start()
-
-    def close(self) -> None:
-        """Nothing (more) to post: a process waiting in ``join_in`` goes on."""
-        self._posted.set()
-
-    def _send_chrome(self, chrome: tuple[dict[int, Shell], str]) -> None:
-        with contextlib.suppress(OSError):  # the other process is gone: the build says why
-            self._chrome_out.send(chrome)
-
-    @property
-    def count(self) -> int:
-        return self._count.value
 
     @property
     def done(self) -> int:
@@ -398,7 +369,7 @@ class PageQueue:
 
     def _take(self) -> range | None:
         with self._next.get_lock():
-            start, count = self._next.value, self._count.value
+            start, count = self._next.value, self.count
             if start >= count:
                 return None
             self._next.value = end = min(start + self.CHUNK, count)
@@ -416,24 +387,15 @@ class PageQueue:
                 self._done.value += len(chunk)
             progress(self._done.value)
 
-    def join_in(self, drawer: PageDrawer, site_dir: Path, alive: Callable[[], bool]) -> None:
-        """In another process: once the pages are posted, take the chrome and draw pages too
-        (a failure is reported to the build and ends this process)."""
-        while not self._posted.wait(1.0):
-            if not alive():
-                return
-        if not self._count.value:
-            return
-        drawer.shells, drawer.site_description = self._chrome_in.recv()
-        self.work_or_report(drawer, site_dir)
-
     def work_or_report(self, drawer: PageDrawer, site_dir: Path) -> None:
-        """``work`` in another process: a failure is reported to the build and ends it."""
+        """``work`` in a worker process: a failure is reported to the build and ends it.
+        The cards it drew are handed over, for the next builds."""
         try:
             self.work(drawer, site_dir)
         except DrawError as exc:
             self._errors.put(str(exc))
             sys.exit(1)
+        drawer.site.hand_over_cards()
 
     def errors(self) -> list[str]:
         found = []
@@ -443,37 +405,35 @@ class PageQueue:
 
 
 class DrawJob:
-    """The pages of ``numbers`` (in ``PageDrawer.pages``) drawn by this process and, with a
-    ``queue``, every other process of the build that is free: the second process once it
-    has written the outputs, and forked workers when there are more cores than two. ``wait``
-    draws this process's share and raises DrawError if any share failed. Without a queue (no
-    fork), this process draws them all."""
+    """The pages of ``numbers`` (in ``PageDrawer.pages``) drawn by this process and, when
+    there are many, by workers forked now (they inherit the drawer, its chrome included),
+    one per core that the build leaves free: ``workers`` cores, of which ``busy`` are taken
+    meanwhile by other processes of the build. ``wait`` draws this process's share and
+    raises DrawError if any share failed. Without fork, this process draws them all."""
 
     #: Below this many pages, starting processes costs more than it saves.
     FORK_ABOVE = 400
 
     def __init__(self, drawer: PageDrawer, numbers: Sequence[int], site_dir: Path,
-                 workers: int, queue: PageQueue | None = None,
-                 partner: Callable[[], bool] = lambda: False) -> None:
-        self.drawer, self.site_dir, self.queue = drawer, site_dir, queue
+                 workers: int, busy: int = 0) -> None:
+        self.drawer, self.site_dir = drawer, site_dir
         self.pages = [drawer.pages[number] for number in numbers]
-        #: Whether the second process may still draw some of them.
-        self.partner = partner
+        self.queue: PageQueue | None = None
         self.processes: list[multiprocessing.process.BaseProcess] = []
-        if queue is None:
+        extra = workers - 1 - busy
+        if len(numbers) <= self.FORK_ABOVE or extra <= 0 or \
+                "fork" not in multiprocessing.get_all_start_methods():
             return
-        queue.post(drawer, numbers)
-        extra = workers - 2  # this process and the second one draw anyway
-        if len(numbers) > self.FORK_ABOVE and extra > 0:
-            context = multiprocessing.get_context("fork")
-            # Objects the children only read stay shared: the collector leaves them alone
-            # (lifelong.memory: they stay frozen until the next build).
-            gc.freeze()
-            for number in range(extra):
-                process = context.Process(target=queue.work_or_report, args=(drawer, site_dir),
-                                          name=f"lifelong-pages-{number}", daemon=True)
-                process.start()
-                self.processes.append(process)
+        context = multiprocessing.get_context("fork")
+        self.queue = queue = PageQueue(context, numbers)
+        # Objects the children only read stay shared: the collector leaves them alone
+        # (lifelong.memory: they stay frozen until the next build).
+        gc.freeze()
+        for number in range(extra):
+            process = context.Process(target=queue.work_or_report, args=(drawer, site_dir),
+                                      name=f"lifelong-pages-{number}", daemon=True)
+            process.start()
+            self.processes.append(process)
 
     def wait(self, progress: Callable[[int], None] = lambda n: None) -> None:
         queue = self.queue
@@ -492,8 +452,7 @@ class DrawJob:
             self.cancel()
             raise
         # The last pages others took.
-        while queue.done < queue.count and (self.partner() or any(
-                p.is_alive() for p in self.processes)):
+        while queue.done < queue.count and any(p.is_alive() for p in self.processes):
             progress(queue.done)
             time.sleep(0.05)
         for process in self.processes:

@@ -5,6 +5,7 @@ lifelong.plugins.catalogue adapts this to MkDocs' events.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -26,7 +27,7 @@ from urllib.parse import quote
 import jinja2
 
 from lifelong.cache import CardCache, PageRecord, code_version
-from lifelong.draw import DrawError, PageDrawer, PageQueue, write_qr_codes
+from lifelong.draw import DrawError, PageDrawer, write_qr_codes
 from lifelong.i18n import SEARCH_STRINGS, translate
 from lifelong.memory import PickledSequence, give_back, pack, unpack
 from lifelong.model import Catalogue, Entry, load_catalogue, local_media_of
@@ -224,7 +225,7 @@ class CatalogueSite:
             return None
         return quote(target)
 
-    def drawer(self, theme_pages: Iterable[str]) -> PageDrawer:
+    def drawer(self, theme_pages: Iterable[str] = ()) -> PageDrawer:
         """The pages this site draws itself: all but ``theme_pages`` (sources the theme
         draws, e.g. those the navigation names)."""
         drawer = PageDrawer(self, theme_pages)
@@ -233,6 +234,12 @@ class CatalogueSite:
                                                   self.cards_key())
             self.renderer.card_inputs = drawer.card
         return drawer
+
+    def hand_over_cards(self) -> None:
+        """In a worker process: the cards it drew, for ``save_cards``."""
+        if self.renderer.saved_cards is not None:
+            with contextlib.suppress(OSError):  # a full disk: the next build draws them
+                self.renderer.saved_cards.hand_over()
 
     def save_cards(self) -> None:
         """Keep the cards this build drew for the next (those of entries still here)."""
@@ -341,37 +348,31 @@ class CatalogueSite:
         return where is not None and (where / "pages.pickle").is_file() and \
             site_dir.is_dir() and any(site_dir.iterdir())
 
-    def start_helper(self, drawer: PageDrawer, site_dir: Path) -> HelperJob | OutputsJob:
-        """The second core's share of the build, started while MkDocs reads files in this
-        process. A rebuild (``has_earlier_build``) needs the fingerprints of the entry pages
-        first, to know what to draw: a second process works them out (HelperJob). A first
-        build draws every page: two processes write the outputs from compact copies of
-        what they need (OutputsJob), holding none of the catalogue."""
-        if self.has_earlier_build(site_dir):
-            return HelperJob(self, drawer, site_dir)
-        return OutputsJob(self, drawer, site_dir)
-
 class HelperJob:
-    """The second core's share of a build, in a forked process (the catalogue and the plan
-    are inherited, not copied). First it works out the fingerprints of the entry pages
-    (``PageDrawer.entry_pages``; ``fingerprints`` receives them); then, once
-    ``start_writing`` says that the site folder is ready (MkDocs empties it for a clean build
-    after loading the configuration), it writes the outputs (the search index and
-    ``version.js``); then it draws pages of
-    ``queue`` with the build until none are left. ``wait`` raises if it failed. Without
-    fork, this process writes the outputs when asked (and draws every page itself)."""
+    """The second core's share of a rebuild, in a process forked as soon as the catalogue is
+    loaded (the catalogue is inherited, not copied), while this one plans the pages and
+    MkDocs reads its files. First it works out the fingerprints of the entry pages
+    (``PageDrawer.entry_pages``; ``fingerprints`` receives them); then, once ``start_writing``
+    says that the site folder is ready (at once, with ``ready``: a dirty build, which MkDocs
+    does not empty), it writes the outputs (the search index and ``version.js``). This
+    process draws the pages meanwhile, with a worker forked for the other core once the
+    pages to draw are known (``DrawJob``). ``wait`` raises if it failed. Without fork,
+    this process writes the outputs when asked."""
 
-    def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
+    #: Cores it takes while the pages are drawn: none that it does not give back soon.
+    BUSY = 0
+
+    def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path, *,
+                 ready: bool = False) -> None:
         self.site, self.drawer, self.site_dir = site, drawer, site_dir
         self.process: multiprocessing.process.BaseProcess | None = None
         self._fingerprints: list[str] | None = None
-        #: The pages to draw, which this process also draws once the outputs are written.
-        self.queue: PageQueue | None = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            self.queue = PageQueue(context, len(drawer.pages))
             self._receive, send = context.Pipe(duplex=False)
             self._go = context.Event()
+            if ready:
+                self._go.set()
             self._errors = context.SimpleQueue()
             self.process = context.Process(target=self._run, args=(send, os.getpid()),
                                            name="lifelong-helper", daemon=True)
@@ -395,8 +396,6 @@ class HelperJob:
         except OSError as exc:  # a full disk, a folder that may not be written
             self._errors.put(outputs_problem(exc, self.site_dir))
             os._exit(1)
-        assert self.queue is not None
-        self.queue.join_in(self.drawer, self.site_dir, lambda: os.getppid() == parent)
         sender.join()
 
     @staticmethod
@@ -431,18 +430,12 @@ class HelperJob:
     def running(self) -> bool:
         return self.process is not None and self.process.is_alive()
 
-    def draws_pages(self) -> bool:
-        """Whether the second process may still draw pages of ``queue``."""
-        return self.running()
-
     def wait(self) -> None:
         if self.process is None:
             self.site.write_outputs(self.site_dir)
             return
         self.fingerprints()  # the child sends them before anything else
         self._go.set()
-        if self.queue is not None:
-            self.queue.close()  # in case the build posted no pages
         self.process.join()
         if self.process.exitcode != 0:
             raise RuntimeError(self._errors.get() if not self._errors.empty() else
@@ -548,15 +541,14 @@ class OutputsJob:
     ``PageDrawer.qr_codes``), never the catalogue (``lifelong.outputs`` says why). One after
     the other: together they would hold the most memory at once, and they share the second
     core anyway. This process works out the fingerprints and draws every page (with forked
-    workers for cores beyond two, from ``queue``); the QR code files are not drawn with
-    their pages."""
+    workers for cores beyond two: ``DrawJob``); the QR code files are not drawn with their
+    pages."""
+
+    #: Cores it takes while the pages are drawn.
+    BUSY = 1
 
     def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
         self.site, self.drawer, self.site_dir = site, drawer, site_dir
-        self.queue: PageQueue | None = None
-        if "fork" in multiprocessing.get_all_start_methods():  # workers for more cores
-            self.queue = PageQueue(multiprocessing.get_context("fork"), len(drawer.pages),
-                                   chrome=False)
         self._fingerprints: list[str] | None = None
         drawer.writes_qr_codes = False
         self.jobs = [Job("writing the search index", _write_outputs,
@@ -595,14 +587,7 @@ class OutputsJob:
     def running(self) -> bool:
         return self._then.is_alive() or any(job.running() for job in self.jobs)
 
-    @staticmethod
-    def draws_pages() -> bool:
-        """Whether these processes draw pages too: never."""
-        return False
-
     def wait(self) -> None:
-        if self.queue is not None:
-            self.queue.close()
         self.start_writing()
         if self._started:
             self._then.join()

@@ -126,6 +126,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.fingerprints: dict[str, str] = {}
         #: What the last build drew into the site folder (read in on_env).
         self.record: PageRecord | None = None
+        #: Whether builds are dirty (MkDocs leaves the site folder as it is): a rebuild's
+        #: outputs may then be written before MkDocs reads the files.
+        self.dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
 
     def cache_dir(self, config: MkDocsConfig) -> Path:
         """Where rebuilds keep what they reuse."""
@@ -159,23 +165,35 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         new_build()
         try:
             with long_lived():
-                self.site = CatalogueSite(options)
+                self.site = site = CatalogueSite(options)
         except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
         config.extra["lifelong"] = {"offline": self.config.offline,
-                                    "outdated_text": self.site.plan.t("may_be_outdated")}
+                                    "outdated_text": site.plan.t("may_be_outdated")}
+        site_dir = Path(config.site_dir)
+        self.drawer = drawer = self.helper = None
+        if site.has_earlier_build(site_dir):
+            # A rebuild: the second process starts now. It works out which entry pages
+            # changed while this one plans the pages and MkDocs reads files (this process
+            # does the other pages later), then writes the outputs.
+            with long_lived():
+                self.drawer = drawer = site.drawer()
+            self.helper = HelperJob(site, drawer, site_dir, ready=self.dirty)
         with long_lived():
-            self.site.pages  # noqa: B018 (planned now, while the collector pauses)
+            site.pages  # noqa: B018 (planned now, while the collector pauses)
         if self.config.auto_nav and config.nav is None:
             top = sorted(p.name for p in Path(config.docs_dir).glob("*.md"))
-            config.nav = build_nav(self.site, top)
-        self.theme_pages = nav_sources(config.nav) & set(self.site.pages)
+            config.nav = build_nav(site, top)
+        self.theme_pages = nav_sources(config.nav) & set(site.pages)
         with long_lived():
-            self.drawer = self.site.drawer(self.theme_pages)
-            self.drawer.pages  # noqa: B018 (made now, while the collector pauses)
-        # The second process starts now: it works out which entry pages changed while MkDocs
-        # reads files (this process does the other pages later), then writes the outputs.
-        self.helper = self.site.start_helper(self.drawer, Path(config.site_dir))
+            if drawer is None:
+                self.drawer = drawer = site.drawer()
+            drawer.theme_pages = frozenset(self.theme_pages)
+            drawer.pages  # noqa: B018 (made now, while the collector pauses)
+        if self.helper is None:
+            # A first build draws every page here: two processes of their own write the
+            # outputs meanwhile, one after the other.
+            self.helper = OutputsJob(site, drawer, site_dir)
         return config
 
     # Late: other plugins may add files first; ours then claim their addresses.
@@ -254,8 +272,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         pages = drawer.pages
         self.record.begin(dest for number in todo for dest in (pages[number].dest,
                                                                pages[number].qr) if dest)
-        self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers,
-                               queue=helper.queue, partner=helper.draws_pages)
+        self.drawing = DrawJob(drawer, todo, site_dir, site.options.workers, busy=helper.BUSY)
         return None
 
     def _fingerprints(self) -> dict[str, str]:
