@@ -246,6 +246,13 @@ class Catalogue:
                     index[(vocabulary, term)].append(entry)
         return {key: tuple(value) for key, value in index.items()}
 
+    def work_out_indexes(self) -> None:
+        """Make now the indexes otherwise made when first read (terms, series, people,
+        sections): a process forked after this shares them instead of making its own."""
+        for index in ("term_index", "series_position", "person_by_name",
+                      "_sections_by_entry"):
+            getattr(self, index)
+
     @cached_property
     def series_members(self) -> Mapping[str, tuple[Entry, ...]]:
         members: dict[str, list[Entry]] = defaultdict(list)

@@ -177,6 +177,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # changed while this one plans the pages and MkDocs reads files (this process
             # does the other pages later), then writes the outputs.
             with long_lived():
+                site.catalogue.work_out_indexes()  # this process needs them too, later
                 self.drawer = drawer = site.drawer()
             self.helper = HelperJob(site, drawer, site_dir, ready=self.dirty)
         with long_lived():
