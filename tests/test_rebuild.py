@@ -478,6 +478,27 @@ def test_entry_cache_shards_written_by_readers_are_kept_in_memory_for_serve(
         lifelong_cache.keep_in_memory(False)
 
 
+def test_cards_handed_over_by_workers_are_kept_and_not_held_in_memory(tmp_path: Path) -> None:
+    """A worker's cards reach the shards; the file it left them in is read once and deleted,
+    so ``lifelong serve`` (which keeps what it reads) does not hold it."""
+    folder = tmp_path / "cards"
+    worker = lifelong_cache.CardCache(folder, "key", str.upper)
+    worker.put("a", "A", ["<li>", "a/", "</li>"])
+    worker.hand_over()
+    assert len(list(folder.glob("drawn-*.pickle"))) == 1
+    lifelong_cache.keep_in_memory(True)
+    try:
+        build = lifelong_cache.CardCache(folder, "key", str.upper)
+        build.save({"a"})
+        assert not list(folder.glob("drawn-*.pickle"))
+        assert not any("drawn-" in name for name in lifelong_cache._MEMORY)
+    finally:
+        lifelong_cache.keep_in_memory(False)
+    again = lifelong_cache.CardCache(folder, "key", str.upper)
+    assert again.get("a", again.inputs("a")) == ("<li>", "a/", "</li>")
+    assert lifelong_cache.CardCache(folder, "other key", str.upper).get("a", "A") is None
+
+
 def test_the_page_record_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "pages.pickle"
     record = lifelong_cache.PageRecord(path, "key-1")

@@ -69,14 +69,17 @@ def _remember(path: Path, stamp: tuple[int, int] | None, key: str, payload: Any)
         _MEMORY[str(path)] = (stamp, key, payload)
 
 
-def _read(path: Path, key: str) -> Any:
-    """The pickled payload saved under ``key``, or None when absent, corrupt or stale."""
-    saved = _read_saved(path)
+def _read(path: Path, key: str, *, remember: bool = True) -> Any:
+    """The pickled payload saved under ``key``, or None when absent, corrupt or stale
+    (``remember``: see ``_read_saved``)."""
+    saved = _read_saved(path, remember=remember)
     return saved[1] if saved is not None and saved[0] == key else None
 
 
-def _read_saved(path: Path) -> tuple[str, Any] | None:
-    """(the key it was saved under, the payload), or None when absent or corrupt."""
+def _read_saved(path: Path, *, remember: bool = True) -> tuple[str, Any] | None:
+    """(the key it was saved under, the payload), or None when absent or corrupt. Kept in
+    memory when ``keep_in_memory`` says so, unless not to ``remember`` (a file read once and
+    deleted)."""
     stamp = file_stamp(path)
     remembered = _MEMORY.get(str(path))
     if remembered is not None and stamp is not None and remembered[0] == stamp:
@@ -86,8 +89,14 @@ def _read_saved(path: Path) -> tuple[str, Any] | None:
             saved_key, payload = pickle.load(handle)
     except Exception:  # any unreadable cache is simply not used
         return None
-    _remember(path, stamp, saved_key, payload)
+    if remember:
+        _remember(path, stamp, saved_key, payload)
     return saved_key, payload
+
+
+def shard_number(name: str, shards: int) -> int:
+    """Which of ``shards`` shards the record of ``name`` is kept in."""
+    return zlib.crc32(name.encode()) % shards
 
 
 def _write(path: Path, key: str, payload: Any) -> None:
@@ -131,7 +140,7 @@ class EntryCache:
 
     def shard_of(self, rel: str) -> int:
         """The shard a file's entry is kept in."""
-        return zlib.crc32(rel.encode()) % self.SHARDS
+        return shard_number(rel, self.SHARDS)
 
     def writer(self, number: int) -> ShardWriter | None:
         """What another process needs to write shard ``number`` itself, from entries it
@@ -273,22 +282,23 @@ class PageRecord:
 
 class CardCache:
     """Each entry's card as a build drew it (``Renderer.entry_cards``: its pieces of text and
-    addresses), with the inputs it was drawn from (``PageDrawer.card``), by entry id. ``key``
-    names what every card depends on besides (code, templates, rules, options). Kept in
-    shards by id, each read when a card of it is first asked for (a rebuild that redraws a
-    few pages reads a few), and rewritten by ``save`` when it holds a card drawn afresh."""
+    addresses), with the inputs it was drawn from (``inputs`` of the entry: a text that
+    changes whenever its card would, ``PageDrawer.card``), by entry id. ``key`` names what
+    every card depends on besides (code, templates, rules, options). Kept in shards by id,
+    each read when a card of it is first asked for (a rebuild that redraws a few pages reads
+    a few), and rewritten by ``save`` when it holds a card drawn afresh."""
 
     SHARDS = 32
 
-    def __init__(self, folder: Path | None, key: str) -> None:
-        self.folder, self.key = folder, key
+    def __init__(self, folder: Path | None, key: str, inputs: Callable[[Any], str]) -> None:
+        self.folder, self.key, self.inputs = folder, key, inputs
         self._shards: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {}
         self._changed: set[int] = set()
         #: The cards this process drew.
         self._drawn: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def _shard(self, entry_id: str) -> tuple[int, dict[str, tuple[str, tuple[str, ...]]]]:
-        number = zlib.crc32(entry_id.encode()) % self.SHARDS
+        number = shard_number(entry_id, self.SHARDS)
         shard = self._shards.get(number)
         if shard is None:
             loaded = _read(self._path(number), self.key) if self.folder is not None else None
@@ -323,7 +333,7 @@ class CardCache:
         if self.folder is None:
             return
         for path in sorted(self.folder.glob("drawn-*.pickle")):
-            handed = _read(path, self.key)
+            handed = _read(path, self.key, remember=False)
             for entry_id, (inputs, pieces) in (handed.items() if isinstance(handed, dict)
                                                else ()):
                 self.put(entry_id, inputs, pieces)

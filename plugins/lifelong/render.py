@@ -85,10 +85,8 @@ class Renderer:
         self._deferred: list[str] | None = None
         #: Each entry's card as drawn once (``_card_pieces``).
         self._cards: dict[str, Sequence[str]] = {}
-        #: Cards drawn by earlier builds, and what a card is drawn from (a text that changes
-        #: whenever the card would): without them, each build draws every card it shows.
+        #: Cards drawn by earlier builds: without them, each build draws every card it shows.
         self.saved_cards: CardCache | None = None
-        self.card_inputs: Callable[[Entry], str] | None = None
         #: While ``squeezed`` draws a page: its blocks of cards, each left as a mark.
         self._held: list[str] | None = None
         self.env.globals.update(
@@ -189,10 +187,10 @@ class Renderer:
 
     def _card(self, entry: Entry) -> Sequence[str]:
         """``_card_pieces``, or the same pieces as an earlier build drew them."""
-        saved, inputs_of = self.saved_cards, self.card_inputs
-        if saved is None or inputs_of is None:
+        saved = self.saved_cards
+        if saved is None:
             return self._card_pieces(entry)
-        inputs = inputs_of(entry)
+        inputs = saved.inputs(entry)
         found = saved.get(entry.id, inputs)
         if found is None:
             found = saved.put(entry.id, inputs, self._card_pieces(entry))

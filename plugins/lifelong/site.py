@@ -231,8 +231,7 @@ class CatalogueSite:
         drawer = PageDrawer(self, theme_pages)
         if self.options.cache_dir is not None:  # cards an earlier build drew
             self.renderer.saved_cards = CardCache(self.options.cache_dir / "cards",
-                                                  self.cards_key())
-            self.renderer.card_inputs = drawer.card
+                                                  self.cards_key(), drawer.card)
         return drawer
 
     def hand_over_cards(self) -> None:
