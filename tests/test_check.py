@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from click.testing import Result
@@ -140,6 +141,98 @@ def test_file_not_utf8(project: Project) -> None:
     assert_problems(result, f"{C}:4: file is not UTF-8 (byte 0xb6); save it as UTF-8")
 
 
+# --- bounded YAML --------------------------------------------------------------------------
+
+ANCHOR = ("front matter: YAML anchor '&{}' is not allowed (anchors and aliases can make a small "
+          "file expand without end); write the value out in full, or quote text that starts "
+          "with '&'")
+ALIAS = ANCHOR.replace("anchor '&", "alias '*").replace("'&'", "'*'")
+
+
+def billion_laughs() -> str:
+    """A valid course, then nine levels of nine aliases each: 600 bytes that expand to 9**9
+    values (walking them took 24 s and 2.2 GB for 410 bytes)."""
+    levels = "".join(f"{b}: &{b} [{','.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh",
+                                                                                  "bcdefghi"))
+    return edit(COURSE, "format: video\n",
+                "format: video\ntags: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + levels)
+
+
+def test_billion_laughs_is_refused_at_once(project: Project) -> None:
+    text = billion_laughs()
+    assert 580 <= len(text.encode()) <= 620
+    started = time.monotonic()
+    result = check_course(project, text)
+    assert time.monotonic() - started < 0.5
+    assert_problems(result, f"{C}:10: {ANCHOR.format('a')}")
+
+
+@pytest.mark.parametrize(("old", "new", "line", "message"), [
+    pytest.param("teachers: [李秀兰]", "teachers: [&t 李秀兰]\nprovider: *t", 10,
+                 ANCHOR.format("t"), id="anchor-and-alias"),
+    pytest.param("teachers: [李秀兰]", "teachers: [李秀兰]\nprovider: *t", 11,
+                 ALIAS.format("t"), id="alias-alone"),
+    pytest.param("teachers: [李秀兰]", "teachers: [李秀兰]\nmaterials:\n  - <<: *m\n", 12,
+                 ALIAS.format("m"), id="merge-key"),
+])
+def test_anchors_and_aliases_are_refused(project: Project, old: str, new: str, line: int,
+                                         message: str) -> None:
+    text = edit(COURSE, "format: video\n", "format: video\nteachers: [李秀兰]\n")
+    assert_problems(check_course(project, edit(text, old, new)), f"{C}:{line}: {message}")
+
+
+def test_text_starting_with_an_ampersand_is_an_anchor_unless_quoted(project: Project) -> None:
+    text = edit(COURSE, "title: 二十四式太极拳入门", "title: &amp 太极拳")
+    assert_problems(check_course(project, text), f"{C}:4: {ANCHOR.format('amp')}")
+    result = check_course(project, edit(text, "title: &amp 太极拳", "title: '&amp 太极拳'"))
+    assert result.stdout == "OK: 1 entry, no problems.\n"
+
+
+def test_ampersands_and_stars_in_text_are_not_anchors(project: Project) -> None:
+    result = check_course(project, edit(COURSE, "title: 二十四式太极拳入门",
+                                        "title: 'Tai Chi & Qigong *for* beginners'"))
+    assert result.stdout == "OK: 1 entry, no problems.\n"
+    assert result.exit_code == 0
+
+
+def test_deep_nesting_is_refused(project: Project) -> None:
+    nested = "[" * 10 + "x" + "]" * 10  # the 11th level of the front matter
+    result = check_course(project, edit(COURSE, "format: video", f"format: video\nx: {nested}"))
+    assert_problems(result, f"{C}:10: x.0.0.0.0.0.0.0.0.0: is nested more than 10 levels deep; "
+                            "write it flatter")
+
+
+def test_ten_levels_of_nesting_are_read(project: Project) -> None:
+    nested = "[" * 9 + "x" + "]" * 9
+    result = check_course(project, edit(COURSE, "format: video", f"format: video\nx: {nested}"))
+    assert_problems(result, f"{C}:10: x: unknown field; the fields of a course are listed in "
+                            "catalogue/fields.yml")
+
+
+def test_a_number_of_thousands_of_digits_is_refused(project: Project) -> None:
+    result = check_course(project, edit(COURSE, "duration_minutes: 18",
+                                        "duration_minutes: 1" + "0" * 4999))
+    assert_problems(result, f"{C}:8: duration_minutes: a number of 5,000 digits is too long "
+                            "(at most 30); check it, or write it in quotes if it is text")
+
+
+def test_huge_text_is_refused(project: Project) -> None:
+    result = check_course(project, edit(COURSE, "summary: 跟着老师一招一式学习二十四式简化太极拳。",
+                                        "summary: '" + "学" * 100_001 + "'"))
+    assert_problems(result, f"{C}:5: summary: text of 100,001 characters is too long (at most "
+                            "100,000); shorten it")
+
+
+def test_huge_front_matter_is_refused(project: Project) -> None:
+    tags = "".join(f"  - 第{n}个很长很长很长很长很长的标签\n" for n in range(20_000))
+    text = edit(COURSE, "format: video\n", f"format: video\ntags:\n{tags}")
+    size = len(text.split("---\n")[1].encode())
+    assert size > 1_000_000
+    result = check_course(project, text)
+    assert_problems(result, f"{C}:1: front matter: {size:,} bytes is too large (at most "
+                            "1,000,000); keep long text in the description")
+
+
 # --- fields --------------------------------------------------------------------------------
 
 
@@ -197,6 +290,64 @@ def test_unknown_field_did_you_mean(project: Project) -> None:
 def test_unknown_field_of_another_kind(project: Project) -> None:
     result = check_course(project, edit(COURSE, "format: video", "format: video\nisbn: '1'"))
     assert_problems(result, f"{C}:10: isbn: unknown field for a course; it belongs to: ebook")
+
+
+# --- control characters --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "line", "message"), [
+    pytest.param("title: 二十四式太极拳入门", 'title: "二十四式\\0太极拳入门"', 4,
+                 "title: contains the control character U+0000 at position 5; remove it",
+                 id="nul-in-title"),
+    pytest.param("title: 二十四式太极拳入门", 'title: "Tai Chi\\x7f"', 4,
+                 "title: contains the control character U+007F at position 8; remove it",
+                 id="del-in-title"),
+    pytest.param("title: 二十四式太极拳入门", 'title: "\\x9bTai Chi"', 4,
+                 "title: contains the control character U+009B at position 1; remove it",
+                 id="c1-in-title"),
+    pytest.param("summary: 跟着", "summary: 跟\u202e着", 5,
+                 "summary: contains the bidirectional control character U+202E at position 2; "
+                 "remove it", id="bidi-override-in-summary"),
+    pytest.param("title: 二十四式太极拳入门", "title: 二十四式太极拳\u2067入门", 4,
+                 "title: contains the bidirectional control character U+2067 at position 8; "
+                 "remove it", id="bidi-isolate-in-title"),
+    pytest.param("id: taiji-basics", 'id: "taiji\\u202dbasics"', 3,
+                 "id: contains the bidirectional control character U+202D at position 6; "
+                 "remove it", id="bidi-in-id"),
+    pytest.param("format: video", 'format: video\nteachers: [李秀兰, "王\\a老师"]', 10,
+                 "teachers.1: contains the control character U+0007 at position 2; remove it",
+                 id="in-a-list-item"),
+    pytest.param("format: video", 'format: video\nvideo: "https://example.org/\\x1bv.mp4"', 10,
+                 "video: contains the control character U+001B at position 21; remove it",
+                 id="in-a-url"),
+    pytest.param("subjects: [exercise, tcm]", 'subjects: [exercise, "tcm\\x0b"]', 6,
+                 "subjects.1: contains the control character U+000B at position 4; remove it",
+                 id="in-a-term"),
+    pytest.param("kind: course", 'kind: "cour\\0se"', 2,
+                 "kind: contains the control character U+0000 at position 5; remove it",
+                 id="in-the-kind"),
+    pytest.param("format: video", 'format: video\n"ti\\0tle": x', 10,
+                 "ti\\u0000tle: the field name contains the control character U+0000 at "
+                 "position 3; remove it", id="in-a-field-name"),
+])
+def test_control_characters_in_fields(project: Project, old: str, new: str, line: int,
+                                      message: str) -> None:
+    assert_problems(check_course(project, edit(COURSE, old, new)), f"{C}:{line}: {message}")
+
+
+def test_a_control_character_in_a_field_of_an_object(project: Project) -> None:
+    project.write("series/s.md", SERIES)
+    project.write("lectures/t.md", edit(LECTURE, "affiliation: 某大学",
+                                        'affiliation: "某\\x1f大学"'))
+    assert_problems(project.check(), "content/lectures/t.md:11: speakers.0.affiliation: contains "
+                                     "the control character U+001F at position 2; remove it")
+
+
+def test_tabs_and_newlines_in_fields_are_allowed(project: Project) -> None:
+    result = check_course(project, edit(COURSE, "summary: 跟着老师一招一式学习二十四式简化太极拳。",
+                                        'summary: "跟着老师\\t一招一式\\n学习太极拳。"'))
+    assert result.stdout == "OK: 1 entry, no problems.\n"
+    assert result.exit_code == 0
 
 
 @pytest.mark.parametrize(("old", "new", "line", "message"), [

@@ -3,10 +3,17 @@
 MkDocs swallows YAML errors silently (the page just loses its metadata), so we parse the block
 ourselves, report every error with its line, and remember the line of every key so that the
 validator can point at it.
+
+YAML is bounded before anything is built from it: anchors and aliases are refused (a few
+hundred bytes of nested aliases expand to billions of values: "billion laughs"), and so are
+front matter over ``MAX_BYTES``, nesting deeper than ``MAX_DEPTH``, numbers of more than
+``MAX_DIGITS`` digits (Python refuses to convert them) and text over ``MAX_CHARS``
+characters. No real entry comes near any of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +32,15 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Line paths: ("files", 0, "link") -> line in the file (1-based).
 LineMap = dict[tuple[str | int, ...], int]
+
+#: Limits of a YAML block (see the module's docstring). Whole YAML files (the catalogue's own
+#: rules, ``what=""``) may nest deeper: fields.yml nests eight levels today.
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 10
+FILE_MAX_DEPTH = 32
+MAX_DIGITS = 30
+MAX_CHARS = 100_000
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -72,12 +88,80 @@ def decode_source(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
+class _Unbounded(Exception):
+    """YAML beyond a limit: the problem to report instead of building anything from it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _shown(name: str) -> str:
+    return name if len(name) <= 40 else name[:40] + "..."
+
+
+def _refuse_anchors(text: str, path: str, offset: int) -> None:
+    """Raise _Unbounded at the first anchor or alias, before anything is composed. Only
+    text with '&' or '*' can have one (a scan of its tokens costs half as much as parsing);
+    a syntax error ends the scan, and parsing reports it."""
+    if "&" not in text and "*" not in text:
+        return
+    scanner = _FrontMatterLoader(text)
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                sign, name = ("&", "anchor") if isinstance(token, yaml.AnchorToken) else \
+                    ("*", "alias")
+                raise _Unbounded(Problem(
+                    path, token.start_mark.line + offset, None,
+                    f"YAML {name} '{sign}{_shown(str(token.value))}' is not allowed "
+                    "(anchors and aliases can make a small file expand without end); write "
+                    f"the value out in full, or quote text that starts with '{sign}'"))
+    except yaml.YAMLError:
+        return
+    finally:
+        scanner.dispose()
+
+
+def _check_scalar(node: yaml.ScalarNode, where: tuple[str | int, ...], offset: int,
+                  path: str, *, key: bool = False) -> None:
+    """Raise _Unbounded for a number or a text too long to be real (before it is built:
+    Python refuses to convert an integer of more than 4,300 digits)."""
+    value = node.value
+    line = node.start_mark.line + offset
+    field = ".".join(map(str, where)) or None
+    if node.tag == _INT_TAG:
+        digits = sum(c.isalnum() for c in value)
+        if digits > MAX_DIGITS:
+            raise _Unbounded(Problem(path, line, field, f"a number of {digits:,} digits is too "
+                                     f"long (at most {MAX_DIGITS}); check it, or write it in "
+                                     "quotes if it is text"))
+    if len(value) > MAX_CHARS:
+        what = "a field name" if key else "text"
+        raise _Unbounded(Problem(path, line, field, f"{what} of {len(value):,} characters is "
+                                 f"too long (at most {MAX_CHARS:,}); shorten it"))
+
+
 def _walk(node: yaml.Node, prefix: tuple[str | int, ...], offset: int, lines: LineMap,
-          problems: list[Problem], path: str) -> None:
+          problems: list[Problem], path: str, max_depth: int) -> None:
+    """Note the line of every key and report keys given twice; raise _Unbounded beyond the
+    limits (``max_depth``: levels of mappings and lists)."""
+    if isinstance(node, yaml.ScalarNode):
+        if len(node.value) > MAX_DIGITS:
+            _check_scalar(node, prefix, offset, path)
+        return
+    if len(prefix) >= max_depth:
+        raise _Unbounded(Problem(path, lines.get(prefix, node.start_mark.line + offset),
+                                 ".".join(map(str, prefix)) or None,
+                                 f"is nested more than {max_depth} levels deep; write it "
+                                 "flatter"))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            if len(key) > MAX_DIGITS and isinstance(key_node, yaml.ScalarNode):
+                _check_scalar(key_node, prefix, offset, path, key=True)
             where = (*prefix, key)
             line = key_node.start_mark.line + offset
             if key in seen:
@@ -85,26 +169,40 @@ def _walk(node: yaml.Node, prefix: tuple[str | int, ...], offset: int, lines: Li
                                         "appears twice; keep one"))
             seen.add(key)
             lines[where] = line
-            _walk(value_node, where, offset, lines, problems, path)
+            _walk(value_node, where, offset, lines, problems, path, max_depth)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[(*prefix, index)] = item.start_mark.line + offset
-            _walk(item, (*prefix, index), offset, lines, problems, path)
+            _walk(item, (*prefix, index), offset, lines, problems, path, max_depth)
 
 
 def parse_front_matter(text: str, path: str, first_line: int = 2, *,
-                       what: str = "front matter: ") -> tuple[Any, LineMap, list[Problem]]:
+                       what: str = "front matter: ", max_depth: int | None = None
+                       ) -> tuple[Any, LineMap, list[Problem]]:
     """Parse a YAML block; ``first_line`` is the file line of the block's first line;
-    ``what`` starts error messages (empty for a whole YAML file)."""
-    loader = _FrontMatterLoader(text)
+    ``what`` starts error messages (empty for a whole YAML file). ``max_depth``: levels of
+    nesting allowed (by default ``MAX_DEPTH``, ``FILE_MAX_DEPTH`` for a whole file)."""
     lines: LineMap = {}
+    if len(text) > MAX_BYTES // 4 and (size := len(text.encode("utf-8"))) > MAX_BYTES:
+        return None, lines, [Problem(path, first_line - 1, None,
+                                     f"{what}{size:,} bytes is too large (at most "
+                                     f"{MAX_BYTES:,}); keep long text in the description")]
+    if max_depth is None:
+        max_depth = MAX_DEPTH if what else FILE_MAX_DEPTH
     problems: list[Problem] = []
+    loader = _FrontMatterLoader(text)
     try:
+        _refuse_anchors(text, path, first_line)
         node = loader.get_single_node()
         if node is None:
             return None, lines, problems
-        _walk(node, (), first_line, lines, problems, path)
+        _walk(node, (), first_line, lines, problems, path, max_depth)
         data = loader.construct_document(node)
+    except _Unbounded as exc:
+        problem = exc.problem
+        if problem.field is None:  # about the block, not a field
+            problem = dataclasses.replace(problem, message=what + problem.message)
+        return None, lines, [problem]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line - 1

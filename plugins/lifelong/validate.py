@@ -23,6 +23,10 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 64
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Characters no field may hold: C0 controls but tab and newline, DEL, C1 controls (they
+#: break pages, feeds and the index, or hide in them), and the bidirectional embeddings,
+#: overrides and isolates (they make text read differently from what it holds).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ACTIVE_CONTENT_RE = re.compile(r"<\s*(?:script|iframe|object|embed|foreignObject)\b|"
                                 r"[\s/\"']on[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
@@ -57,6 +61,21 @@ def check_url(value: str) -> str:
     if not parts.netloc or any(c in value for c in " <>\"'\\"):
         raise _Invalid(f"{value!r} is not a valid web address")
     return value
+
+
+def control_problem(text: str) -> str | None:
+    """What is wrong with a text holding a control character (the first one), or None."""
+    found = _CONTROL_RE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    what = "bidirectional control character" if char >= "\u202a" else "control character"
+    return f"contains the {what} U+{ord(char):04X} at position {found.start() + 1}; remove it"
+
+
+def shown_name(name: str) -> str:
+    """A field name as a report shows it: control characters written as \\uXXXX."""
+    return _CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
 
 
 def isbn_is_valid(isbn: str) -> bool:
@@ -100,6 +119,9 @@ class EntryValidator:
         problems: list[Problem] = []
         meta = doc.meta
         kind_name = meta.get("kind")
+        if isinstance(kind_name, str) and (bad := control_problem(kind_name)):
+            problems.append(Problem(doc.path, doc.line_of("kind"), "kind", bad))
+            return {}, problems
         kind = self.rules.kinds.get(kind_name) if isinstance(kind_name, str) else None
         if kind is None:
             if kind_name is None:
@@ -115,7 +137,7 @@ class EntryValidator:
         values: dict[str, Any] = {}
         for name in meta:
             if name not in kind.fields:
-                problems.append(Problem(doc.path, doc.line_of(name), str(name),
+                problems.append(Problem(doc.path, doc.line_of(name), shown_name(str(name)),
                                         self._unknown_field(str(name), kind.name, kind.fields)))
         for name, spec in kind.fields.items():
             value = self._field(doc, (name,), meta, spec, problems)
@@ -127,6 +149,9 @@ class EntryValidator:
         return values, problems
 
     def _unknown_field(self, name: str, kind: str, fields: Mapping[str, FieldSpec]) -> str:
+        bad = control_problem(name)
+        if bad:
+            return f"the field name {bad}"
         close = difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6)
         if close:
             return f"unknown field; did you mean '{close[0]}'?"
@@ -189,7 +214,7 @@ class EntryValidator:
             for extra in value:
                 if extra not in spec.fields:
                     problems.append(Problem(doc.path, doc.line_of(*key, str(extra)),
-                                            f"{name}.{extra}",
+                                            f"{name}.{shown_name(str(extra))}",
                                             self._unknown_field(str(extra), spec.name,
                                                                 spec.fields)))
             return {sub_name: self._field(doc, (*key, sub_name), value, sub, problems)
@@ -221,6 +246,9 @@ class EntryValidator:
             value = str(value)
         if not isinstance(value, str):
             raise _Invalid(f"expected text, got {_type_name(value)}")
+        bad = control_problem(value)  # one search of a precompiled class: cheap
+        if bad:
+            raise _Invalid(bad)
         value = value.strip()
         if kind == "text":
             # Names, providers and tags repeat across entries: one string each.
