@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import pickle
 import random
+import re
 import shutil
 from array import array
 from collections.abc import Callable
@@ -386,3 +387,109 @@ def test_readings_worked_out_apart_are_all_the_index_needs(
     monkeypatch.setitem(sys.modules, "pypinyin", None)  # importing it now fails
     write(catalogue, documents, tmp_path / "apart")
     assert files(tmp_path / "apart") == files(tmp_path / "plain")
+
+
+# -- file names: no text of an entry makes one ---------------------------------------------
+
+#: Titles and summaries whose words once named dictionary files after their first two
+#: characters: "I/O" made search/d/i/.js, and the whole build failed.
+AWKWARD = [
+    ("io-basics", "I/O 入门", "Input and output, I/O for beginners."),
+    ("ab-testing", "A/B testing", "A/B testing in a community centre."),
+    ("without", "w/o", "w/o"),
+    ("tortured", "Tortured for Christ N/E", "A book, new edition."),
+    ("smime", "S/MIME 邮件加密", "Signed mail."),
+    ("dots", "..", ".."),
+    ("con-title", "con", "con"),
+    ("quoted", 'C:\\temp "quoted" it\'s', 'a\\b "c" ../../x .\\y'),
+    ("accents", "naïve/café ÅSTRÖM", "Ünïcödé/wörds"),
+    ("long-word", "x" * 300, "y" * 300),
+]
+#: Every file the index writes (and the search page).
+SAFE_NAME = re.compile(r"(?:p|r)/[0-9]+\.js|d/[a-z0-9_]{1,2}\.js|(?:meta|f|o|t2s|lunr)\.js"
+                       r"|index\.html")
+
+
+@pytest.fixture(scope="module")
+def awkward_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from sitekit import build_site, course, write_project
+
+    root = tmp_path_factory.mktemp("awkward")
+    entries = [course(entry_id, title=title, summary=summary, published=f"2024-03-{n + 1:02d}")
+               for n, (entry_id, title, summary) in enumerate(AWKWARD)]
+    return build_site(write_project(root, entries))
+
+
+def test_awkward_words_build_and_name_no_file(awkward_site: Path) -> None:
+    folder = awkward_site / "search"
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+    assert [n for n in names if not SAFE_NAME.fullmatch(n) and n not in ("p", "d", "r")] == []
+    meta = (folder / "meta.js").read_text(encoding="utf-8")
+    assert '"i_"' in meta and '"n_"' in meta and '"s_"' in meta and '"c_"' in meta
+    assert '"i/o":' in (folder / "d" / "i_.js").read_text(encoding="utf-8")
+    assert (folder / "d" / "i_.js").read_text(encoding="utf-8").startswith(
+        'LifelongSearch.add("d/i_",{')
+
+
+def test_awkward_words_are_found_whole_by_prefix_and_with_a_typo(awkward_site: Path) -> None:
+    from searchkit import SearchKit
+
+    hits = SearchKit(awkward_site).search([
+        "I/O", "a/b", "w/o", "N/E", ("n/", True), ("s/mi", True), "s/mine", ("c:\\te", True),
+        ("naive/ca", True), ("x" * 40, True), "x" * 300])
+    assert [(hit.q, hit.top) for hit in hits] == [
+        ("I/O", ["io-basics"]), ("a/b", ["ab-testing"]), ("w/o", ["without"]),
+        ("N/E", ["tortured"]), ("n/", ["tortured"]), ("s/mi", ["smime"]),
+        ("s/mine", ["smime"]), ("c:\\te", ["quoted"]), ("naive/ca", ["accents"]),
+        ("x" * 40, ["long-word"]), ("x" * 300, ["long-word"])]
+
+
+# -- a document the index fails on is named -------------------------------------------------
+
+
+def broken(catalogue: Catalogue, **values: Any) -> tuple[list[SearchDocument], Entry]:
+    """The catalogue's documents with one entry holding values no check lets through."""
+    entries = list(catalogue.entries)
+    entries[7] = edited(entries[7], **values)
+    return documents_of(catalogue, entries), entries[7]
+
+
+#: Values the index fails on, and the field a failure names (none: not on one of the texts).
+BROKEN: list[tuple[dict[str, Any], str]] = [
+    ({"title_en": 1861}, "title_en: "),
+    ({"speakers": ({"name": "王医生"}, {"name": 42})}, "speakers.1.name: "),
+    ({"duration_minutes": "90"}, ""),
+]
+
+
+@pytest.mark.parametrize(("values", "field"), BROKEN)
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_document_the_index_fails_on_is_named(catalogue: Catalogue, tmp_path: Path,
+                                                values: dict[str, Any], field: str,
+                                                cached: bool) -> None:
+    """In a first write and in a rewrite from the cache (which extracts only what changed)."""
+    if cached:
+        write(catalogue, documents_of(catalogue), tmp_path / "out", tmp_path / "cache")
+    documents, entry = broken(catalogue, **values)
+    with pytest.raises(index.DocumentError) as caught:
+        write(catalogue, documents, tmp_path / "out", tmp_path / "cache" if cached else None)
+    assert str(caught.value).startswith(f"content/{entry.path}: {field}the search index failed "
+                                        "on this entry: TypeError: ")
+
+
+def test_the_index_process_names_the_document_it_failed_on(
+        catalogue: Catalogue, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A first build writes the index in a process of its own (lifelong.outputs.Job): its
+    report is the message, with no traceback."""
+    from lifelong.outputs import Job
+    from lifelong.search.index import index_view
+    from lifelong.site import Outputs, _write_outputs
+
+    documents, entry = broken(catalogue, title_en=1861)
+    outputs = Outputs(catalogue.rules, [index_view(d) for d in documents], "zh", "search/", "",
+                      None, tmp_path / "site", None)
+    message = Job("writing the search index", _write_outputs, outputs).wait()
+    assert message is not None
+    assert message.startswith(f"content/{entry.path}: title_en: the search index failed on "
+                              "this entry: TypeError: ")
+    assert "Traceback" not in capfd.readouterr().err

@@ -1,18 +1,22 @@
 """Tokenizer parity: the browser's search.js must turn text into exactly the terms that
 lifelong.search.text put in the index, or queries silently miss. The same strings go through
 index_terms / query_parts / exact_key in Python and indexTerms / queryParts / exactKey of the
-real engine in node (tests/searchkit.js), over the sample site's own t2s.js and lunr.js."""
+real engine in node (tests/searchkit.js), over the sample site's own t2s.js and lunr.js; and
+the names of the term dictionary files (dictionary_key / dictionaryKey)."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 from typing import Any
 
 import pytest
 
 from lifelong.model import load_catalogue
-from lifelong.search.index import entry_fields
+from lifelong.search.index import dictionary_key, entry_fields
 from lifelong.search.text import exact_key, index_terms, query_parts
-from searchkit import SearchKit, sample_site
+from searchkit import NODE, SearchKit, sample_site
 from sitekit import REPO
 
 #: (id, text): every kind of text the index and the search box meet.
@@ -154,3 +158,43 @@ def test_the_strings_really_reach_the_engine(js_terms: dict[str, dict[str, Any]]
 def test_pinyin_syllables_split_with_the_sample_syllable_list(kit: SearchKit) -> None:
     assert kit.syllables(["taijiquan", "lixiulan", "tjq", "Taiji"]) == [
         ["tai", "ji", "quan"], ["li", "xiu", "lan"], None, None]
+
+
+# -- dictionary file names ------------------------------------------------------------------
+
+#: Runs dictionaryKey of the real engine over a built site's search/ folder, as searchkit.js
+#: sets it up: node -e KEYS SITE_DIR, the strings as JSON on stdin, their keys on stdout.
+KEYS_JS = r"""
+var fs = require("fs"), path = require("path"), vm = require("vm");
+var folder = path.join(process.argv[1], "search");
+var S = { data: {}, root: "" };
+global.window = { LifelongSearch: S };
+global.LifelongSearch = S;
+S.add = function (name, data) { S.data[name] = data; };
+global.lunr = require(path.resolve(folder, "lunr.js"));
+vm.runInThisContext(fs.readFileSync(path.join(folder, "meta.js"), "utf8"));
+var engine = process.argv[2];
+vm.runInThisContext(fs.readFileSync(engine, "utf8"), { filename: engine });
+var texts = JSON.parse(fs.readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(texts.map(S.engine.dictionaryKey)));
+"""
+
+#: Terms that once named a file or folder of their own ("I/O": search/d/i/.js) or worse.
+AWKWARD_TERMS = ["i/o", "I/O", "a/b", "w/o", "n/e", "s/mime", "..", ".", "./", "../x", "/",
+                 "a\\b", "\\\\", "a\0b", "\0", 'a"b', '"', "it'", "c:\\temp", "con", "nul",
+                 "x" * 300, "é/x", "ü", "学习", "学", "\U00020000x", "x\U00020000", "a\u202eb",
+                 " a", "a ", "\t", "AB", "ab", "a", "", "0x", "_a", "a-b"]
+
+
+def test_dictionary_files_are_named_alike_and_safely(kit: SearchKit) -> None:
+    texts = AWKWARD_TERMS + [text for _id, text in STRINGS]
+    result = subprocess.run([NODE, "-e", KEYS_JS, str(kit.site),
+                             str(REPO / "site_config" / "overrides" / "assets" / "lifelong"
+                                 / "search.js")],
+                            input=json.dumps(texts), capture_output=True, text=True,
+                            encoding="utf-8", timeout=120, check=True)
+    js_keys = json.loads(result.stdout)
+    assert dict(zip(texts, js_keys, strict=True)) == {t: dictionary_key(t) for t in texts}
+    assert all(re.fullmatch("[a-z0-9_]{0,2}", key) for key in js_keys)
+    assert [dictionary_key(t) for t in ["i/o", "..", "a\0b", "x" * 300, "学习", "ab"]] == [
+        "i_", "__", "a_", "xx", "__", "ab"]

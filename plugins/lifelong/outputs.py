@@ -29,12 +29,22 @@ _BOOT = ("import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); "
          "from lifelong.outputs import _main; _main()")
 
 #: Problems a job reports as a message (a full disk, a folder that may not be written);
-#: anything else is a bug, and its traceback is shown.
+#: anything else is a bug, and its traceback is shown. Failures on one entry's document
+#: are reported too (``reported``): their message names the entry's file.
 REPORTED: tuple[type[BaseException], ...] = (OSError,)
 
 
 class JobProblem(Exception):
     """What a job raises to stop with a message for the build to show."""
+
+
+def reported() -> tuple[type[BaseException], ...]:
+    """What a job reports as a message: JobProblem, REPORTED, and a failure of the search
+    index on one document (``DocumentError``, whose message names the entry's file)."""
+    # Imported when a job fails: by then its function (in lifelong.site) has imported it.
+    from lifelong.search.index import DocumentError
+
+    return (JobProblem, DocumentError, *REPORTED)
 
 
 class Job:
@@ -108,7 +118,7 @@ def _main() -> None:
         os._exit(0)
     try:
         function(argument)
-    except (JobProblem, *REPORTED) as exc:
+    except reported() as exc:
         stdout.write(describe(exc).encode("utf-8"))
         stdout.flush()
         os._exit(1)

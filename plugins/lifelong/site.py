@@ -37,6 +37,7 @@ from lifelong.problems import Problem
 from lifelong.render import Renderer
 from lifelong.schema import Rules
 from lifelong.search.index import (
+    DocumentError,
     IndexBuilder,
     SearchDocument,
     index_view,
@@ -394,6 +395,9 @@ class HelperJob:
             self.site.write_outputs(self.site_dir)
         except OSError as exc:  # a full disk, a folder that may not be written
             self._errors.put(outputs_problem(exc, self.site_dir))
+            os._exit(1)
+        except DocumentError as exc:  # names the entry it failed on
+            self._errors.put(str(exc))
             os._exit(1)
         sender.join()
 

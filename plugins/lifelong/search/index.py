@@ -10,12 +10,14 @@ Layout under ``search/`` in the site (all names derived, so a query loads only i
                   the shard (whole titles and ids, as 32-bit hashes h with h % P = n): per
                   key, in hash order, the distance from the previous h // P, then the document
                   in fixed width
-  d/<ab>.js       English words (letters only) starting with "ab", with document frequencies
-                  (prefix and one-typo matching while typing)
+  d/<ab>.js       English words (no digits) starting with "ab", with document frequencies
+                  (prefix and one-typo matching while typing); ``dictionary_key`` names the
+                  file ("i/o" is in d/i_.js: no term makes a path)
   r/<n>.js        result records of documents n*R .. n*R+R-1: [address, title, kind, facts,
                   snippet, English title, cover], empty trailing fields left out
   f.js            facet columns, one character (or two) per document
   o.js            title rank of every document, in fixed width (for "sort by title")
+No text of an entry makes a file name: only numbers, fixed names and ``dictionary_key``.
 Documents are numbered oldest first (the reverse of the newest-first order the site gives):
 "sort by newest" needs no data, and a new entry, the newest, is appended, so that adding it
 changes the last record file and the shards of its terms, not every file.
@@ -43,7 +45,7 @@ import tempfile
 from array import array
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from itertools import accumulate
@@ -99,6 +101,41 @@ CACHE_FORMAT = 2
 CACHE_FILE = "search-index.pickle"
 #: More changed documents than this and a rewrite encodes every term again (cheaper then).
 MOST_CHANGES = 40
+
+
+_NOT_KEY = re.compile("[^a-z0-9]")
+
+
+def dictionary_key(term: str) -> str:
+    """The name of the dictionary file of ``term`` (d/<key>.js): its first two characters,
+    each but a-z and 0-9 written '_' (a term may hold '/', '.', quotes...), as
+    ``dictionaryKey`` in search.js does."""
+    return _NOT_KEY.sub("_", term[:2])
+
+
+#: Where entries' files are (their ``path`` is relative to it), as reports name them.
+CONTENT = "content"
+
+
+class DocumentError(RuntimeError):
+    """Indexing one document failed; the message names its entry's file (and field)."""
+
+
+def field_of(entry: Entry, group: str, text: str) -> str:
+    """The field of ``entry`` that holds ``text`` (a text of ``entry_fields``' ``group``),
+    as ``lifelong check`` names it (teachers.1, speakers.0.name), else ``group``."""
+    for name, value in entry.values.items():
+        if value == text:
+            return name
+        if isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                if item == text:
+                    return f"{name}.{index}"
+                if isinstance(item, Mapping):
+                    for key, sub in item.items():
+                        if sub == text:
+                            return f"{name}.{index}.{key}"
+    return group
 
 
 def js_json(data: Any) -> str:
@@ -617,6 +654,23 @@ class IndexBuilder:
         return state
 
     def document(self, doc: SearchDocument) -> DocumentData:
+        """What ``doc`` gives the index. The one place where the index works on a document
+        at a time: a failure raises DocumentError, naming the entry's file, and its field
+        when the failure was on one of its texts."""
+        place: list[tuple[str, str] | None] = [None]  # (field of entry_fields, text)
+        try:
+            return self._document(doc, place)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            entry = doc.entry
+            field = field_of(entry, *place[0]) if place[0] is not None else None
+            where = f"{CONTENT}/{entry.path}" + (f": {field}" if field else "")
+            raise DocumentError(f"{where}: the search index failed on this entry: "
+                                f"{type(exc).__name__}: {exc}") from exc
+
+    def _document(self, doc: SearchDocument, place: list[tuple[str, str] | None]
+                  ) -> DocumentData:
         entry = doc.entry
         fields = entry_fields(self.catalogue, entry)
         terms: dict[str, int] = {}
@@ -626,21 +680,28 @@ class IndexBuilder:
             for text in texts:
                 if not text:
                     continue
+                place[0] = field, text
                 for term in index_terms(text, pinyin=singles):
                     if not singles and len(term) == 1 and term >= "\u3400":
                         continue
                     if terms.get(term, -1) < level:
                         terms[term] = level
+        place[0] = "title", entry.title
         exact = {exact_hash(entry.title), exact_hash(entry.title_en or ""), exact_hash(entry.id)}
-        syllables = {s for text in fields["title"] + fields["names"] if text
-                     for s in syllables_of(text)}
+        order = order_key(title_sort_key(entry))
+        syllables: set[str] = set()
+        for field in SINGLES:
+            for text in fields[field]:
+                if text:
+                    place[0] = field, text
+                    syllables.update(syllables_of(text))
+        place[0] = None
         row: list[Any] = [doc.url, entry.title, self._kinds.index(entry.kind), doc.facts,
                           entry.summary[:SNIPPET], entry.title_en or "", doc.cover or ""]
         while row[-1] == "":
             row.pop()
         return DocumentData(terms, array("I", sorted(h for h in exact if h is not None)).tobytes(),
-                            " ".join(sorted(syllables)), order_key(title_sort_key(entry)),
-                            js_json(row),
+                            " ".join(sorted(syllables)), order, js_json(row),
                             self._facet_digits(doc))
 
     def _facet_digits(self, doc: SearchDocument) -> str:
@@ -705,8 +766,8 @@ class IndexBuilder:
         dictionary: dict[str, dict[str, int]] = defaultdict(dict)
         for term, postings in state.postings.items():
             if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
-                dictionary[term[:2]][term] = sum(postings.counts)
-        dirty = None if changes is None else {t[:2] for t in changes.terms}
+                dictionary[dictionary_key(term)][term] = sum(postings.counts)
+        dirty = None if changes is None else {dictionary_key(t) for t in changes.terms}
         for key in sorted(dictionary):
             name = f"d/{key}"
             yield name, functools.partial(script, name, dict(sorted(dictionary[key].items()))), \

@@ -212,7 +212,11 @@
     return value;
   }
 
-  function dictionaryKey(term) { return term.slice(0, 2); }
+  /* The dictionary file of a term (d/<key>.js): its first two characters (code points),
+     each but a-z and 0-9 written "_", as dictionary_key in search/index.py does. */
+  function dictionaryKey(term) {
+    return Array.from(String(term)).slice(0, 2).join("").replace(/[^a-z0-9]/gu, "_");
+  }
 
   function editDistanceAtMostOne(a, b) {
     if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
@@ -859,7 +863,8 @@
   }
 
   S.engine = { fold: fold, indexTerms: indexTerms, queryParts: queryParts, lunrTerms: lunrTerms,
-               syllables: syllables, plan: plan, search: search, records: records, exactKey: exactKey };
+               syllables: syllables, plan: plan, search: search, records: records,
+               exactKey: exactKey, dictionaryKey: dictionaryKey };
   var started = null;
   S.ready = function () {
     if (!started) {
