@@ -62,7 +62,8 @@ def check(paths: tuple[Path, ...], fmt: str, project: Path) -> None:
             raise click.ClickException(f"{folder}: no such folder; run in the project folder "
                                        "or pass --project")
     try:
-        result = load_catalogue(content, catalogue, only=paths or None)
+        result = load_catalogue(content, catalogue, only=paths or None,
+                                markdown=_markdown_settings(project))
     except CatalogueError as exc:
         if fmt == "text":
             click.echo(format_problems(exc.problems, fmt))
@@ -79,6 +80,29 @@ def check(paths: tuple[Path, ...], fmt: str, project: Path) -> None:
         if drafts:
             shown += f", {drafts} draft{'s' if drafts != 1 else ''}"
         click.echo(f"OK: {shown}, no problems.")
+
+
+def _markdown_settings(project: Path) -> tuple[Any, Any]:
+    """The Markdown extensions of the project's mkdocs.yml (descriptions are checked as the
+    site converts them), or MkDocs' defaults without one."""
+    from lifelong.markup import DEFAULT_EXTENSIONS
+
+    config_file = project / "mkdocs.yml"
+    if not config_file.is_file():
+        return DEFAULT_EXTENSIONS, {}
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # its notes on the configuration are the build's to give
+    try:
+        config = load_config(str(config_file))
+    except ConfigurationError as exc:
+        raise click.ClickException(f"{config_file}: {exc}") from None
+    finally:
+        logger.setLevel(level)
+    return tuple(config.markdown_extensions), dict(config.mdx_configs or {})
 
 
 def _config_option(func):  # type: ignore[no-untyped-def]

@@ -235,7 +235,7 @@ class PageDrawer:
     def converter(self) -> BodyConverter:
         options = self.site.options
         return BodyConverter(options.markdown_extensions, options.markdown_configs,
-                             self.site.resolve_content_link)
+                             self.site.resolve_content_link, remote_images=not options.offline)
 
     def qr_code(self, page: PageToDraw) -> bytes:
         """The page's QR code file (its entry's public address and title), an SVG."""

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import difflib
 import functools
 import hashlib
-import html
+import json
 import multiprocessing
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from lifelong.cache import EntryCache, KeptNames, ShardWriter, code_version, file_stamp, record
 from lifelong.loader import parse_source, read_document, read_source
+from lifelong.markup import DEFAULT_EXTENSIONS, BodyChecker
 from lifelong.problems import CatalogueError, Problem
 from lifelong.progress import Progress
 from lifelong.schema import Label, Rules, SectionSpec, load_rules
@@ -37,18 +39,17 @@ RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers")
 
-#: Link targets in a description: inline links and images (balanced parentheses allowed, the
-#: target may start on the next line), autolinks, reference definitions ``[ref]: target`` (not
-#: footnotes ``[^1]:``) and HTML attributes. Matched against the whole body, not line by line.
-_BODY_LINK_RE = re.compile(
-    r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|<((?:[a-zA-Z][a-zA-Z0-9+.-]*):[^>\s]+)>|"
-    r"^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t]*<?([^\s>]+)|"
-    r"\b(?:href|src|action|formaction|poster|data)\s*=\s*[\"']?\s*([^\"'\s>]+)",
-    re.IGNORECASE | re.MULTILINE)
-#: Dangerous tags, and event handler attributes (browsers also accept them after '/' or a quote).
-_BODY_TAG_RE = re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base)\b"
-                          r"|[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE)
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: The site's Markdown extensions and their settings (MkDocs' ``markdown_extensions`` and
+#: ``mdx_configs``): descriptions are checked as the site converts them.
+MarkdownSettings = tuple[Sequence[Any], Mapping[str, Any]]
+
+
+def markdown_key(markdown: MarkdownSettings) -> str:
+    """What of the Markdown settings goes into the entry cache's key: extension names and
+    settings (objects named by their type: their repr holds an address)."""
+    names = [e if isinstance(e, str) else type(e).__name__ for e in markdown[0]]
+    return json.dumps([names, markdown[1]], sort_keys=True, ensure_ascii=False,
+                      default=lambda o: type(o).__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,27 +376,6 @@ def person_slug(name: str) -> str:
     return text[:48].strip("-") or hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
-def _body_problems(path: str, body: str, first_line: int) -> list[Problem]:
-    problems = []
-    for match in _BODY_TAG_RE.finditer(body):
-        tag = match.group(1)
-        what = f"<{tag.lower()}>" if tag else "inline event handlers (on...=)"
-        line = first_line + body.count("\n", 0, match.start(1 if tag else 2))
-        problems.append(Problem(path, line, "body", f"{what} is not allowed in a description"))
-    for match in _BODY_LINK_RE.finditer(body):
-        group = next(i for i, g in enumerate(match.groups(), 1) if g)
-        target = match.group(group)
-        # What the browser sees: character references decoded, tabs and newlines dropped.
-        seen = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(target))
-        scheme = _SCHEME_RE.match(seen)
-        if (scheme and scheme.group(1).lower() not in ("http", "https")) or \
-                re.match(r"[/\\]{2}", seen):
-            line = first_line + body.count("\n", 0, match.start(group))
-            problems.append(Problem(path, line, "body", f"link {target!r}: only http(s) and "
-                                                        "relative links are allowed"))
-    return problems
-
-
 def find_entry_files(content_dir: Path) -> list[Path]:
     """Markdown files in sub-folders of content/ are entries; top-level ones are pages.
     Hidden files and folders are skipped."""
@@ -404,21 +384,74 @@ def find_entry_files(content_dir: Path) -> list[Path]:
 
 def entry_file_names(content_dir: Path) -> list[str]:
     """``find_entry_files`` as paths relative to content/ ('courses/a.md'), sorted."""
+    return scan_content(content_dir)[0]
+
+
+def scan_content(content_dir: Path) -> tuple[list[str], list[Problem]]:
+    """Entry files (paths relative to content/, sorted) and what in content/ may not be
+    published: symbolic links to folders (MkDocs would follow them: out of content/, or
+    round in a loop), to files outside content/, or to nothing; names that are not UTF-8.
+    Files that are refused are not entries. Hidden folders are looked in too (MkDocs walks
+    them), but their files are not entries."""
+    root = os.path.realpath(content_dir)
     found: list[str] = []
-    root = str(content_dir)
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if folder == root:
-            continue
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        found.extend(f"{rel}/{name}" for name in files
-                     if name.endswith(".md") and not name.startswith("."))
-    return sorted(found)
+    problems: list[Problem] = []
+
+    def visit(folder: str, rel: str, hidden: bool) -> None:
+        try:
+            items = sorted(os.scandir(folder), key=lambda item: item.name)
+        except OSError as exc:
+            problems.append(Problem(rel or ".", 0, None,
+                                    f"cannot read folder: {exc.strerror}"))
+            return
+        for item in items:
+            name = item.name
+            path = f"{rel}/{name}" if rel else name
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = os.fsencode(path).decode("utf-8", "replace")
+                problems.append(Problem(shown, 0, None, "the file name is not UTF-8; rename "
+                                                        "it (the site cannot publish it)"))
+                continue
+            if item.is_symlink():
+                problem = _link_problem(item.path, root)
+                if problem:
+                    problems.append(Problem(path, 0, None, problem))
+                    continue
+            if item.is_dir():
+                visit(item.path, path, hidden or name.startswith("."))
+            elif rel and not hidden and name.endswith(".md") and not name.startswith("."):
+                found.append(path)
+
+    visit(str(content_dir), "", False)
+    return sorted(found), problems
+
+
+def _link_problem(path: str, root: str) -> str | None:
+    """Why the symbolic link at ``path`` may not be published, or None for a link to a file
+    inside ``root`` (content/, resolved)."""
+    target = os.readlink(path)
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"is a symbolic link that loops ({target!r}); remove it"
+        return (f"is a symbolic link to {target!r}, which does not exist; remove it or put "
+                "the file there")
+    if os.path.isdir(real):
+        return (f"is a symbolic link to a folder ({target!r}); links to folders are not "
+                "followed: move or copy the folder into content/")
+    if not real.startswith(root + os.sep):
+        return (f"is a symbolic link to a file outside content/ ({target!r}); nothing outside "
+                "content/ is published: copy the file into content/")
+    return None
 
 
 def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | None = None,
                    only: Iterable[Path] | None = None, reserved: Iterable[str] = (),
-                   cache_dir: Path | None = None) -> Catalogue:
+                   cache_dir: Path | None = None,
+                   markdown: MarkdownSettings = (DEFAULT_EXTENSIONS, {})) -> Catalogue:
     """Load, validate and index every entry; raise CatalogueError with all problems.
 
     ``only`` limits which files' problems are reported (all files are still read, since ids
@@ -431,13 +464,15 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         rules_digest.update(path.relative_to(catalogue_dir).as_posix().encode() + b"\0"
                             + path.read_bytes() + b"\0")
     cache = EntryCache(cache_dir / "entries" if cache_dir else None,
-                       f"{code_version()}:{rules_digest.hexdigest()}:{content_dir.resolve()}")
-    problems: list[Problem] = []
+                       f"{code_version()}:{rules_digest.hexdigest()}:{content_dir.resolve()}:"
+                       f"{markdown_key(markdown)}")
     digest = hashlib.sha256()
     loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]] = []
     base = content_dir.name
     root = str(content_dir)
-    found_files = [(rel, file_stamp(f"{root}/{rel}")) for rel in entry_file_names(content_dir)]
+    names, problems = scan_content(content_dir)
+    empty = not names and not problems
+    found_files = [(rel, file_stamp(f"{root}/{rel}")) for rel in names]
     reused: dict[str, Entry] = {}
     for rel, stamp in found_files:
         hit = cache.get(rel, stamp, content_dir) if stamp else None
@@ -445,7 +480,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
             reused[rel] = hit
     fresh = _read_entries(rules, content_dir,
                           [(rel, stamp) for rel, stamp in found_files if rel not in reused],
-                          cache=cache, reused=reused)
+                          markdown, cache=cache, reused=reused)
     for rel, stamp in found_files:
         lines: Mapping[tuple[str | int, ...], int]
         if rel in reused:
@@ -490,6 +525,11 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
             target = (content_dir / problem.path).resolve()
             return any(target == w or w in target.parents for w in wanted)
         problems = [p for p in problems if selected(p)]
+    if problems and empty:  # one clear problem, not one per id the rules name
+        raise CatalogueError([Problem(base, 0, None, "holds no entries, which the rules in "
+                                      f"{catalogue_dir.name}/ name: an entry is a Markdown "
+                                      "file in a folder of content/ (e.g. content/courses/"
+                                      "taiji.md); `lifelong new KIND --title ...` writes one")])
     if problems:
         raise CatalogueError([_prefixed(p, base) for p in problems])
     cache.save()
@@ -534,7 +574,19 @@ class _Read:
     cached: bool = False
 
 
-def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
+class _EntryReader:
+    """Reads entry files: front matter through the validator, the description through the
+    body checker (with the site's Markdown extensions)."""
+
+    def __init__(self, rules: Rules, content_dir: Path, markdown: MarkdownSettings) -> None:
+        self.validator = EntryValidator(rules, content_dir)
+        self.bodies = BodyChecker(markdown[0], markdown[1], content_dir)
+
+    def read(self, content_dir: Path, rel: str) -> _Read:
+        return _read_entry(self, content_dir / rel, rel)
+
+
+def _read_entry(reader: _EntryReader, abs_path: Path, rel: str) -> _Read:
     raw, found = read_source(abs_path, rel)
     if raw is None:
         return _Read(None, {}, tuple(found), ())
@@ -542,9 +594,9 @@ def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
     problems = list(found)
     if doc is None:
         return _Read(None, {}, tuple(problems), ())
-    values, found = validator.validate(doc)
+    values, found = reader.validator.validate(doc)
     problems.extend(found)
-    problems.extend(_body_problems(rel, doc.body, doc.body_line))
+    problems.extend(reader.bodies.problems(rel, doc.body, doc.body_line))
     if not (values.get("id") and values.get("title")):
         return _Read(None, doc.lines, tuple(problems), ())
     media = _local_media_sizes(values)
@@ -560,7 +612,7 @@ def _read_entry(validator: EntryValidator, abs_path: Path, rel: str) -> _Read:
 PARALLEL_ABOVE = 2000
 #: Files per task when many are read in parallel.
 READ_CHUNK = 500
-_reader: tuple[Rules, Path] | None = None
+_reader: tuple[Rules, Path, MarkdownSettings] | None = None
 
 
 def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]
@@ -569,9 +621,9 @@ def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWrite
     entry cache."""
     assert _reader is not None
     files, writer = task
-    rules, content_dir = _reader
-    validator = EntryValidator(rules, content_dir)
-    reads = {rel: _read_entry(validator, content_dir / rel, rel) for rel, _stamp in files}
+    rules, content_dir, markdown = _reader
+    reader = _EntryReader(rules, content_dir, markdown)
+    reads = {rel: reader.read(content_dir, rel) for rel, _stamp in files}
     records = {}
     for rel, stamp in files:
         read = reads[rel]
@@ -599,8 +651,8 @@ def _slug_of(name: str) -> str:
 
 
 def _read_entries(rules: Rules, content_dir: Path,
-                  files: list[tuple[str, tuple[int, int] | None]], *,
-                  cache: EntryCache | None = None, reused: Mapping[str, Entry] | None = None
+                  files: list[tuple[str, tuple[int, int] | None]], markdown: MarkdownSettings,
+                  *, cache: EntryCache | None = None, reused: Mapping[str, Entry] | None = None
                   ) -> dict[str, _Read]:
     """Read and validate files (path in content/, stamp), in as many processes as there
     are cores when there are many (a catalogue's first build reads them all), with a
@@ -610,8 +662,8 @@ def _read_entries(rules: Rules, content_dir: Path,
     workers = min(os.cpu_count() or 1, 8)
     if len(files) <= PARALLEL_ABOVE or workers < 2 or \
             "fork" not in multiprocessing.get_all_start_methods():
-        validator = EntryValidator(rules, content_dir)
-        return {rel: _read_entry(validator, content_dir / rel, rel) for rel, _stamp in files}
+        reader = _EntryReader(rules, content_dir, markdown)
+        return {rel: reader.read(content_dir, rel) for rel, _stamp in files}
     tasks: list[tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]] = []
     shards: dict[int, list[tuple[str, tuple[int, int] | None]]] = defaultdict(list)
     if cache is not None:
@@ -622,7 +674,7 @@ def _read_entries(rules: Rules, content_dir: Path,
         tasks = [(shards[number], cache.writer(number)) for number in sorted(shards)]
     rest = [item for item in files if cache is None or cache.shard_of(item[0]) not in shards]
     tasks += [(rest[start:start + READ_CHUNK], None) for start in range(0, len(rest), READ_CHUNK)]
-    _reader = (rules, content_dir)
+    _reader = (rules, content_dir, markdown)
     progress = Progress("Reading entries", len(files))
     result: dict[str, _Read] = {}
     try:

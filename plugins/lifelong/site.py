@@ -82,7 +82,8 @@ class CatalogueSite:
         self.options = options
         self.scheme = UrlScheme(options.directory_urls)
         full = load_catalogue(options.content_dir, options.catalogue_dir,
-                              cache_dir=options.cache_dir)
+                              cache_dir=options.cache_dir,
+                              markdown=(options.markdown_extensions, options.markdown_configs))
         self.catalogue: Catalogue = full.subset(self._subset(full)) if (
             options.subset_sections or options.subset_subjects or options.subset_audiences
         ) else full

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +113,10 @@ class EntryValidator:
         self.rules = rules
         self.content_dir = content_dir
         self._field_owners = rules.all_field_names()
+        self._root = os.path.realpath(content_dir)
+        #: Size of each local file linked to; None: missing; -1: outside content/.
         self._exists: dict[str, int | None] = {}
+        self._folders: dict[str, str] = {}
         self._unsafe: dict[str, str | None] = {}
         self._texts: dict[str, str] = {}
 
@@ -300,10 +305,31 @@ class EntryValidator:
             return vocabulary.terms[value].id  # the vocabulary's string, shared by all
         raise AssertionError(f"unhandled field type {kind}")  # load_rules rejects others
 
+    def _size_inside(self, target: str) -> int | None:
+        """The size of content/``target``; None if it is not a file; -1 if it is reached
+        through a symbolic link that leaves content/. Folders are resolved once each."""
+        folder, name = posixpath.split(target)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(os.path.join(self._root, folder))
+        path = os.path.join(real, name)
+        if real != self._root and not real.startswith(self._root + os.sep):
+            return -1
+        try:
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                path = os.path.realpath(path)
+                if not path.startswith(self._root + os.sep):
+                    return -1
+                info = os.stat(path)
+        except OSError:
+            return None
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+
     def _check_markup_file(self, target: str, value: str) -> None:
         """SVG and HTML files run scripts when opened from the site: none are allowed."""
         if target not in self._unsafe:
-            text = (self.content_dir / target).read_bytes().decode("utf-8", "replace")
+            text = Path(self._root, target).read_bytes().decode("utf-8", "replace")
             found = _ACTIVE_CONTENT_RE.search(text)
             self._unsafe[target] = found.group(0).strip() if found else None
         if self._unsafe[target]:
@@ -322,11 +348,13 @@ class EntryValidator:
         if target.endswith(".md"):
             raise _Invalid(f"{value!r} is a page, not a file; link entries with 'related'")
         if target not in self._exists:
-            file = self.content_dir / target
-            self._exists[target] = file.stat().st_size if file.is_file() else None
+            self._exists[target] = self._size_inside(target)
         size = self._exists[target]
         if size is None:
             raise _Invalid(f"file not found: {value!r} (looked for content/{target})")
+        if size < 0:
+            raise _Invalid(f"{value!r} is a symbolic link to a file outside content/; nothing "
+                           "outside content/ is published: copy the file into content/")
         if target.lower().endswith((".svg", ".html", ".htm", ".xhtml")):
             self._check_markup_file(target, value)
         return Media(path=target, size=size)

@@ -32,6 +32,7 @@ from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
 from lifelong.progress import QUIET_BELOW, Progress
 from lifelong.render import squeeze_whitespace
+from lifelong.sanitise import clean
 from lifelong.shell import MARKER, Shell, stand_in_url
 from lifelong.site import CatalogueSite, HelperJob, OutputsJob, SiteOptions, build_nav
 from lifelong.sitemap import extend_sitemap
@@ -334,6 +335,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                         files: Files) -> str | None:
         if self.site is None:
             return None
+        # Hand-written pages are editors' text too: the same allowlist as descriptions.
+        html = clean(html, remote_images=not self.config.offline)
         try:
             return self.site.render(page.file.src_uri, html, page.url,
                                     is_home=page.is_homepage,
