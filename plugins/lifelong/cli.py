@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +203,9 @@ def serve(dev_addr: str, strict: bool, open_browser: bool, poll: bool,
           config_file: Path | None, project: Path) -> None:
     """Preview the site, rebuilding when content/, catalogue/ or site_config/ change.
 
+    While the catalogue (or the build) has errors, every page lists them instead of the
+    site, and reloads by itself once they are fixed.
+
     \b
     Example:
       lifelong serve
@@ -214,6 +215,7 @@ def serve(dev_addr: str, strict: bool, open_browser: bool, poll: bool,
     from mkdocs.exceptions import MkDocsException
 
     from lifelong.cache import keep_in_memory
+    from lifelong.serve import serving
 
     _setup_logging(False)
     path = _mkdocs_config(project, config_file)
@@ -221,7 +223,9 @@ def serve(dev_addr: str, strict: bool, open_browser: bool, poll: bool,
     watch = [str(p) for p in (root / "catalogue", root / "site_config") if p.is_dir()]
     keep_in_memory(True)  # each rebuild reuses what the last one read, without reading it
     try:
-        with contextlib.nullcontext() if poll else _change_events():
+        # While the catalogue or the build has errors, every page shows them (and reloads
+        # once they are fixed), even when the first build fails.
+        with serving(poll=poll):
             # Dirty builds: after the first, a save redraws only what changed.
             mkdocs_serve(config_file=path, dev_addr=dev_addr, strict=strict, watch=watch,
                          open_in_browser=open_browser, build_type="dirty")
@@ -232,31 +236,6 @@ def serve(dev_addr: str, strict: bool, open_browser: bool, poll: bool,
             else ""
         raise click.ClickException(f"{exc.filename or dev_addr}: {exc.strerror or exc}{hint}"
                                    ) from None
-
-
-@contextlib.contextmanager
-def _change_events() -> Iterator[None]:
-    """While inside, MkDocs' server learns of changes from the system's change events
-    (watchdog's ``Observer``: inotify on Linux) instead of its ``PollingObserver``, which
-    lists every watched file twice a second. With 90,000 entry files one listing takes
-    seconds of CPU, in the process that rebuilds and under its lock on the interpreter: a
-    save was noticed about 4 s late and the rebuild ran slower. Events cost nothing while
-    nothing changes."""
-    import mkdocs.commands.serve as mkdocs_serve_module
-    from watchdog.observers import Observer
-
-    polling = mkdocs_serve_module.LiveReloadServer
-
-    class EventServer(polling):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.observer = Observer()
-
-    mkdocs_serve_module.LiveReloadServer = EventServer
-    try:
-        yield
-    finally:
-        mkdocs_serve_module.LiveReloadServer = polling
 
 
 @main.command(context_settings=CONTEXT)
