@@ -8,12 +8,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lifelong.bundle import BundleError, SiteSizes
 from lifelong.cli import CONTEXT, _project_option, _setup_logging, main
 from lifelong.problems import CatalogueError
+
+if TYPE_CHECKING:
+    from lifelong.remote import RemoteMedia
+
+#: Remote images listed by name; the rest are counted.
+LISTED = 10
 
 
 def human_size(size: int) -> str:
@@ -32,6 +39,40 @@ def _sizes_table(sizes: SiteSizes) -> list[str]:
             for name, part in rows]
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _listed(lines: list[str]) -> list[str]:
+    """The first ``LISTED`` lines, then how many more there are."""
+    if len(lines) <= LISTED:
+        return lines
+    return [*lines[:LISTED], f"  ... and {len(lines) - LISTED} more"]
+
+
+def _report_remote(remote: RemoteMedia | None) -> None:
+    """What the copy does with covers and photos at http(s) addresses: fetched into it, or
+    left out with their placeholders shown (stdout); each fetch that failed is also a
+    warning (stderr)."""
+    if remote is None:
+        return
+    if remote.mode == "fetch" and remote.fetched:
+        click.echo(f"{_plural(remote.shown, 'remote image')} fetched into the copy "
+                   f"({_plural(len(remote.files), 'file')} in media/remote/)")
+    if remote.left_out:
+        hint = "" if remote.mode == "fetch" else "; --fetch-remote fetches them into the copy"
+        click.echo(f"{_plural(len(remote.left_out), 'remote image')} left out "
+                   f"(placeholders shown{hint}):")
+        for line in _listed([f"  {image.source}: {image.url}"
+                             + (f" ({image.reason})" if image.reason else "")
+                             for image in remote.left_out]):
+            click.echo(line)
+    for line in _listed([f"Warning: {image.source}: {image.field} {image.url} could not be "
+                         f"fetched: {image.reason}; the placeholder is shown"
+                         for image in remote.failed]):
+        click.echo(line, err=True)
+
+
 @main.group(context_settings=CONTEXT, invoke_without_command=True)
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write: a .zip (or a .zim with --format zim).")
@@ -44,6 +85,11 @@ def _sizes_table(sizes: SiteSizes) -> list[str]:
 @click.option("--media", type=click.Choice(["none", "covers", "all"]), default="all",
               show_default=True, help="Local media to include: none, covers only, or all "
                                       "(covers, photos, e-book files).")
+@click.option("--fetch-remote", is_flag=True,
+              help="Fetch covers and photos at http(s) addresses into the copy (PNG, JPEG, "
+                   "GIF, WebP up to 5 MB; kept in .lifelong-cache/remote/ for the next "
+                   "bundle). Without it they are left out and placeholders shown: a copy "
+                   "never asks the internet for anything.")
 @click.option("--since", type=click.Path(exists=True, path_type=Path),
               help="Write an update pack from this old copy instead: its manifest.json, or "
                    "the old copy's folder or zip.")
@@ -54,20 +100,24 @@ def _sizes_table(sizes: SiteSizes) -> list[str]:
 @click.pass_context
 def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
            subjects: tuple[str, ...], audiences: tuple[str, ...], media: str,
-           since: Path | None, fmt: str | None, force: bool, project: Path) -> None:
+           fetch_remote: bool, since: Path | None, fmt: str | None, force: bool,
+           project: Path) -> None:
     """Build the offline copy (opens from a USB stick via file://, search included) and pack it.
 
     The site is built with site_config/offline.yml into a temporary folder (under TMPDIR),
-    its sizes are shown, manifest.json (SHA-256 of every file, catalogue version and date) is
-    written into it, and then one of: a zip that is byte for byte the same for the same
-    catalogue; with --since, an update pack of only the files added or changed since an old
-    copy (apply it with `lifelong bundle apply`); with --format zim, a ZIM file for Kiwix.
+    its sizes are shown with the remote images it leaves out (covers and photos at http(s)
+    addresses: a copy asks nothing of the internet; --fetch-remote fetches them into it),
+    manifest.json (SHA-256 of every file, catalogue version and date) is written into it,
+    and then one of: a zip that is byte for byte the same for the same catalogue; with
+    --since, an update pack of only the files added or changed since an old copy (apply it
+    with `lifelong bundle apply`); with --format zim, a ZIM file for Kiwix.
 
     \b
     Example:
       lifelong bundle -o lifelong.zip
       lifelong bundle -o older.zip --section community-education --audience older-adults \\
           --media covers
+      lifelong bundle -o lifelong.zip --fetch-remote
       lifelong bundle -o update.zip --since old/manifest.json
       lifelong bundle -o lifelong.zim
       lifelong bundle verify lifelong.zip
@@ -76,7 +126,7 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
     if ctx.invoked_subcommand is not None:
         for name, value in (("--out", out), ("--section", sections), ("--subject", subjects),
                             ("--audience", audiences), ("--since", since), ("--format", fmt),
-                            ("--force", force)):
+                            ("--force", force), ("--fetch-remote", fetch_remote)):
             if value:
                 raise click.UsageError(f"{name} belongs to `lifelong bundle` itself, not to "
                                        f"`lifelong bundle {ctx.invoked_subcommand}`")
@@ -109,7 +159,8 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
             from lifelong.offline import build_offline
 
             build = build_offline(project, site_dir, sections=sections, subjects=subjects,
-                                  audiences=audiences, media=media)
+                                  audiences=audiences, media=media,
+                                  **({"remote_media": "fetch"} if fetch_remote else {}))
         except (CatalogueError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
         site_dir, version, date, entries = (build.site_dir, build.version, build.date,
@@ -127,6 +178,7 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
                        f"{human_size(sizes.total.bytes)} unpacked")
             for line in _sizes_table(sizes):
                 click.echo(line)
+            _report_remote(getattr(build, "remote", None))
             manifest = packing.write_manifest(site_dir, version=version, date=date)
             if since is not None:
                 pack = packing.make_update(site_dir, since, out, force=force)

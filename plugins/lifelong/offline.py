@@ -12,6 +12,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lifelong.remote import RemoteMedia
 
 OFFLINE_CONFIG = Path("site_config") / "offline.yml"
 
@@ -22,12 +26,26 @@ class OfflineBuild:
     version: str
     date: dt.date | None
     entries: int
+    #: What the pages show of remote covers and photos: which were left out (placeholders
+    #: shown), which fetched into the copy, which failed to be.
+    remote: RemoteMedia | None = None
+
+
+class _RemoteWarnings(logging.Filter):
+    """Keeps the plugin's warnings about remote images that could not be fetched out of
+    MkDocs' log (they would fail a strict build): the build returns them, in ``remote``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "lifelong_remote", False)
 
 
 def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = (),
                   subjects: Sequence[str] = (), audiences: Sequence[str] = (),
-                  media: str = "all", strict: bool = True) -> OfflineBuild:
-    """Build the offline copy (optionally a subset, with all, covers or no media)."""
+                  media: str = "all", remote_media: str | None = None,
+                  strict: bool = True) -> OfflineBuild:
+    """Build the offline copy (optionally a subset, with all, covers or no media; remote
+    covers left out or, with ``remote_media="fetch"``, fetched into it: by default as the
+    configuration says)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -41,12 +59,17 @@ def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = ()
     plugin.config.subset_subjects = list(subjects)
     plugin.config.subset_audiences = list(audiences)
     plugin.config.media = media
+    if remote_media is not None:
+        plugin.config.remote_media = remote_media
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    quiet = _RemoteWarnings()
+    logging.getLogger("mkdocs.plugins.lifelong").addFilter(quiet)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
+        logging.getLogger("mkdocs.plugins.lifelong").removeFilter(quiet)
     catalogue = plugin.site.catalogue
     return OfflineBuild(Path(config.site_dir), catalogue.version, catalogue.date,
-                        len(catalogue.entries))
+                        len(catalogue.entries), plugin.remote)

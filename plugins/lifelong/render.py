@@ -65,6 +65,10 @@ class Renderer:
         self.offline = offline
         self.outside = dict(outside or {})
         self.excluded_media = excluded_media
+        #: Copies of remote images (covers, photos) in the site, by address: None shows
+        #: remote images as they are (online); offline, an image not in it is left out and
+        #: the placeholder shown (``image_link``). ``lifelong.remote.prepare`` fills it.
+        self.remote_images: Mapping[str, str] | None = {} if offline else None
         self.plan = plan
         self.scheme = scheme
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
@@ -91,9 +95,10 @@ class Renderer:
         self._held: list[str] | None = None
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
-            media_link=self.media_link, term_link=self.term_link, term_label=self.term_label,
-            person_link=self.person_link, field_label=self.field_label,
-            kind_label=self.kind_label, entry_cards=self.entry_cards)
+            media_link=self.media_link, image_link=self.image_link, term_link=self.term_link,
+            term_label=self.term_label, person_link=self.person_link,
+            field_label=self.field_label, kind_label=self.kind_label,
+            entry_cards=self.entry_cards)
 
     # -- helpers available to templates ------------------------------------------------
 
@@ -229,6 +234,18 @@ class Renderer:
                 return None
             return self.link(quote(media.path))
         return media.url
+
+    def image_link(self, media: Media | None) -> str | None:
+        """A link to an image a page shows (a cover, a photo), or None: the page shows the
+        placeholder instead. An offline copy never asks an outside host for anything, so
+        there a remote image is shown only from its copy fetched into the site
+        (``remote_images``); online it is shown from its address, as any other link."""
+        if media is None:
+            return None
+        if media.url is not None and self.remote_images is not None:
+            copy = self.remote_images.get(media.url)
+            return self.link(copy) if copy is not None else None
+        return self.media_link(media)
 
     def term_link(self, vocabulary: str, term: str) -> str | None:
         if (vocabulary, term) not in self._term_pages:

@@ -65,6 +65,11 @@ class SiteOptions:
     subset_subjects: tuple[str, ...] = ()
     subset_audiences: tuple[str, ...] = ()
     media: str = "all"
+    #: Offline: remote covers and photos left out ("placeholder") or fetched ("fetch").
+    remote_media: str = "placeholder"
+    #: Which remote images the site holds (set by ``lifelong.remote.prepare``: a digest of
+    #: what was fetched), so that every page's fingerprint changes with it (``cards_key``).
+    remote_fetched: str = ""
     #: The site's Markdown extensions and their settings, for entry descriptions.
     markdown_extensions: tuple[Any, ...] = ()
     markdown_configs: Mapping[str, Any] = field(default_factory=dict)

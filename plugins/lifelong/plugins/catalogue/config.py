@@ -38,6 +38,13 @@ class CatalogueConfig(Config):
     """Which local media files the site includes: all, only covers and photos, or none
     (pages then link to the online address instead)."""
 
+    remote_media = c.Choice(("placeholder", "fetch"), default="placeholder")
+    """Offline variant only: covers and photos at http(s) addresses, which an offline copy
+    never asks for. `placeholder`: left out, their cards show the placeholder; `fetch`:
+    downloaded at build time into the copy (media/remote/; PNG, JPEG, GIF or WebP of at most
+    5 MB, kept in the cache folder so that rebuilds fetch nothing again), the placeholder
+    and a warning for any that fails. Online sites show them from their address."""
+
     workers = c.Type(int, default=0)
     """Processes that draw catalogue pages; 0: one per CPU core."""
 

@@ -31,6 +31,7 @@ from lifelong.memory import long_lived, new_build
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
 from lifelong.progress import QUIET_BELOW, Progress
+from lifelong.remote import RemoteMedia, prepare
 from lifelong.render import squeeze_whitespace
 from lifelong.sanitise import clean
 from lifelong.shell import MARKER, Shell, stand_in_url
@@ -123,6 +124,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.theme_pages: set[str] = set()
         self.drawing: DrawJob | None = None
         self.files: Files | None = None
+        #: Offline: what the pages show of remote covers (placeholders, or copies fetched).
+        self.remote: RemoteMedia | None = None
         self.nav: Navigation | None = None
         self.fingerprints: dict[str, str] = {}
         #: What the last build drew into the site folder (read in on_env).
@@ -157,6 +160,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             subset_sections=tuple(self.config.subset_sections),
             subset_subjects=tuple(self.config.subset_subjects),
             subset_audiences=tuple(self.config.subset_audiences), media=self.config.media,
+            remote_media=self.config.remote_media,
             markdown_extensions=tuple(config.markdown_extensions),
             markdown_configs=dict(config.mdx_configs or {}),
             cache_dir=self.cache_dir(config),
@@ -169,6 +173,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 self.site = site = CatalogueSite(options)
         except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
+        self.remote = prepare(site) if self.config.offline else None
         config.extra["lifelong"] = {"offline": self.config.offline,
                                     "outdated_text": site.plan.t("may_be_outdated")}
         site_dir = Path(config.site_dir)
@@ -215,6 +220,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for src_uri in sorted(self.theme_pages):
             files.append(File.generated(config, src_uri, content="",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
+        for dest, path in sorted(self.remote.files.items() if self.remote else ()):
+            files.append(File.generated(config, dest, abs_src_path=str(path)))
         self.files = files
         # MkDocs has emptied the site folder if it was going to: the outputs may be written.
         if self.helper is not None:
