@@ -517,3 +517,20 @@ def test_the_page_record_round_trip(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         pickle.dump(("old-key", {"b/index.html": "f2"}), handle)
     assert lifelong_cache.PageRecord(path, "key-1").written == {"b/index.html"}
+
+
+def test_the_code_version_counts_only_code_that_shapes_the_output(tmp_path: Path) -> None:
+    """Editing a command's help or the sample generator keeps every cache; editing what
+    draws pages does not."""
+    package = tmp_path / "lifelong"
+    shutil.copytree(Path(lifelong_cache.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = lifelong_cache.sources_digest(package)
+    assert before == lifelong_cache.code_version()
+    for name in sorted(lifelong_cache.NOT_SHAPING):
+        with (package / name).open("a", encoding="utf-8") as file:
+            file.write("# an edit\n")
+    assert lifelong_cache.sources_digest(package) == before
+    with (package / "render.py").open("a", encoding="utf-8") as file:
+        file.write("# an edit\n")
+    assert lifelong_cache.sources_digest(package) != before

@@ -28,14 +28,29 @@ from typing import Any
 FORMAT = 3
 
 
+#: Modules of the package that shape no page, index file or cache record: the commands'
+#: wording, the sample generator and the new-project writer, the preview server, progress bars, packing a copy, how
+#: memory is tuned. Editing them keeps every cache (a help string used to redraw 200,000
+#: pages). Everything else counts, new modules included.
+NOT_SHAPING = frozenset({"cli.py", "cli_bundle.py", "init.py", "sample.py", "serve.py",
+                         "progress.py", "bundle.py", "zim.py", "memory.py"})
+
+
 @functools.cache
 def code_version() -> str:
-    """A digest of this package's Python sources: a cache written by other code is stale.
-    Read once per process: the code that runs is the code imported when it started."""
+    """A digest of the package's Python sources that shape what a build writes: a cache
+    written by other code is stale. Read once per process: the code that runs is the code
+    imported when it started."""
+    return sources_digest(Path(__file__).parent)
+
+
+def sources_digest(root: Path) -> str:
+    """``code_version`` of the package in ``root``."""
     digest = hashlib.sha256(str(FORMAT).encode())
-    root = Path(__file__).parent
     for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+        name = path.relative_to(root).as_posix()
+        if name not in NOT_SHAPING:
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
