@@ -6,17 +6,24 @@ import errno
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from lifelong.problems import CatalogueError, format_problems
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+#: A command function, as the shared options' decorators take and give it.
+Command = TypeVar("Command", bound=Callable[..., Any])
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _project_option(func):  # type: ignore[no-untyped-def]
+def _project_option(func: Command) -> Command:
     return click.option(
         "--project", "-p", type=click.Path(file_okay=False, path_type=Path), default=".",
         show_default=True, help="Project folder holding content/ and catalogue/.")(func)
@@ -103,7 +110,7 @@ def _markdown_settings(project: Path) -> tuple[Any, Any]:
     return tuple(config.markdown_extensions), dict(config.mdx_configs or {})
 
 
-def _config_option(func):  # type: ignore[no-untyped-def]
+def _config_option(func: Command) -> Command:
     return click.option(
         "--config-file", "-f", type=click.Path(dir_okay=False, path_type=Path),
         default=None, help="The site's mkdocs.yml (default: mkdocs.yml in --project).")(func)
@@ -157,7 +164,7 @@ def build(strict: bool, site_dir: Path | None, verbose: bool, clean: bool,
 
     _setup_logging(verbose)
     path = _mkdocs_config(project, config_file)
-    options: dict[str, object] = {"strict": strict}
+    options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir.resolve())
     try:
@@ -177,7 +184,7 @@ def build(strict: bool, site_dir: Path | None, verbose: bool, clean: bool,
                                    ) from None
 
 
-def _forget_cache(config) -> None:  # type: ignore[no-untyped-def]
+def _forget_cache(config: MkDocsConfig) -> None:
     """Delete what the catalogue plugin keeps for rebuilds."""
     import shutil
 

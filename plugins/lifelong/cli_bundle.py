@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -158,9 +158,9 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
         try:
             from lifelong.offline import build_offline
 
+            fetch: dict[str, Any] = {"remote_media": "fetch"} if fetch_remote else {}
             build = build_offline(project, site_dir, sections=sections, subjects=subjects,
-                                  audiences=audiences, media=media,
-                                  **({"remote_media": "fetch"} if fetch_remote else {}))
+                                  audiences=audiences, media=media, **fetch)
         except (CatalogueError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
         site_dir, version, date, entries = (build.site_dir, build.version, build.date,

@@ -310,8 +310,9 @@ def write_qr_codes(site_dir: Path, codes: Iterable[tuple[str, str, str]]) -> Non
 
 def template_place(exc: jinja2.TemplateError) -> str:
     """'lifelong/listing.html:12: ' for where a template failed, or ''."""
-    if getattr(exc, "lineno", None):
-        return f"{getattr(exc, 'filename', None) or getattr(exc, 'name', '')}:{exc.lineno}: "
+    line = getattr(exc, "lineno", None)
+    if line:
+        return f"{getattr(exc, 'filename', None) or getattr(exc, 'name', '')}:{line}: "
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
     if not frames:
         return ""

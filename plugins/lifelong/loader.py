@@ -43,7 +43,7 @@ MAX_CHARS = 100_000
 _INT_TAG = "tag:yaml.org,2002:int"
 
 
-class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _FrontMatterLoader(_BaseLoader):
     """Safe YAML without implicit timestamps: dates stay text so the validator can say
     exactly what is wrong with ``2024-02-30`` instead of failing inside the YAML parser."""
 

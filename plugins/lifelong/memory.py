@@ -18,7 +18,7 @@ import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar, overload
+from typing import TypeVar, cast, overload
 
 T = TypeVar("T")
 
@@ -103,14 +103,14 @@ class PickledSequence(Sequence[T]):
         number, at = divmod(index, self._chunk_size)
         loaded = self._loaded
         if loaded is None or loaded[0] != number:
-            loaded = self._loaded = (number, unpack(self._chunks[number]))  # type: ignore[assignment]
+            loaded = self._loaded = (number, cast(list[T], unpack(self._chunks[number])))
         return loaded[1][at]
 
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]  # glibc
+        return ctypes.CDLL(None).malloc_trim  # glibc
     except (OSError, AttributeError):
         return None
 

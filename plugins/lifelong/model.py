@@ -366,11 +366,16 @@ class Catalogue:
 TERM_PAGES = {"subjects": "subjects", "audiences": "audiences", "regions": "region"}
 
 
+def _as_they_are(chars: str) -> Any:
+    """pypinyin's ``errors``: characters without pinyin are kept, one word each."""
+    return list(chars)
+
+
 def person_slug(name: str) -> str:
     """A readable ASCII slug for a person's name: pinyin for Chinese, letters otherwise."""
     from pypinyin import lazy_pinyin  # heavy import, only when people pages are made
 
-    words = lazy_pinyin(name, errors=lambda chars: list(chars))
+    words = lazy_pinyin(name, errors=_as_they_are)
     text = "-".join(w.lower() for w in words)
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text[:48].strip("-") or hashlib.sha1(name.encode()).hexdigest()[:8]

@@ -12,9 +12,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from lifelong.plugins.catalogue.plugin import CataloguePlugin
     from lifelong.remote import RemoteMedia
 
 OFFLINE_CONFIG = Path("site_config") / "offline.yml"
@@ -54,7 +55,7 @@ def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = ()
     if not config_file.is_file():
         raise FileNotFoundError(f"{config_file}: the offline site configuration is missing")
     config = load_config(str(config_file), site_dir=str(site_dir.resolve()), strict=strict)
-    plugin = config.plugins["lifelong/catalogue"]
+    plugin = cast("CataloguePlugin", config.plugins["lifelong/catalogue"])
     plugin.config.subset_sections = list(sections)
     plugin.config.subset_subjects = list(subjects)
     plugin.config.subset_audiences = list(audiences)
@@ -70,6 +71,7 @@ def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = ()
     finally:
         config.plugins.on_shutdown()
         logging.getLogger("mkdocs.plugins.lifelong").removeFilter(quiet)
+    assert plugin.site is not None  # the build made it
     catalogue = plugin.site.catalogue
     return OfflineBuild(Path(config.site_dir), catalogue.version, catalogue.date,
                         len(catalogue.entries), plugin.remote)

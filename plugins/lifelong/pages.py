@@ -142,7 +142,7 @@ class SitePlan:
                 members = catalogue.term_index.get((vocabulary, term.id), ())
                 if not members:
                     continue
-                crumbs = (*home, Crumb(title, vocabulary))
+                crumbs: tuple[Crumb, ...] = (*home, Crumb(title, vocabulary))
                 crumbs += tuple(Crumb(vocab.terms[a].label.get(self.lang), f"{vocabulary}/{a}")
                                 for a in vocab.ancestors(term.id)
                                 if catalogue.term_index.get((vocabulary, a)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 #: Steps shorter than this many items say nothing.
@@ -23,7 +24,8 @@ class Progress:
     redrawn at most ten times a second; otherwise a line is printed at each quarter."""
 
     def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
-                 interactive: bool | None = None, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+                 interactive: bool | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.label, self.total = label, total
         self.stream = stream if stream is not None else sys.stderr
         self.interactive = (self.stream.isatty() if interactive is None else interactive)

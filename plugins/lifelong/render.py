@@ -217,7 +217,8 @@ class Renderer:
 
     @property
     def _card_macro(self) -> Any:
-        return self.env.get_template("lifelong/macros.html").module.card
+        module: Any = self.env.get_template("lifelong/macros.html").module
+        return module.card
 
     def entry_link(self, entry: Entry) -> str:
         return self.link(self.scheme.entry_url(entry.id))
@@ -332,7 +333,8 @@ class Renderer:
         """``squeeze_whitespace(draw())``, where ``draw`` draws a page with this renderer.
         Cards are squeezed once, when first drawn: the blocks of cards, most of a listing's
         bytes, are kept out of the page's squeeze and put back after it."""
-        self._held = held = []
+        held: list[str] = []
+        self._held = held
         try:
             html = draw()
         finally:

@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -1001,15 +1001,15 @@ def _plan_series(sample: _Sample, counts: dict[str, int]) -> list[dict[str, Any]
         planned.append({"id": f"{ID_PREFIX['series']}{number:05d}", "for": kind, "leaf": leaf,
                         "start": start, "members": 0, "region": sample.region(0.4)})
     for spec in planned[1:]:
-        label = sample.leaf_label[spec["leaf"]]
+        label = sample.leaf_label[cast(str, spec["leaf"])]
         patterns = _BOOK_SERIES_PATTERNS if spec["for"] == "ebook" else _SERIES_PATTERNS
         zh, en = _pick(rng, patterns)
-        short, _admin = sample.place(spec["region"])
+        short, _admin = sample.place(cast("str | None", spec["region"]))
         title = zh.format(l=label.zh)
         title_en = en.format(L=label.en)
         if short and rng.random() < 0.5:
             title = f"{short}·{title}"
-            region_en = sample.rules.vocabularies["regions"].terms[spec["region"]].label.en
+            region_en = sample.rules.vocabularies["regions"].terms[cast(str, spec["region"])].label.en
             title_en = f"{title_en} ({region_en})"
         key = f"series\0{title}"
         season = sample.used_titles.get(key, 0) + 1
@@ -1103,15 +1103,14 @@ def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any
         if "older-adults" in audiences and rng.random() < 0.3:
             access.append("large-print")
         access = [t for t in sample.terms.get("accessibility", []) if t in access]
-        language = "zh"
+        chosen = "zh"
         if "sign-language" in access and rng.random() < 0.3:
-            language = "csl"
+            chosen = "csl"
         elif region in ("tibet", "xinjiang", "inner-mongolia", "guangdong") and \
                 rng.random() < 0.15:
-            language = {"tibet": "bo", "xinjiang": "ug", "inner-mongolia": "mn",
-                        "guangdong": "yue"}[region]
-        if not sample.has("languages", language):
-            language = None
+            chosen = {"tibet": "bo", "xinjiang": "ug", "inner-mongolia": "mn",
+                      "guangdong": "yue"}[region]
+        language = chosen if sample.has("languages", chosen) else None
         materials = []
         if rng.random() < 0.25:
             names = rng.sample(("学习手册", "图解卡片", "练习题", "课件", "要点速查表"),

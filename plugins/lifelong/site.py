@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import jinja2
@@ -631,7 +631,7 @@ def _write_outputs(outputs: Outputs) -> None:
 def _write_qr_codes(job: bytes) -> None:
     """In a process of its own (OutputsJob): ``job`` is (site folder, QR codes), pickled."""
     try:
-        site_dir, codes = unpack(job)  # type: ignore[misc]
+        site_dir, codes = cast("tuple[Path, list[tuple[str, str, str]]]", unpack(job))
         write_qr_codes(site_dir, codes)
     except DrawError as exc:
         raise JobProblem(str(exc)) from None

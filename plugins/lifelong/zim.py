@@ -208,7 +208,7 @@ def write_zim(site_dir: Path, out_zim: Path, *, title: str, description: str,
     main_title = html_title(site_dir / main_path)
     suffix = f" - {main_title}" if main_title else None
 
-    class SiteItem(Item):  # type: ignore[misc]
+    class SiteItem(Item):
         def __init__(self, path: str) -> None:
             super().__init__()
             self.path = path

@@ -451,7 +451,7 @@ def save_state(folder: Path, setting: str, state: IndexState) -> None:
 
 
 class IndexBuilder:
-    def __init__(self, catalogue: Catalogue, documents: list[SearchDocument], *,
+    def __init__(self, catalogue: Catalogue, documents: Sequence[SearchDocument], *,
                  lang: str = "zh") -> None:
         self.catalogue = catalogue
         #: Oldest first (see the module's docstring).
@@ -767,11 +767,11 @@ class IndexBuilder:
         for term, postings in state.postings.items():
             if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
                 dictionary[dictionary_key(term)][term] = sum(postings.counts)
-        dirty = None if changes is None else {dictionary_key(t) for t in changes.terms}
+        dirty_keys = None if changes is None else {dictionary_key(t) for t in changes.terms}
         for key in sorted(dictionary):
             name = f"d/{key}"
             yield name, functools.partial(script, name, dict(sorted(dictionary[key].items()))), \
-                dirty is not None and key not in dirty
+                dirty_keys is not None and key not in dirty_keys
         self._dictionaries = sorted(dictionary)
         # Record files: those of added documents, and all from the first one numbered anew.
         first, dirty = 0, set()

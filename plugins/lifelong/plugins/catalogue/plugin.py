@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from lifelong.cache import PageRecord
-from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale
+from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale, template_place
 from lifelong.memory import long_lived, new_build
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.problems import CatalogueError
@@ -68,15 +68,15 @@ class EntrySource(File):
         self.inclusion = InclusionLevel.NOT_IN_NAV
         self.entry_id = entry_id
 
-    @property  # type: ignore[override]
-    def dest_uri(self) -> str:
+    @property
+    def dest_uri(self) -> str:  # type: ignore[override]
         return UrlScheme(self.use_directory_urls).entry_dest(self.entry_id)
 
-    @property  # type: ignore[override]
-    def url(self) -> str:
+    @property
+    def url(self) -> str:  # type: ignore[override]
         return UrlScheme(self.use_directory_urls).entry_url(self.entry_id)
 
-    @property  # type: ignore[override]
+    @property
     def abs_dest_path(self) -> str:
         return os.path.normpath(os.path.join(self.dest_dir, self.dest_uri))
 
@@ -349,7 +349,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                     is_home=page.is_homepage,
                                     title=str(page.title or config.site_name))
         except jinja2.TemplateError as exc:
-            where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) else ""
+            where = template_place(exc)
             raise PluginError(f"{page.file.src_uri}: the catalogue template failed: {where}"
                               f"{type(exc).__name__}: {exc}") from None
 
