@@ -86,14 +86,9 @@ def set_field(file: Path, name: str, value: str, *, atomic: bool) -> int:
 @pytest.mark.parametrize("poll", [False, True], ids=["change-events", "polling"])
 def test_a_saved_entry_shows_on_the_served_page(tmp_path: Path, poll: bool) -> None:
     write_project(tmp_path, one_of_each())
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(LIFELONG), "serve", "--project", str(tmp_path), "-a", f"127.0.0.1:{port}",
-             *(["--poll"] if poll else [])], stdout=out, stderr=subprocess.STDOUT)
+    proc, base, log = start_serving(tmp_path, *(["--poll"] if poll else []))
     try:
-        page = f"http://127.0.0.1:{port}/phone-1/"
+        page = f"{base}phone-1/"
         wait_for(lambda: fetch(page) is not None, "first build", proc)
         assert "新标题" not in (fetch(page) or "")
         retitle(tmp_path / "content" / "courses" / "phone-1.md", "手机入门（新标题）",
@@ -102,17 +97,9 @@ def test_a_saved_entry_shows_on_the_served_page(tmp_path: Path, poll: bool) -> N
         # Its subject's page and the next lesson's page show it too: the whole site was
         # rebuilt, not one page.
         for other in ("subjects/smartphone", "phone-2"):
-            assert "手机入门（新标题）" in (fetch(f"http://127.0.0.1:{port}/{other}/") or "")
+            assert "手机入门（新标题）" in (fetch(f"{base}{other}/") or "")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    text = log.read_text(encoding="utf-8", errors="replace")
-    assert code == 0, text
-    assert "Traceback" not in text
+        stop_serving(proc, log)
 
 
 def test_serve_watches_with_change_events_unless_told_to_poll() -> None:
