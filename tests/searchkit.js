@@ -1,4 +1,4 @@
-/* Runs the site's real search engine (site_config/overrides/assets/lifelong/search.js) in
+/* Runs the site's real search engine (plugins/lifelong/theme/assets/lifelong/search.js) in
    node, without a browser, against a built site's search/ folder.
 
      node tests/searchkit.js SITE_DIR [COMMAND_JSON]      (or the command on stdin)
@@ -19,7 +19,7 @@ var fs = require("fs");
 var path = require("path");
 var vm = require("vm");
 
-var ENGINE = path.join(__dirname, "..", "site_config", "overrides", "assets", "lifelong",
+var ENGINE = path.join(__dirname, "..", "plugins", "lifelong", "theme", "assets", "lifelong",
                        "search.js");
 
 function main() {

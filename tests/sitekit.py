@@ -14,6 +14,8 @@ import yaml
 from lifelong.entryfile import dumps_entry
 
 REPO = Path(__file__).resolve().parents[1]
+#: The catalogue's templates, CSS and JS (package data; the plugin adds them to the theme).
+THEME = REPO / "plugins" / "lifelong" / "theme"
 
 FOLDERS = {"course": "courses", "ebook": "reading", "lecture": "lectures", "series": "series",
            "star": "stars", "project": "projects"}
@@ -81,7 +83,8 @@ def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
                   mkdocs: Mapping[str, Any] | None = None,
                   plugin: Mapping[str, Any] | None = None) -> Path:
     """A project folder: content/ with the entries, the repository's catalogue/ rules,
-    and a mkdocs.yml using the repository's site_config/. Returns mkdocs.yml."""
+    and a mkdocs.yml (Material and the catalogue plugin, which brings its templates).
+    Returns mkdocs.yml."""
     content = root / "content"
     (content / "courses" / "covers").mkdir(parents=True, exist_ok=True)
     (content / "reading" / "files").mkdir(parents=True, exist_ok=True)
@@ -105,8 +108,7 @@ def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
     config: dict[str, Any] = {
         "site_name": "终身学习资源目录", "site_url": "https://lifelong.example.org/",
         "docs_dir": "content", "site_dir": "site",
-        "theme": {"name": "material", "custom_dir": str(REPO / "site_config" / "overrides"),
-                  "language": "zh", "font": False},
+        "theme": {"name": "material", "language": "zh", "font": False},
         "plugins": [{"lifelong/catalogue": {"page_size": 2, **(plugin or {})}}],
         "extra_css": ["assets/lifelong/lifelong.css"],
         "extra_javascript": ["assets/lifelong/lifelong.js"],

@@ -130,7 +130,7 @@ def test_sample_writes_a_project_that_checks_and_refuses_to_overwrite(tmp_path: 
     assert code == 0
     assert text.startswith(f"Wrote 40 entries to {out} in ")
     assert (out / "mkdocs.yml").read_bytes() == (REPO / "mkdocs.yml").read_bytes()
-    assert (out / "site_config" / "overrides" / "lifelong" / "entry-course.html").is_file()
+    assert (out / "site_config" / "offline.yml").is_file()
     code, text, _ = run("check", "--project", str(out))
     assert (code, text) == (0, "OK: 40 entries, no problems.\n")
     code, _, err = run("sample", "--entries", "40", "--out", str(out), "--project", str(REPO))

@@ -239,12 +239,7 @@ def _secret_project(root: Path, token: str) -> Path:
     (content / "courses" / "covers" / "secret.svg").symlink_to(outside / "secret.svg")
     (content / "courses" / "linked-folder").symlink_to(outside / "folder")
     (content / "courses" / "leaked.md").symlink_to(outside / "entry.md")
-    shutil.copytree(REPO / "site_config", project / "site_config",
-                    ignore=shutil.ignore_patterns("overrides"))
-    offline = project / "site_config" / "offline.yml"
-    settings = yaml.safe_load(offline.read_text(encoding="utf-8"))
-    settings["theme"]["custom_dir"] = str(REPO / "site_config" / "overrides")
-    offline.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    shutil.copytree(REPO / "site_config", project / "site_config")
     return project
 
 

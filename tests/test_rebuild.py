@@ -18,7 +18,7 @@ from lifelong import cache as lifelong_cache
 from lifelong import model
 from lifelong.entryfile import dumps_entry
 from lifelong.model import load_catalogue
-from sitekit import REPO, build_site, course, one_of_each, write_project
+from sitekit import THEME, build_site, course, one_of_each, write_project
 
 
 def digest(site: Path) -> dict[str, str]:
@@ -187,7 +187,7 @@ def test_a_rebuild_draws_again_only_the_cards_of_entries_that_changed(
 
 def test_kept_cards_are_not_used_when_the_templates_change(tmp_path: Path) -> None:
     overrides = tmp_path / "overrides"
-    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    shutil.copytree(THEME, overrides)
     config = write_project(tmp_path, one_of_each(), mkdocs={"theme": {
         "name": "material", "custom_dir": str(overrides), "language": "zh", "font": False}})
     site = build_site(config)
@@ -268,10 +268,10 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
     from mkdocs.exceptions import Abort
 
     import lifelong.draw
-    from sitekit import REPO
+    from sitekit import THEME
 
     overrides = tmp_path / "overrides"
-    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    shutil.copytree(THEME, overrides)
     (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
     config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
         "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
@@ -323,7 +323,7 @@ def test_a_template_error_in_a_rebuilds_worker_is_reported(
     from mkdocs.exceptions import Abort
 
     overrides = tmp_path / "overrides"
-    shutil.copytree(REPO / "site_config" / "overrides", overrides)
+    shutil.copytree(THEME, overrides)
     (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
     config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
         "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",

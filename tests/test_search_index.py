@@ -331,7 +331,7 @@ def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: 
 
     site = CatalogueSite(SiteOptions(content_dir=REPO / "content",
                                      catalogue_dir=REPO / "catalogue",
-                                     template_dirs=[REPO / "site_config" / "overrides"],
+                                     template_dirs=[REPO / "plugins" / "lifelong" / "theme"],
                                      site_url="https://example.org/"))
     whole = site.search_documents()
     cut = site.index_documents()

@@ -189,7 +189,7 @@ AWKWARD_TERMS = ["i/o", "I/O", "a/b", "w/o", "n/e", "s/mime", "..", ".", "./", "
 def test_dictionary_files_are_named_alike_and_safely(kit: SearchKit) -> None:
     texts = AWKWARD_TERMS + [text for _id, text in STRINGS]
     result = subprocess.run([NODE, "-e", KEYS_JS, str(kit.site),
-                             str(REPO / "site_config" / "overrides" / "assets" / "lifelong"
+                             str(REPO / "plugins" / "lifelong" / "theme" / "assets" / "lifelong"
                                  / "search.js")],
                             input=json.dumps(texts), capture_output=True, text=True,
                             encoding="utf-8", timeout=120, check=True)

@@ -1,4 +1,4 @@
-"""Turn text into search terms, exactly as site_config/overrides/assets/lifelong/search.js does.
+"""Turn text into search terms, exactly as plugins/lifelong/theme/assets/lifelong/search.js does.
 
 Both sides run the same steps:
 1. fold: NFKD, drop combining marks (U+0300-036F), lower case, traditional characters to

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from lifelong.cache import PageRecord
 from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale, template_place
 from lifelong.memory import long_lived, new_build
 from lifelong.plugins.catalogue.config import CatalogueConfig
+from lifelong.plugins.catalogue.theme import THEME_DIR, add_catalogue_theme
 from lifelong.problems import CatalogueError
 from lifelong.progress import QUIET_BELOW, Progress
 from lifelong.remote import RemoteMedia, prepare
@@ -41,6 +42,7 @@ from lifelong.urls import UrlScheme
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.nav import Navigation
 
 
@@ -150,6 +152,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Rebuilds are MkDocs' dirty builds made exact by this plugin (it redraws what changed
         # and removes what is gone): MkDocs' warning about them does not apply.
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+        # Refuses a theme but Material; adds our templates, CSS and JS (package data).
+        add_catalogue_theme(config)
         root = Path(config.config_file_path or ".").parent
         lang = self.config.language or ("en" if config.theme["language"] == "en" else "zh")
         options = SiteOptions(
@@ -202,6 +206,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # outputs meanwhile, one after the other.
             self.helper = OutputsJob(site, drawer, site_dir)
         return config
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer | None:
+        # The rules and our templates shape every page: a save there rebuilds, as one in
+        # docs_dir does (`lifelong serve` names catalogue/ in config.watch already).
+        if self.config.enabled:
+            rules = Path(config.config_file_path or ".").parent / self.config.catalogue_dir
+            watched = {os.path.abspath(path) for path in config.watch}
+            for folder in map(os.path.abspath, (rules, THEME_DIR)):
+                if os.path.isdir(folder) and folder not in watched:
+                    server.watch(folder)
+        return server
 
     # Late: other plugins may add files first; ours then claim their addresses.
     @event_priority(-50)
