@@ -28,6 +28,7 @@ from mkdocs.utils import get_build_date
 from lifelong.cache import PageRecord
 from lifelong.draw import DrawError, DrawJob, PageDrawer, remove_stale, template_place
 from lifelong.memory import long_lived, new_build
+from lifelong.plugins.catalogue import compat
 from lifelong.plugins.catalogue.config import CatalogueConfig
 from lifelong.plugins.catalogue.theme import THEME_DIR, add_catalogue_theme
 from lifelong.problems import CatalogueError
@@ -231,6 +232,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         site_dir = Path(config.site_dir)
         # MkDocs has cleaned site_dir by now unless this is a dirty build (a rebuild).
         rebuild = site_dir.is_dir() and any(site_dir.iterdir())
+        if compat.others_saw_files(self, config):  # they may keep entries' addresses
+            compat.readdress_entries(files, site.entries_by_path, config.use_directory_urls)
         with long_lived():
             files = self._claim_files(files, site, rebuild)
         for src_uri in sorted(self.theme_pages):
@@ -260,6 +263,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 file.content_string = file.content_string
             kept.append(file)
         return Files(kept)
+
+    # First: plugins the catalogue cannot work with are refused before any of them acts.
+    @event_priority(100)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is not None:
+            compat.refuse_unsupported(config)
+            compat.check_redirects(config, self.site.catalogue.drafts)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
                ) -> Navigation | None:
