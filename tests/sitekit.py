@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from lifelong.entryfile import dumps_entry
+from lifelong.catalogue.entryfile import dumps_entry
 
 REPO = Path(__file__).resolve().parents[1]
 #: The catalogue's templates, CSS and JS (package data; the plugin adds them to the theme).

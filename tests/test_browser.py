@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from browser import PageLog, serve_folder
-from lifelong.model import load_catalogue
+from lifelong.build.loading import load_catalogue
 from sitekit import REPO, build_site
 
 pytestmark = pytest.mark.browser

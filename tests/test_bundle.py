@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from lifelong import bundle
-from lifelong.bundle import BundleError, FileProblems
+from lifelong.offline import bundle
+from lifelong.offline.bundle import BundleError, FileProblems
 from sitekit import build_site, course, one_of_each, write_project
 
 OLD_VERSION, OLD_DATE = "a1b2c3d4e5f6", dt.date(2025, 3, 1)
@@ -397,9 +397,9 @@ def test_apply_refuses_a_damaged_pack_before_touching_the_copy(sites: Sites, upd
 
 @pytest.fixture(scope="module")
 def zim_file(sites: Sites, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from lifelong.zim import write_zim
+    from lifelong.offline.zim import write_zim
 
-    out = tmp_path_factory.mktemp("zim") / "lifelong.zim"
+    out = tmp_path_factory.mktemp("zim") / "lifelong.offline.zim"
     write_zim(sites.old, out, title="终身学习资源目录", description="全国终身学习资源目录离线版",
               language="zho", creator="国家开放大学", publisher="Lifelong", date=OLD_DATE)
     return out
@@ -454,7 +454,7 @@ def test_zim_title_suggestions_find_a_page(zim_file: Path) -> None:
 
 
 def test_generated_illustration_is_a_deterministic_48_pixel_png() -> None:
-    from lifelong.zim import default_illustration, png_size
+    from lifelong.offline.zim import default_illustration, png_size
 
     data = default_illustration()
     assert data == default_illustration()
@@ -473,7 +473,7 @@ def test_generated_illustration_is_a_deterministic_48_pixel_png() -> None:
 
 def test_zim_refuses_bad_metadata_and_keeps_an_existing_file(sites: Sites,
                                                              tmp_path: Path) -> None:
-    from lifelong.zim import ZimError, write_zim
+    from lifelong.offline.zim import ZimError, write_zim
 
     out = tmp_path / "a.zim"
     with pytest.raises(ZimError, match=r"title .* must have 1 to 30 characters"):
@@ -502,9 +502,9 @@ class FakeBuild:
 
 @pytest.fixture
 def cli(sites: Sites, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """`lifelong bundle` with lifelong.offline.build_offline replaced by a copy of a
+    """`lifelong bundle` with lifelong.mkdocs.offline.build_offline replaced by a copy of a
     prebuilt site (state["site"] chooses which); the calls are recorded."""
-    from lifelong import cli_bundle  # noqa: F401  (registers `lifelong bundle`)
+    from lifelong.cli import bundle as cli_bundle  # noqa: F401  (registers `lifelong bundle`)
 
     state: dict[str, Any] = {"site": sites.old, "calls": []}
 
@@ -516,9 +516,9 @@ def cli(sites: Sites, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any
                          else (NEW_VERSION, NEW_DATE))
         return FakeBuild(site_dir, version, date, 10)
 
-    module = types.ModuleType("lifelong.offline")
+    module = types.ModuleType("lifelong.mkdocs.offline")
     module.build_offline = build_offline  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "lifelong.offline", module)
+    monkeypatch.setitem(sys.modules, "lifelong.mkdocs.offline", module)
     # The command sets up MkDocs' logger for a terminal (its own handler, no propagation),
     # which would hide later tests' warnings from the autouse check.
     logger = logging.getLogger("mkdocs")
@@ -605,7 +605,7 @@ def test_bundle_since_and_apply_update_a_copy(cli: dict[str, Any], sites: Sites,
 def test_bundle_writes_a_zim_for_a_zim_path(cli: dict[str, Any], tmp_path: Path) -> None:
     from libzim.reader import Archive
 
-    out = tmp_path / "lifelong.zim"
+    out = tmp_path / "lifelong.offline.zim"
     code, stdout, stderr = run("-o", str(out), "--project", project_dir(tmp_path))
     assert code == 0, stdout + stderr
     assert "ZIM with " in stdout

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from browser import PageLog
+from lifelong.build.loading import load_catalogue
 from lifelong.cli import main
-from lifelong.model import load_catalogue
-from lifelong.qr import BORDER as QR_BORDER
-from lifelong.qr import qr_modules, unpack_modules
+from lifelong.site.qr import BORDER as QR_BORDER
+from lifelong.site.qr import qr_modules, unpack_modules
 from sitekit import REPO
 
 pytestmark = pytest.mark.browser

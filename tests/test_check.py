@@ -9,9 +9,9 @@ import time
 import pytest
 from click.testing import Result
 
-import lifelong.loader
+import lifelong.catalogue.loader
 from conftest import COURSE, LECTURE, REPO, SERIES, VALID, Project, edit
-from lifelong.schema import load_rules
+from lifelong.catalogue.schema import load_rules
 
 C = "content/courses/a.md"  # where most tests put their one bad entry
 
@@ -693,9 +693,9 @@ def test_a_catalogue_yaml_error_on_line_one_is_reported(project: Project) -> Non
 def test_yaml_re_is_mkdocs_own() -> None:
     from mkdocs.utils import meta
 
-    assert lifelong.loader.YAML_RE.pattern == meta.YAML_RE.pattern
-    assert lifelong.loader.YAML_RE.flags == meta.YAML_RE.flags
-    assert lifelong.loader.YAML_RE.flags & re.DOTALL
+    assert lifelong.catalogue.loader.YAML_RE.pattern == meta.YAML_RE.pattern
+    assert lifelong.catalogue.loader.YAML_RE.flags == meta.YAML_RE.flags
+    assert lifelong.catalogue.loader.YAML_RE.flags & re.DOTALL
 
 
 @pytest.mark.parametrize("text", [COURSE, "---\nkind: course\n...\nbody\n---\nmore\n",
@@ -704,7 +704,7 @@ def test_front_matter_and_body_are_split_where_mkdocs_splits_them(text: str) -> 
     from mkdocs.utils import meta
 
     body, data = meta.get_data(text)
-    doc, problems = lifelong.loader.split_document(text, "courses/a.md")
+    doc, problems = lifelong.catalogue.loader.split_document(text, "courses/a.md")
     assert problems == []
     assert doc is not None
     # MkDocs drops blank lines before the body; ours keeps them to count lines.

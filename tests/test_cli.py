@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import Project
+from lifelong.catalogue.scaffold import write_scaffold
+from lifelong.catalogue.schema import load_rules
 from lifelong.cli import main
-from lifelong.scaffold import write_scaffold
-from lifelong.schema import load_rules
 from sitekit import REPO, course, one_of_each, write_project
 
 COMMANDS = sorted(main.commands)

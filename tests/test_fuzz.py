@@ -17,14 +17,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lifelong.entryfile import dumps_entry
-from lifelong.loader import parse_source
-from lifelong.markup import BodyChecker
-from lifelong.model import load_catalogue
-from lifelong.problems import CatalogueError, Problem
-from lifelong.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean, findings, url_scheme
-from lifelong.schema import load_rules
-from lifelong.validate import EntryValidator
+from lifelong.build.loading import load_catalogue
+from lifelong.catalogue.entryfile import dumps_entry
+from lifelong.catalogue.loader import parse_source
+from lifelong.catalogue.problems import CatalogueError, Problem
+from lifelong.catalogue.schema import load_rules
+from lifelong.catalogue.validate import EntryValidator
+from lifelong.site.markup import BodyChecker
+from lifelong.site.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean, findings, url_scheme
 from sitekit import REPO, build_site, course, write_project
 
 EXAMPLES = int(os.environ.get("LIFELONG_FUZZ_EXAMPLES", "0")) or None

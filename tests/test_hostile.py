@@ -17,12 +17,11 @@ from click.testing import CliRunner
 
 from browser import PageLog, serve_folder
 from hostile import BODIES, ESCAPED_FIELDS, REJECTED_FIELDS
+from lifelong.build.loading import load_catalogue
+from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.cli import main
-from lifelong.entryfile import dumps_entry
-from lifelong.markup import BodyChecker
-from lifelong.model import load_catalogue
+from lifelong.site.markup import BodyChecker
 from sitekit import REPO, build_site, course, write_project
-
 
 #: The Markdown extensions of the shipped mkdocs.yml: attr_list and md_in_html give editors
 #: the most ways to write attributes.

@@ -11,7 +11,7 @@ import pytest
 import segno
 from mkdocs.exceptions import Abort
 
-from lifelong.qr import MASK, qr_modules, unpack_modules
+from lifelong.site.qr import MASK, qr_modules, unpack_modules
 from sitekit import build_site, one_of_each, read, write_project
 
 OFFLINE = {"use_directory_urls": False}

@@ -152,11 +152,11 @@ def test_the_wheel_holds_theme_rules_starter_and_every_module(wheel: Path) -> No
     with zipfile.ZipFile(wheel) as archive:
         points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         text = archive.read(points).decode("utf-8")
-    assert "lifelong/catalogue = lifelong.plugins.catalogue.plugin:CataloguePlugin" in text
+    assert "lifelong/catalogue = lifelong.mkdocs.plugin:CataloguePlugin" in text
 
 
 def test_the_installed_wheel_is_the_one_imported(venv: Path) -> None:
-    code = ("import lifelong, lifelong.init as i, lifelong.plugins.catalogue.theme as t; "
+    code = ("import lifelong, lifelong.catalogue.project as i, lifelong.mkdocs.theme as t; "
             "print(lifelong.__file__); print(i.default_rules() / 'fields.yml'); "
             "print(t.THEME_DIR / 'lifelong.html')")
     lines = run(venv / "bin" / "python", "-c", code, cwd=venv).stdout.splitlines()
@@ -270,7 +270,7 @@ def load(tmp_path: Path, **settings: Any) -> Any:
     import yaml
     from mkdocs.config import load_config
 
-    from lifelong.plugins.catalogue.theme import add_catalogue_theme
+    from lifelong.mkdocs.theme import add_catalogue_theme
 
     (tmp_path / "docs").mkdir(exist_ok=True)
     path = tmp_path / "mkdocs.yml"

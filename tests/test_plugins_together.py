@@ -15,7 +15,7 @@ import jsmin
 import pytest
 from mkdocs.exceptions import Abort
 
-from lifelong.plugins.catalogue.compat import minified_script
+from lifelong.mkdocs.compat import minified_script
 from searchkit import NODE
 from sitekit import build_site, course, one_of_each, read, write_project
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from lifelong.progress import QUIET_BELOW, Progress
+from lifelong.build.progress import QUIET_BELOW, Progress
 
 
 class Clock:

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lifelong import cache as lifelong_cache
-from lifelong import model
-from lifelong.entryfile import dumps_entry
-from lifelong.model import load_catalogue
+from lifelong.build import cache as lifelong_cache
+from lifelong.build import loading
+from lifelong.build.loading import load_catalogue
+from lifelong.catalogue import reading
+from lifelong.catalogue.entryfile import dumps_entry
+from lifelong.catalogue.problems import CatalogueError
 from sitekit import THEME, build_site, course, one_of_each, write_project
 
 
@@ -208,27 +210,27 @@ def test_a_page_left_half_written_by_a_build_cut_short_is_redrawn(
     the record says (the change was undone)."""
     from mkdocs.exceptions import Abort
 
-    import lifelong.draw
+    import lifelong.build.drawing
 
     config = write_project(tmp_path, one_of_each())
     site = build_site(config)
     expected = digest(site)
     original = (tmp_path / "content" / "reading" / "lunyu.md").read_text(encoding="utf-8")
     retitle_lunyu(tmp_path)
-    write = lifelong.draw.write_file
+    write = lifelong.build.drawing.write_file
 
     def cut_short(path: Path, data: bytes) -> None:
         if path == site / "lunyu" / "index.html":
             write(path, data[:100])
             raise OSError(28, "No space left on device")
         write(path, data)
-    monkeypatch.setattr(lifelong.draw, "write_file", cut_short)
+    monkeypatch.setattr(lifelong.build.drawing, "write_file", cut_short)
     with pytest.raises(Abort):
         build_site(config, dirty=True)
     assert "reading/lunyu.md: could not write" in caplog.text
     assert "No space left on device" in caplog.text
     assert len((site / "lunyu" / "index.html").read_bytes()) == 100
-    monkeypatch.setattr(lifelong.draw, "write_file", write)
+    monkeypatch.setattr(lifelong.build.drawing, "write_file", write)
     (tmp_path / "content" / "reading" / "lunyu.md").write_text(original, encoding="utf-8")
     build_site(config, dirty=True)
     assert digest(site) == expected
@@ -253,11 +255,11 @@ def test_pages_drawn_by_worker_processes_are_the_same(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Big sites are drawn by forked workers and this process together; the pages are the
     same as when one process draws them all."""
-    import lifelong.draw
+    import lifelong.build.drawing
 
     config = write_project(tmp_path, one_of_each(), plugin={"workers": 3})
     alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
-    monkeypatch.setattr(lifelong.draw.DrawJob, "FORK_ABOVE", 0)
+    monkeypatch.setattr(lifelong.build.drawing.DrawJob, "FORK_ABOVE", 0)
     shared = digest(build_site(config, site_dir=str(tmp_path / "shared")))
     assert shared == alone
 
@@ -267,7 +269,7 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
-    import lifelong.draw
+    import lifelong.build.drawing
     from sitekit import THEME
 
     overrides = tmp_path / "overrides"
@@ -276,7 +278,7 @@ def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
     config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
         "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
                   "font": False}})
-    monkeypatch.setattr(lifelong.draw.DrawJob, "FORK_ABOVE", 0)
+    monkeypatch.setattr(lifelong.build.drawing.DrawJob, "FORK_ABOVE", 0)
     with pytest.raises(Abort):
         build_site(config)
     assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
@@ -286,12 +288,12 @@ def only_a_worker_draws(monkeypatch: pytest.MonkeyPatch) -> None:
     """A build as a rebuild makes it (the second process writes the outputs) in which this
     process takes no page from the queue: the worker forked for the other core draws them
     all."""
-    import lifelong.draw
-    from lifelong.draw import PageQueue
-    from lifelong.site import CatalogueSite
+    import lifelong.build.drawing
+    from lifelong.build.drawing import PageQueue
+    from lifelong.site.catalogue import CatalogueSite
 
     monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: True)
-    monkeypatch.setattr(lifelong.draw.DrawJob, "FORK_ABOVE", 0)
+    monkeypatch.setattr(lifelong.build.drawing.DrawJob, "FORK_ABOVE", 0)
     work, me = PageQueue.work, os.getpid()
 
     def others_only(self: PageQueue, *args: object, **kwargs: object) -> None:
@@ -339,7 +341,7 @@ def test_a_dirty_rebuild_writes_its_outputs_before_mkdocs_reads_the_files(
     """MkDocs leaves a dirty build's site folder as it is: the second process writes the
     search index at once, not after MkDocs has read the files; a build that is not dirty
     empties the folder first, and the index is written after that."""
-    from lifelong.site import HelperJob
+    from lifelong.build.jobs import HelperJob
 
     config = write_project(tmp_path, one_of_each())
     site = build_site(config)
@@ -395,7 +397,7 @@ def test_person_addresses_are_worked_out_once(tmp_path: Path,
 
     def no_pinyin(name: str) -> str:
         raise AssertionError(f"worked out again: {name}")
-    monkeypatch.setattr(model, "person_slug", no_pinyin)
+    monkeypatch.setattr(loading, "person_slug", no_pinyin)
     again = load_catalogue(content, rules, cache_dir=cache)
     assert {p.name: p.slug for p in again.people} == slugs
 
@@ -408,22 +410,22 @@ def test_entries_read_by_reader_processes_are_the_same(tmp_path: Path,
     write_project(tmp_path, one_of_each())
     content, rules = tmp_path / "content", tmp_path / "catalogue"
     alone = load_catalogue(content, rules, cache_dir=tmp_path / "alone")
-    monkeypatch.setattr(model, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(model, "READ_CHUNK", 3)
+    monkeypatch.setattr(loading, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(loading, "READ_CHUNK", 3)
     shared = load_catalogue(content, rules, cache_dir=tmp_path / "shared")
     assert shared.entries == alone.entries
     assert [(p.name, p.slug) for p in shared.people] == [(p.name, p.slug) for p in alone.people]
     assert shared.slugs["李秀兰"] == "li-xiu-lan"
     # The readers wrote the entry cache themselves: a second load reads no file again.
-    read_entry = model._read_entry
+    read_entry = reading._read_entry
 
     def no_reading(*args: object) -> object:
         raise AssertionError(f"read again: {args[2]}")
-    monkeypatch.setattr(model, "_read_entry", no_reading)
+    monkeypatch.setattr(reading, "_read_entry", no_reading)
     assert load_catalogue(content, rules, cache_dir=tmp_path / "shared").entries == \
         alone.entries
     # One file changed: its shard is read in this process again, the others stay.
-    monkeypatch.setattr(model, "_read_entry", read_entry)
+    monkeypatch.setattr(reading, "_read_entry", read_entry)
     lunyu = content / "reading" / "lunyu.md"
     lunyu.write_text(lunyu.read_text(encoding="utf-8").replace("论语", "论语新编"),
                      encoding="utf-8")
@@ -431,10 +433,10 @@ def test_entries_read_by_reader_processes_are_the_same(tmp_path: Path,
     assert again.by_id["lunyu"].title == "论语新编"
     assert load_catalogue(content, rules, cache_dir=tmp_path / "alone").entries == again.entries
     (content / "courses" / "phone-1.md").write_text("---\nkind: course\n---\n", encoding="utf-8")
-    with pytest.raises(model.CatalogueError) as shared_error:
+    with pytest.raises(CatalogueError) as shared_error:
         load_catalogue(content, rules)
-    monkeypatch.setattr(model, "PARALLEL_ABOVE", 10**9)
-    with pytest.raises(model.CatalogueError) as alone_error:
+    monkeypatch.setattr(loading, "PARALLEL_ABOVE", 10**9)
+    with pytest.raises(CatalogueError) as alone_error:
         load_catalogue(content, rules)
     assert str(shared_error.value) == str(alone_error.value)
 
@@ -461,8 +463,8 @@ def test_entry_cache_shards_written_by_readers_are_kept_in_memory_for_serve(
     memory as if this process had written them (its next build reads no shard)."""
     write_project(tmp_path, one_of_each())
     content, rules, cache = tmp_path / "content", tmp_path / "catalogue", tmp_path / "cache"
-    monkeypatch.setattr(model, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(model, "READ_CHUNK", 3)
+    monkeypatch.setattr(loading, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(loading, "READ_CHUNK", 3)
     lifelong_cache.keep_in_memory(True)
     try:
         load_catalogue(content, rules, cache_dir=cache)
@@ -523,14 +525,17 @@ def test_the_code_version_counts_only_code_that_shapes_the_output(tmp_path: Path
     """Editing a command's help or the sample generator keeps every cache; editing what
     draws pages does not."""
     package = tmp_path / "lifelong"
-    shutil.copytree(Path(lifelong_cache.__file__).parent, package,
+    shutil.copytree(Path(lifelong_cache.__file__).parents[1], package,
                     ignore=shutil.ignore_patterns("__pycache__"))
     before = lifelong_cache.sources_digest(package)
     assert before == lifelong_cache.code_version()
     for name in sorted(lifelong_cache.NOT_SHAPING):
-        with (package / name).open("a", encoding="utf-8") as file:
-            file.write("# an edit\n")
+        edited = [package / name] if name.endswith(".py") else sorted((package / name).glob("*.py"))
+        assert edited, name
+        for path in edited:
+            with path.open("a", encoding="utf-8") as file:
+                file.write("# an edit\n")
     assert lifelong_cache.sources_digest(package) == before
-    with (package / "render.py").open("a", encoding="utf-8") as file:
+    with (package / "site" / "render.py").open("a", encoding="utf-8") as file:
         file.write("# an edit\n")
     assert lifelong_cache.sources_digest(package) != before

@@ -27,9 +27,10 @@ import pytest
 from click.testing import CliRunner
 
 from browser import PageLog
-from lifelong import cli_bundle, remote
+from lifelong.cli import bundle as cli_bundle
 from lifelong.cli import main
-from lifelong.remote import RemoteStore, copy_name
+from lifelong.offline import remote
+from lifelong.offline.remote import RemoteStore, copy_name
 from sitekit import build_site, course, one_of_each, read, write_project
 
 OFFLINE = {"use_directory_urls": False}

@@ -7,7 +7,7 @@ import pytest
 from mkdocs.utils import get_relative_url
 
 from conftest import Project, edit
-from lifelong.urls import UrlScheme, relative_url
+from lifelong.site.urls import UrlScheme, relative_url
 
 SECTIONS = "catalogue/sections.yml"
 

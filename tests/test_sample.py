@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lifelong.loader import YAML_RE
-from lifelong.model import load_catalogue
+from lifelong.build.loading import load_catalogue
+from lifelong.catalogue.loader import YAML_RE
 from lifelong.sample import KIND_DIRS, LECTURE_HALL, kind_counts, write_sample
 
 CATALOGUE = Path(__file__).parents[1] / "catalogue"

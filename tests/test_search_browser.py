@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, unquote, urlencode, urlparse
 import pytest
 
 from browser import PageLog, serve_folder
-from lifelong.i18n import translate
-from lifelong.model import load_catalogue
+from lifelong.build.loading import load_catalogue
 from lifelong.search.index import title_sort_key, year_of
+from lifelong.site.i18n import translate
 from sitekit import REPO, build_site
 
 pytestmark = pytest.mark.browser

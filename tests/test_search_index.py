@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from lifelong.model import Catalogue, Entry, load_catalogue
+from lifelong.build.loading import load_catalogue
+from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.search import index
 from lifelong.search.index import CACHE_FILE, IndexBuilder, SearchDocument, newest_first
 from lifelong.search.postings import CHECKPOINT, Postings, _decode, encode, update
@@ -325,9 +326,9 @@ def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: 
     """A first build's index is written from ``index_view`` documents, pickled a thousand at a
     time (a process of its own then never reads the catalogue): the files are those of the
     whole documents, and so is the cache a rebuild starts from."""
-    from lifelong.memory import PickledSequence
+    from lifelong.build.memory import PickledSequence
     from lifelong.search.index import index_view
-    from lifelong.site import CatalogueSite, SiteOptions
+    from lifelong.site.catalogue import CatalogueSite, SiteOptions
 
     site = CatalogueSite(SiteOptions(content_dir=REPO / "content",
                                      catalogue_dir=REPO / "catalogue",
@@ -352,7 +353,7 @@ def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: 
 
 
 def test_a_pickled_sequence_reads_like_a_list() -> None:
-    from lifelong.memory import PickledSequence
+    from lifelong.build.memory import PickledSequence
 
     items = [(n, f"item {n}") for n in range(2345)]
     chunked = PickledSequence.of(iter(items), chunk_size=100)
@@ -479,11 +480,11 @@ def test_a_document_the_index_fails_on_is_named(catalogue: Catalogue, tmp_path: 
 
 def test_the_index_process_names_the_document_it_failed_on(
         catalogue: Catalogue, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    """A first build writes the index in a process of its own (lifelong.outputs.Job): its
+    """A first build writes the index in a process of its own (lifelong.build.outputs.Job): its
     report is the message, with no traceback."""
-    from lifelong.outputs import Job
+    from lifelong.build.jobs import Outputs, _write_outputs
+    from lifelong.build.outputs import Job
     from lifelong.search.index import index_view
-    from lifelong.site import Outputs, _write_outputs
 
     documents, entry = broken(catalogue, title_en=1861)
     outputs = Outputs(catalogue.rules, [index_view(d) for d in documents], "zh", "search/", "",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from lifelong.model import load_catalogue
+from lifelong.build.loading import load_catalogue
 from searchkit import Hit, SearchKit, sample_site, shared_site
 from sitekit import REPO, course, one_of_each, write_project
 

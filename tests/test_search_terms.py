@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from lifelong.model import load_catalogue
+from lifelong.build.loading import load_catalogue
 from lifelong.search.index import dictionary_key, entry_fields
 from lifelong.search.text import exact_key, index_terms, query_parts
 from searchkit import NODE, SearchKit, sample_site

@@ -23,8 +23,8 @@ from mkdocs.exceptions import Abort, PluginError
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
-from lifelong.problems import CatalogueError, Problem
-from lifelong.serve import BuildFailure, serving
+from lifelong.catalogue.problems import CatalogueError, Problem
+from lifelong.mkdocs.serve import BuildFailure, serving
 from sitekit import one_of_each, write_project
 
 LIFELONG = Path(sys.executable).parent / "lifelong"  # as pip installed it

@@ -281,7 +281,7 @@ def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
                                                 rebuild: bool) -> None:
     """In a first build (the outputs in processes of their own) and in a rebuild (in the
     second process)."""
-    from lifelong.site import CatalogueSite
+    from lifelong.site.catalogue import CatalogueSite
 
     monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: rebuild)
     config = write_project(tmp_path, one_of_each())
@@ -317,7 +317,6 @@ def test_pages_lose_the_themes_indentation_but_not_preformatted_text(tmp_path: P
 
 def test_a_broken_template_is_a_clear_error_not_a_traceback(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    import shutil
 
     from sitekit import THEME
 
@@ -408,7 +407,7 @@ def test_the_sitemap_lists_every_page_once(tmp_path: Path, monkeypatch: pytest.M
                                            limit: int) -> None:
     """The theme's pages then the catalogue's; past the limit of a sitemap file, numbered
     parts and an index."""
-    from lifelong import sitemap
+    from lifelong.site import sitemap
 
     monkeypatch.setattr(sitemap, "LIMIT", limit)
     (tmp_path / "sitemap.xml").write_text(

@@ -52,7 +52,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from lifelong.model import Catalogue, Entry
+from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.search.postings import (
     DIGITS,
     FINAL,

@@ -1,0 +1,198 @@
+"""One build of the catalogue into a site folder, in the order the engine's events come:
+``start`` (load the catalogue; a rebuild's second process is forked now), ``plan`` (the
+pages, once the navigation is known), ``files_ready`` (the site folder holds what it will:
+the outputs may be written), ``draw`` (the theme's chrome is known: the pages that changed
+are drawn, by this process and workers), ``finish`` (wait, record what was made, remove
+what is gone) or ``cancel``.
+
+The engine's adapter (``lifelong.mkdocs.plugin``) calls these, a line or two per event; no
+MkDocs here. First builds and rebuilds are shared out as the README says ("How a build is
+shared out"): this is where the choice is made.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import jinja2
+
+from lifelong.build.cache import PageRecord
+from lifelong.build.drawing import DrawError, DrawJob, remove_stale
+from lifelong.build.jobs import HelperJob, OutputsJob
+from lifelong.build.memory import long_lived, new_build
+from lifelong.build.progress import QUIET_BELOW, Progress
+from lifelong.offline.remote import RemoteMedia, prepare
+from lifelong.site.catalogue import CatalogueSite, SiteOptions
+from lifelong.site.draw import PageDrawer
+from lifelong.site.shell import Shell
+from lifelong.site.sitemap import extend_sitemap
+
+log = logging.getLogger("mkdocs.plugins.lifelong")
+
+
+class BuildError(Exception):
+    """The build stopped; the message says why (a page, a template, a file that could not
+    be written)."""
+
+
+class SiteBuild:
+    """The catalogue's part of one build into ``site_dir``. ``dirty``: the engine leaves the
+    site folder as it is (a rebuild's outputs may then be written at once)."""
+
+    def __init__(self, options: SiteOptions, site_dir: Path, *, dirty: bool) -> None:
+        self.options, self.site_dir, self.dirty = options, site_dir, dirty
+        self.site: CatalogueSite | None = None
+        self.remote: RemoteMedia | None = None
+        self.drawer: PageDrawer | None = None
+        self.helper: HelperJob | OutputsJob | None = None
+        self.drawing: DrawJob | None = None
+        self.record: PageRecord | None = None
+        self.fingerprints: dict[str, str] = {}
+
+    def start(self) -> CatalogueSite:
+        """Load the catalogue (raises CatalogueError or ValueError with every problem). On a
+        rebuild, the second process starts now: it works out which entry pages changed
+        while this one plans the pages and the engine reads its files, then writes the
+        outputs."""
+        new_build()
+        with long_lived():
+            self.site = site = CatalogueSite(self.options)
+        if self.options.offline:
+            self.remote = prepare(site)
+        if site.has_earlier_build(self.site_dir):
+            with long_lived():
+                site.catalogue.work_out_indexes()  # this process needs them too, later
+                self.drawer = site.drawer()
+            self.helper = HelperJob(site, self.drawer, self.site_dir, ready=self.dirty)
+        with long_lived():
+            site.pages  # noqa: B018 (planned now, while the collector pauses)
+        return site
+
+    def plan(self, theme_pages: Iterable[str]) -> None:
+        """The pages this build draws: all but ``theme_pages`` (those the theme draws, which
+        the navigation names). A first build's outputs get processes of their own, one after
+        the other, while this one draws every page."""
+        site = self._site()
+        with long_lived():
+            if self.drawer is None:
+                self.drawer = site.drawer()
+            self.drawer.theme_pages = frozenset(theme_pages)
+            self.drawer.pages  # noqa: B018 (made now, while the collector pauses)
+        if self.helper is None:
+            self.helper = OutputsJob(site, self.drawer, self.site_dir)
+
+    def files_ready(self) -> None:
+        """The engine has emptied the site folder if it was going to: outputs may be
+        written."""
+        if self.helper is not None:
+            self.helper.start_writing()
+
+    def template_cache(self) -> jinja2.BytecodeCache | None:
+        return self._site().template_cache()
+
+    def depths(self) -> list[int]:
+        """The folder depths of the pages drawn: the chrome is drawn once for each."""
+        return self._drawer().depths()
+
+    def draw(self, shells: Mapping[int, Shell], site_description: str) -> None:
+        """Start drawing the pages whose inputs changed since the last build (all of them on
+        a first build), inside the theme's chrome ``shells`` (by depth)."""
+        site, drawer = self._site(), self._drawer()
+        assert self.helper is not None
+        drawer.shells = dict(shells)
+        drawer.site_description = site_description
+        self.record = record = site.record(self.site_dir, "pages", site.build_key(shells))
+        previous = record.previous
+        pages = drawer.pages
+        if previous:  # which pages changed?
+            fingerprints = self.fingerprints = self._fingerprints()
+            root = str(self.site_dir)
+            qr_dir = self.site_dir / "qr"
+            present = {f"qr/{name}" for name in os.listdir(qr_dir)} if qr_dir.is_dir() \
+                else set()
+            todo = [number for number, page in enumerate(pages)
+                    if previous.get(page.dest) != fingerprints[page.dest]
+                    or not os.path.isfile(f"{root}/{page.dest}")
+                    or (page.qr is not None and page.qr not in present)]
+        else:
+            # Every page is drawn: the fingerprints are only recorded, worked out then (they
+            # would take memory while the build holds the most).
+            todo = list(range(len(pages)))
+        record.begin(dest for number in todo for dest in (pages[number].dest,
+                                                          pages[number].qr) if dest)
+        self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.workers,
+                               busy=self.helper.BUSY)
+
+    def _fingerprints(self) -> dict[str, str]:
+        """The fingerprint of every page drawn here, and of its QR code file (written with
+        it, recorded with its fingerprint)."""
+        drawer, helper = self._drawer(), self.helper
+        assert helper is not None
+        with long_lived():
+            theirs = iter(helper.fingerprints())
+            fingerprints = {page.dest: next(theirs) if page.entry is not None
+                            else drawer.fingerprint(page) for page in drawer.pages}
+            fingerprints.update({page.qr: fingerprints[page.dest] for page in drawer.pages
+                                 if page.qr})
+        return fingerprints
+
+    def finish(self, theme_files: Iterable[str], site_url: str | None, build_date: str
+               ) -> None:
+        """Wait for the drawing and the outputs; add the catalogue pages to the sitemap;
+        record what was made (with ``theme_files``, the engine's own) and remove the files
+        of the last build that are gone. Raises BuildError."""
+        site, drawer, drawing = self.site, self.drawer, self.drawing
+        self.drawing = None
+        try:
+            if drawing is not None:
+                progress = Progress("Drawing catalogue pages", len(drawing.pages))
+                drawing.wait(progress.update)
+                progress.finish()
+                if drawer is not None:
+                    log.info(f"Catalogue pages: {len(drawing.pages):,} drawn, "
+                             f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
+            if site is not None:
+                site.save_cards()  # while the second process may still write the outputs
+            if self.helper is not None:
+                if not self.fingerprints and drawer is not None:
+                    self.fingerprints = self._fingerprints()
+                helper, self.helper = self.helper, None
+                if helper.running() and drawer is not None and \
+                        len(drawer.pages) >= QUIET_BELOW:
+                    log.info("Writing the search index")
+                helper.wait()
+        except (DrawError, RuntimeError) as exc:
+            raise BuildError(str(exc)) from None
+        if site is None or drawer is None:
+            return
+        if site_url:
+            extend_sitemap(self.site_dir, site_url, [p.url for p in drawer.pages],
+                           build_date)
+        made, self.fingerprints = self.fingerprints, {}
+        made.update((dest, "") for dest in theme_files)
+        record = self.record
+        if record is None:
+            return
+        remove_stale(self.site_dir, record.written - set(made))
+        record.save(made)
+        site.forget_old_sites(self.site_dir)
+
+    def cancel(self) -> None:
+        """Stop the workers and the outputs' processes (the build failed)."""
+        if self.drawing is not None:
+            self.drawing.cancel()
+            self.drawing = None
+        if self.helper is not None:
+            self.helper.cancel()
+            self.helper = None
+
+    def _site(self) -> CatalogueSite:
+        assert self.site is not None, "start() first"
+        return self.site
+
+    def _drawer(self) -> PageDrawer:
+        assert self.drawer is not None, "plan() first"
+        return self.drawer

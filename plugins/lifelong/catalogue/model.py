@@ -1,0 +1,377 @@
+"""The catalogue as an immutable model: typed entries with indexes by kind, section, term,
+series and person, in a deterministic order. ``lifelong.build.loading`` makes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from lifelong.catalogue.schema import Label, Rules, SectionSpec
+from lifelong.catalogue.validate import Media
+
+#: Top-level URL names the site itself uses; an entry id may not take them.
+RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "regions",
+                            "series", "people", "page", "stylesheets", "javascripts", "404",
+                            "index", "sitemap", "feeds"})
+
+#: Fields whose values name people; each gets term pages under people/.
+PEOPLE_FIELDS = ("authors", "teachers", "speakers")
+
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One catalogue entry; ``values`` holds every field of its kind, normalised."""
+
+    id: str
+    kind: str
+    path: str
+    values: Mapping[str, Any] = field(repr=False)
+    body: str = field(repr=False, default="")
+    #: A digest of the entry's file and the sizes of the local files it links to: what
+    #: its pages are drawn from (rebuilds compare it).
+    digest: str = field(repr=False, default="", compare=False)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    @property
+    def title(self) -> str:
+        return str(self.values["title"])
+
+    @property
+    def title_en(self) -> str | None:
+        return self.values.get("title_en")
+
+    @property
+    def summary(self) -> str:
+        return str(self.values.get("summary") or "")
+
+    @property
+    def published(self) -> dt.date:
+        return self.values["published"]  # type: ignore[no-any-return]
+
+    @property
+    def cover(self) -> Media | None:
+        return self.values.get("cover") or self.values.get("photo")
+
+    @property
+    def featured(self) -> bool:
+        return bool(self.values.get("featured"))
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.values.get("draft"))
+
+    @property
+    def series(self) -> str | None:
+        return self.values.get("series")
+
+    def people(self) -> list[tuple[str, str]]:
+        """(field, name) for every person named by the entry, in order."""
+        found: list[tuple[str, str]] = []
+        values = self.values
+        for name in PEOPLE_FIELDS:
+            items = values.get(name)
+            if items:
+                found.extend((name, item if isinstance(item, str) else item["name"])
+                             for item in items)
+        return found
+
+    def sort_value(self, name: str) -> Any:
+        value = self.values.get(name)
+        if isinstance(value, dt.datetime):
+            return value.timestamp()
+        if isinstance(value, dt.date):
+            return value.toordinal()
+        return value
+
+
+def sort_entries(entries: Iterable[Entry], keys: Iterable[tuple[str, bool]]) -> list[Entry]:
+    """Stable multi-key sort; entries without a key's value go last; ties by id."""
+    result = sorted(entries, key=_entry_id)
+    for name, descending in reversed(list(keys)):
+        valued = [(e.sort_value(name), e) for e in result]
+        present = [pair for pair in valued if pair[0] is not None]
+        present.sort(key=_first, reverse=descending)
+        result = [e for _, e in present] + [e for value, e in valued if value is None]
+    return result
+
+
+def _entry_id(entry: Entry) -> str:
+    return entry.id
+
+
+def _first(pair: tuple[Any, Entry]) -> Any:
+    return pair[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone named by entries (an author, teacher or speaker), with a stable URL slug."""
+
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Published entries (drafts set aside) with the rules they follow."""
+
+    rules: Rules
+    entries: tuple[Entry, ...]
+    drafts: tuple[Entry, ...]
+    version: str
+    #: Person name -> slug, as far as the loader knew them (the rest are made when needed).
+    slugs: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    @cached_property
+    def date(self) -> dt.date | None:
+        """The catalogue's date: its latest published or updated day."""
+        days = [e.get("updated") or e.published for e in self.entries]
+        return max(days) if days else None
+
+    def subset(self, keep: Iterable[Entry]) -> Catalogue:
+        """The same rules and version with only some entries (an offline copy's subset)."""
+        kept = {e.id for e in keep}
+        return Catalogue(self.rules, tuple(e for e in self.entries if e.id in kept), (),
+                         self.version, self.slugs)
+
+    @cached_property
+    def by_kind(self) -> Mapping[str, tuple[Entry, ...]]:
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            groups[entry.kind].append(entry)
+        return {kind: tuple(groups.get(kind, ())) for kind in self.rules.kinds}
+
+    def terms_of(self, entry: Entry, vocabulary: str, field_name: str) -> tuple[str, ...]:
+        """An entry's terms in a field, with the ancestors of hierarchical terms."""
+        found = self.field_terms(vocabulary, field_name).get(entry.id)
+        if found is None:  # an entry of another catalogue (outside a subset)
+            return self._expand(self._lineage[vocabulary], entry.values.get(field_name))
+        return found
+
+    def field_terms(self, vocabulary: str, field_name: str) -> Mapping[str, tuple[str, ...]]:
+        """Entry id -> ``terms_of`` the entry, for every entry (worked out once per field).
+        Entries of kinds whose field of that name holds no term of ``vocabulary`` have
+        none."""
+        key = (vocabulary, field_name)
+        found = self._terms_cache.get(key)
+        if found is None:
+            lineage, expand = self._lineage[vocabulary], self._expand
+            kinds = {name for name, kind in self.rules.kinds.items()
+                     if (spec := kind.fields.get(field_name)) is not None
+                     and spec.type == "term" and spec.vocabulary == vocabulary}
+            # Entries share few distinct values: each is expanded once, to one shared tuple.
+            expanded: dict[Any, tuple[str, ...]] = {None: ()}
+            found = self._terms_cache[key] = {}
+            for e in self.entries:
+                if e.kind not in kinds:
+                    found[e.id] = ()
+                    continue
+                value = e.values.get(field_name)
+                terms = expanded.get(value)
+                if terms is None:
+                    terms = expanded[value] = expand(lineage, value)
+                found[e.id] = terms
+        return found
+
+    @staticmethod
+    def _expand(lineage: Mapping[str, tuple[str, ...]], value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, tuple):
+            return lineage[value]
+        if len(value) == 1:
+            return lineage[value[0]]
+        return tuple(dict.fromkeys(found for term in value for found in lineage[term]))
+
+    @cached_property
+    def _terms_cache(self) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+        return {}
+
+    @cached_property
+    def _lineage(self) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+        """vocabulary -> term -> (its ancestors, the term): one shared tuple per term."""
+        return {name: {term: (*vocab.ancestors(term), term) for term in vocab.terms}
+                for name, vocab in self.rules.vocabularies.items()}
+
+    @cached_property
+    def term_index(self) -> Mapping[tuple[str, str], tuple[Entry, ...]]:
+        """(vocabulary, term) -> entries, for the vocabularies that have term pages."""
+        index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        fields = [(vocabulary, self.field_terms(vocabulary, field_name))
+                  for vocabulary, field_name in TERM_PAGES.items()]
+        for entry in self.entries:
+            for vocabulary, terms in fields:
+                for term in terms[entry.id]:
+                    index[(vocabulary, term)].append(entry)
+        return {key: tuple(value) for key, value in index.items()}
+
+    def work_out_indexes(self) -> None:
+        """Make now the indexes otherwise made when first read (terms, series, people,
+        sections): a process forked after this shares them instead of making its own."""
+        for index in ("term_index", "series_position", "person_by_name",
+                      "_sections_by_entry"):
+            getattr(self, index)
+
+    @cached_property
+    def series_members(self) -> Mapping[str, tuple[Entry, ...]]:
+        members: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.series and entry.series in self.by_id:
+                members[entry.series].append(entry)
+        return {sid: tuple(sort_entries(items, [("series_order", False), ("published", False)]))
+                for sid, items in members.items()}
+
+    @cached_property
+    def series_position(self) -> Mapping[str, int]:
+        """Each series member's index in its series' ``series_members``."""
+        return {member.id: index for members in self.series_members.values()
+                for index, member in enumerate(members)}
+
+    @cached_property
+    def people(self) -> tuple[Person, ...]:
+        # dicts as ordered sets: an entry once per person, in catalogue order
+        named: dict[str, dict[str, Entry]] = defaultdict(dict)
+        for entry in self.entries:
+            for _field, name in entry.people():
+                named[name].setdefault(entry.id, entry)
+        known = self.slugs
+        slugs = {name: known.get(name) or person_slug(name) for name in named}
+        clashes = defaultdict(list)
+        for name, slug in slugs.items():
+            clashes[slug].append(name)
+        people = []
+        for name in sorted(named):
+            slug = slugs[name]
+            if len(clashes[slug]) > 1:
+                slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+            people.append(Person(name, slug, tuple(named[name].values())))
+        return tuple(people)
+
+    @cached_property
+    def person_by_name(self) -> Mapping[str, Person]:
+        return {p.name: p for p in self.people}
+
+    def in_section(self, section: SectionSpec) -> tuple[Entry, ...]:
+        return self._sections[section.slug]
+
+    @cached_property
+    def _sections(self) -> Mapping[str, tuple[Entry, ...]]:
+        result = {}
+        for section in self.rules.sections:
+            kinds = section.where.get("kind")
+            # Only entries of the section's kinds can match: most sections name one.
+            pool = self.entries if kinds is None else \
+                [e for kind in dict.fromkeys(kinds) for e in self.by_kind.get(kind, ())]
+            chosen = self.matching(pool, section.where)
+            keys = [(k.field, k.descending) for k in section.sort]
+            result[section.slug] = tuple(sort_entries(chosen, keys))
+        return result
+
+    def sections_of(self, entry: Entry) -> list[SectionSpec]:
+        return list(self._sections_by_entry.get(entry.id, ()))
+
+    @cached_property
+    def _sections_by_entry(self) -> Mapping[str, tuple[SectionSpec, ...]]:
+        found: dict[str, list[SectionSpec]] = defaultdict(list)
+        for section in self.rules.sections:
+            for entry in self._sections[section.slug]:
+                found[entry.id].append(section)
+        return {entry_id: tuple(sections) for entry_id, sections in found.items()}
+
+    def matches(self, entry: Entry, where: Mapping[str, tuple[str, ...]]) -> bool:
+        return bool(self.matching((entry,), where))
+
+    def matching(self, entries: Iterable[Entry], where: Mapping[str, tuple[str, ...]]
+                 ) -> list[Entry]:
+        """The entries (in order) whose value of every field in ``where`` is one of those
+        allowed (a term also matches by its ancestors); a kind without the field does not
+        match. One field at a time over all the entries: sections hold tens of thousands."""
+        chosen = list(entries)
+        for name, allowed in where.items():
+            if name == "kind":
+                kinds = frozenset(allowed)
+                chosen = [e for e in chosen if e.kind in kinds]
+            else:
+                chosen = list(filter(self._allows(name, frozenset(allowed)), chosen))
+        return chosen
+
+    def _allows(self, name: str, allowed: frozenset[str]) -> Callable[[Entry], bool]:
+        """Whether an entry's value of field ``name`` (or one of its terms) is allowed."""
+        specs = {kind: spec.fields.get(name) for kind, spec in self.rules.kinds.items()}
+        terms = {kind: self.field_terms(spec.vocabulary, name) for kind, spec in specs.items()
+                 if spec is not None and spec.type == "term" and spec.vocabulary}
+
+        def allows(entry: Entry) -> bool:
+            spec = specs.get(entry.kind)
+            if spec is None:
+                return False
+            of_kind = terms.get(entry.kind)
+            if of_kind is not None:
+                found = of_kind.get(entry.id)
+                if found is None:  # an entry of another catalogue (outside a subset)
+                    found = self.terms_of(entry, spec.vocabulary or "", name)
+                return not allowed.isdisjoint(found)
+            raw = entry.values.get(name)
+            return any(str(v) in allowed for v in (raw if isinstance(raw, tuple) else (raw,))
+                       if v is not None)
+        return allows
+
+    def label(self, vocabulary: str, term: str) -> Label:
+        return self.rules.vocabularies[vocabulary].terms[term].label
+
+
+#: Vocabulary -> the field whose terms get pages (subjects/<term>/...).
+TERM_PAGES = {"subjects": "subjects", "audiences": "audiences", "regions": "region"}
+
+
+def _as_they_are(chars: str) -> Any:
+    """pypinyin's ``errors``: characters without pinyin are kept, one word each."""
+    return list(chars)
+
+
+def person_slug(name: str) -> str:
+    """A readable ASCII slug for a person's name: pinyin for Chinese, letters otherwise."""
+    from pypinyin import lazy_pinyin  # heavy import, only when people pages are made
+
+    words = lazy_pinyin(name, errors=_as_they_are)
+    text = "-".join(w.lower() for w in words)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:48].strip("-") or hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+
+
+def local_media_of(values: Mapping[str, Any]) -> list[tuple[str, Media]]:
+    """(field, media) of every local file an entry's values link to, in field order."""
+    found = []
+    for name, value in values.items():
+        for item in value if isinstance(value, tuple) else (value,):
+            for media in item.values() if isinstance(item, Mapping) else (item,):
+                if isinstance(media, Media) and media.path:
+                    found.append((name, media))
+    return found
+
+
+
+
+def top_level_names(content_dir: Path) -> set[str]:
+    """Names at the top of content/ (pages, folders): their addresses are taken."""
+    return {path.stem if path.suffix == ".md" else path.name
+            for path in content_dir.iterdir() if not path.name.startswith(".")}

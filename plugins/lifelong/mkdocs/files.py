@@ -1,0 +1,131 @@
+"""Entry files as MkDocs files: link targets for hand-written pages (MkDocs resolves links to
+them), never drawn nor copied by MkDocs; the files a build keeps; what the navigation names."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from lifelong.mkdocs.compat import readdress_entries
+from lifelong.site.catalogue import CatalogueSite
+from lifelong.site.urls import UrlScheme
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from lifelong.offline.remote import RemoteMedia
+
+
+class EntrySource(File):
+    """An entry's Markdown file: a link target for hand-written pages (MkDocs resolves
+    links to it), but neither drawn nor copied by MkDocs: the catalogue draws its page.
+
+    Its addresses follow from the entry's id when asked for, not kept: there are tens of
+    thousands of these, and few are ever asked."""
+
+    def __init__(self, file: File, entry_id: str) -> None:
+        # Not File.__init__: the fields are copied from the file MkDocs found.
+        self.src_uri = file.src_uri
+        self.src_dir = file.src_dir
+        self.dest_dir = file.dest_dir
+        self.use_directory_urls = file.use_directory_urls
+        self.inclusion = InclusionLevel.NOT_IN_NAV
+        self.entry_id = entry_id
+
+    @property
+    def dest_uri(self) -> str:  # type: ignore[override]
+        return UrlScheme(self.use_directory_urls).entry_dest(self.entry_id)
+
+    @property
+    def url(self) -> str:  # type: ignore[override]
+        return UrlScheme(self.use_directory_urls).entry_url(self.entry_id)
+
+    @property
+    def abs_dest_path(self) -> str:
+        return os.path.normpath(os.path.join(self.dest_dir, self.dest_uri))
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return False
+
+    def is_javascript(self) -> bool:
+        return False
+
+    def is_css(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+
+def nav_sources(nav: Any) -> set[str]:
+    """Every file a ``nav`` setting names."""
+    found: set[str] = set()
+    if isinstance(nav, str):
+        found.add(nav)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            found |= nav_sources(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            found |= nav_sources(item)
+    return found
+
+
+def claim_files(files: Files, site: CatalogueSite, rebuild: bool) -> Files:
+    """Entry files become link targets only; unpublished files leave the build."""
+    kept: list[File] = []
+    for file in files:
+        if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
+            continue
+        if (entry := site.entries_by_path.get(file.src_uri)) is not None:
+            # A new, small object: MkDocs' File keeps more than a link target needs
+            # (tens of thousands of them).
+            file = EntrySource(file, entry.id)
+        elif rebuild and file.is_documentation_page() and file.abs_src_path:
+            # A dirty build redraws only modified pages; these show the catalogue.
+            file.content_string = file.content_string
+        kept.append(file)
+    return Files(kept)
+
+
+def theme_files(files: Iterable[File]) -> Iterable[str]:
+    """Where the files MkDocs writes go (pages and static files): a rebuild removes those
+    that are gone since the last build."""
+    for file in files:
+        if not isinstance(file, EntrySource) and file.inclusion.is_included():
+            yield file.dest_uri
+
+
+def catalogue_files(files: Files, config: MkDocsConfig, site: CatalogueSite,
+                    theme_pages: Iterable[str], remote: RemoteMedia | None, *,
+                    others_first: bool) -> Files:
+    """MkDocs' files as the catalogue builds them: refused where a hand-written page sits at
+    a generated page's address; entry files made link targets (``others_first``: another
+    plugin saw them first, and may keep their addresses); the generated pages the theme
+    draws, and remote images fetched into an offline copy, added."""
+    problems = site.collisions((f.src_uri, f.dest_uri) for f in files)
+    if problems:
+        raise PluginError("\n".join(map(str, problems)))
+    site_dir = Path(config.site_dir)
+    # MkDocs has cleaned site_dir by now unless this is a dirty build (a rebuild).
+    rebuild = site_dir.is_dir() and any(site_dir.iterdir())
+    if others_first:
+        readdress_entries(files, site.entries_by_path, config.use_directory_urls)
+    files = claim_files(files, site, rebuild)
+    for src_uri in sorted(theme_pages):
+        files.append(File.generated(config, src_uri, content="",
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    for dest, path in sorted(remote.files.items() if remote else ()):
+        files.append(File.generated(config, dest, abs_src_path=str(path)))
+    return files

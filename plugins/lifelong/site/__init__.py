@@ -1,0 +1,8 @@
+"""Pages from the catalogue: the plan of every catalogue page, drawing a page's HTML with our
+templates (pure: inputs to HTML), addresses, labels in Chinese and English, JSON-LD, QR
+codes, the sitemap, the theme's chrome as a value, and descriptions converted and cleaned.
+
+Input: a ``Catalogue`` and options. Output: HTML, addresses, search documents. May import
+``lifelong.catalogue``, ``lifelong.search`` and the caches of ``lifelong.build``; no MkDocs,
+no processes.
+"""

@@ -1,0 +1,86 @@
+"""schema.org descriptions of entries, embedded as JSON-LD for search engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from lifelong.catalogue.model import Catalogue, Entry
+
+_TYPES = {"course": "Course", "ebook": "Book", "lecture": "EducationEvent",
+          "series": "CreativeWorkSeries", "star": "Person", "project": "Project"}
+_MODES = {"livestream": "https://schema.org/OnlineEventAttendanceMode",
+          "in-person": "https://schema.org/OfflineEventAttendanceMode",
+          "recorded": "https://schema.org/OnlineEventAttendanceMode"}
+
+
+def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry], str | None],
+                 media_url: Callable[[Any], str | None]) -> str:
+    """JSON text safe to place inside ``<script type="application/ld+json">``."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": _TYPES[entry.kind],
+                            "name": entry.title, "description": entry.summary,
+                            "identifier": entry.id,
+                            "inLanguage": entry.get("language", "zh")}
+    url = public_url(entry)
+    if url:
+        data["url"] = url
+    if entry.title_en:
+        data["alternateName"] = entry.title_en
+    if entry.cover is not None and (image := media_url(entry.cover)):
+        data["image"] = image
+    vocab = catalogue.rules.vocabularies
+    data["about"] = [vocab["subjects"].terms[s].label.zh for s in entry.get("subjects", ())]
+    audiences = entry.get("audiences", ())
+    if audiences:
+        data["audience"] = [{"@type": "Audience",
+                             "audienceType": vocab["audiences"].terms[a].label.zh}
+                            for a in audiences]
+    data["datePublished"] = entry.published.isoformat()
+    if entry.get("updated"):
+        data["dateModified"] = entry.get("updated").isoformat()
+    if entry.get("provider"):
+        data["provider"] = {"@type": "Organization", "name": entry.get("provider")}
+    kind = entry.kind
+    if kind == "course":
+        data["timeRequired"] = f"PT{entry.get('duration_minutes')}M"
+        if entry.get("teachers"):
+            data["instructor"] = [{"@type": "Person", "name": n} for n in entry.get("teachers")]
+        data["isAccessibleForFree"] = True
+    elif kind == "ebook":
+        data["author"] = [{"@type": "Person", "name": n} for n in entry.get("authors", ())]
+        if entry.get("isbn"):
+            data["isbn"] = entry.get("isbn")
+        if entry.get("publisher"):
+            data["publisher"] = {"@type": "Organization", "name": entry.get("publisher")}
+        if entry.get("pages"):
+            data["numberOfPages"] = entry.get("pages")
+        data["bookFormat"] = "https://schema.org/EBook"
+    elif kind == "lecture":
+        starts: dt.datetime = entry.get("starts")
+        data["startDate"] = starts.isoformat()
+        data["endDate"] = (starts + dt.timedelta(minutes=entry.get("duration_minutes"))
+                           ).isoformat()
+        data["eventAttendanceMode"] = _MODES[entry.get("mode")]
+        data["performer"] = [{"@type": "Person", "name": s["name"]}
+                             for s in entry.get("speakers", ())]
+        if entry.get("venue"):
+            data["location"] = {"@type": "Place", "name": entry.get("venue")}
+        elif entry.get("livestream_url"):
+            data["location"] = {"@type": "VirtualLocation", "url": entry.get("livestream_url")}
+    elif kind in ("series", "project"):
+        data["creator"] = {"@type": "Organization", "name": entry.get("organiser")}
+        if entry.get("website"):
+            data["sameAs"] = entry.get("website")
+    elif kind == "star":
+        data["name"] = entry.get("name")
+        data["award"] = f"百姓学习之星 {entry.get('year')}"
+    if entry.series and entry.series in catalogue.by_id:
+        series = catalogue.by_id[entry.series]
+        data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": series.title}
+        if public_url(series):
+            data["isPartOf"]["url"] = public_url(series)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    # "</" would end the script element early; "<!--" would change how it is parsed.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,170 @@
+"""The pages the site generates from the catalogue: sections, listings, term pages.
+
+Plain data: each ``SitePage`` says where it lives, which template draws it and with what.
+The MkDocs adapter turns them into virtual files; nothing here is written to content/.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lifelong.catalogue.model import TERM_PAGES, Catalogue, Entry
+from lifelong.catalogue.schema import SectionSpec
+from lifelong.site.i18n import translate
+
+#: Vocabulary index pages, in the order of the "browse" menu.
+BROWSE = ("subjects", "audiences", "regions", "series", "people")
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    total: int
+    first: int
+    last: int
+    base: str
+
+    def path_of(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}/page/{number}"
+
+    def window(self, width: int = 2) -> list[int | None]:
+        """Page numbers to show, None for a gap: 1 … 4 5 [6] 7 8 … 20."""
+        shown = {1, self.count, *range(self.number - width, self.number + width + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.count)
+        result: list[int | None] = []
+        for number in numbers:
+            if result and number - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(number)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    path: str
+    template: str
+    title: str
+    crumbs: tuple[Crumb, ...] = ()
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class SitePlan:
+    """Every generated page of one catalogue, in a deterministic order."""
+
+    def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24,
+                 hide_empty_sections: bool = False) -> None:
+        self.catalogue = catalogue
+        self.lang = lang
+        self.page_size = page_size
+        #: A subset copy shows only the sections it has entries for.
+        self.sections = tuple(s for s in catalogue.rules.sections
+                              if not hide_empty_sections or catalogue.in_section(s))
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(key, self.lang, **values)
+
+    def section_title(self, section: SectionSpec) -> str:
+        return section.title.get(self.lang)
+
+    def pages(self) -> Iterator[SitePage]:
+        yield SitePage("search", "search.html", self.t("search"), (Crumb(self.t("home"), ""),),
+                       {"sections": self.sections})
+        yield from self._section_pages()
+        yield from self._browse_pages()
+
+    def _paginate(self, base: str, entries: Sequence[Entry], template: str, title: str,
+                  crumbs: tuple[Crumb, ...], **context: Any) -> Iterator[SitePage]:
+        count = max(1, math.ceil(len(entries) / self.page_size))
+        for number in range(1, count + 1):
+            start = (number - 1) * self.page_size
+            chunk = tuple(entries[start:start + self.page_size])
+            pagination = Pagination(number, count, len(entries), start + 1,
+                                    start + len(chunk), base)
+            page_title = title if number == 1 else f"{title} · {self.t('page_n', n=number)}"
+            page_crumbs = crumbs if number == 1 else (*crumbs, Crumb(title, base))
+            yield SitePage(pagination.path_of(number), template, page_title, page_crumbs,
+                           {"entries": chunk, "pagination": pagination, "first_page":
+                            number == 1, **context})
+
+    def _section_pages(self) -> Iterator[SitePage]:
+        catalogue = self.catalogue
+        subjects = catalogue.rules.vocabularies["subjects"]
+        home = (Crumb(self.t("home"), ""),)
+        for section in self.sections:
+            entries = catalogue.in_section(section)
+            title = self.section_title(section)
+            tiles = []
+            by_subject: dict[str, list[Entry]] = {}
+            subjects_of = catalogue.field_terms("subjects", "subjects")
+            for entry in entries:
+                for subject in subjects_of[entry.id]:
+                    by_subject.setdefault(subject, []).append(entry)
+            for term in subjects.children(None):
+                members = by_subject.get(term.id)
+                if members:
+                    tiles.append((term, len(members)))
+                    yield from self._paginate(
+                        f"{section.slug}/{term.id}", members, "listing.html",
+                        f"{title} · {term.label.get(self.lang)}",
+                        (*home, Crumb(title, section.slug)), section=section, term=term)
+            yield from self._paginate(section.slug, entries, "section.html", title, home,
+                                      section=section, tiles=tiles,
+                                      featured=self.featured(section))
+
+    def featured(self, section: SectionSpec, limit: int = 4) -> tuple[Entry, ...]:
+        by_id = self.catalogue.by_id
+        chosen = [by_id[i] for i in section.featured if i in by_id]
+        chosen += [e for e in self.catalogue.in_section(section)
+                   if e.featured and e not in chosen]
+        return tuple(chosen[:limit])
+
+    def _browse_pages(self) -> Iterator[SitePage]:
+        catalogue = self.catalogue
+        home = (Crumb(self.t("home"), ""),)
+        for vocabulary, _field in TERM_PAGES.items():
+            vocab = catalogue.rules.vocabularies[vocabulary]
+            title = vocab.label.get(self.lang)
+            counts = {term: len(catalogue.term_index.get((vocabulary, term), ()))
+                      for term in vocab.terms}
+            yield SitePage(vocabulary, "vocabulary.html", title, home,
+                           {"vocabulary": vocab, "counts": counts})
+            for term in vocab.terms.values():
+                members = catalogue.term_index.get((vocabulary, term.id), ())
+                if not members:
+                    continue
+                crumbs: tuple[Crumb, ...] = (*home, Crumb(title, vocabulary))
+                crumbs += tuple(Crumb(vocab.terms[a].label.get(self.lang), f"{vocabulary}/{a}")
+                                for a in vocab.ancestors(term.id)
+                                if catalogue.term_index.get((vocabulary, a)))
+                children = [(c, counts[c.id]) for c in vocab.children(term.id) if counts[c.id]]
+                yield from self._paginate(f"{vocabulary}/{term.id}", members, "listing.html",
+                                          term.label.get(self.lang), crumbs, vocabulary=vocab,
+                                          term=term, children=children)
+        series = sorted(catalogue.by_kind.get("series", ()), key=lambda s: (s.title, s.id))
+        yield SitePage("series", "series-index.html", self.t("series_index"), home,
+                       {"series": [(s, len(catalogue.series_members.get(s.id, ())))
+                                   for s in series]})
+        for entry in series:
+            members = catalogue.series_members.get(entry.id, ())
+            if members:
+                yield from self._paginate(
+                    f"series/{entry.id}", members, "listing.html", entry.title,
+                    (*home, Crumb(self.t("series_index"), "series")), series=entry)
+        people = catalogue.people
+        yield SitePage("people", "people-index.html", self.t("people"), home,
+                       {"people": people})
+        for person in people:
+            yield from self._paginate(
+                f"people/{person.slug}", sorted(person.entries, key=lambda e: (
+                    -e.published.toordinal(), e.id)), "listing.html", person.name,
+                (*home, Crumb(self.t("people"), "people")), person=person)

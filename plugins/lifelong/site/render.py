@@ -1,0 +1,390 @@
+"""Draw catalogue pages (entries, listings, term pages, home) as HTML fragments.
+
+Our own Jinja environment with autoescaping: every value from the catalogue is escaped unless
+a template says otherwise. MkDocs' environment does not autoescape, so catalogue HTML is made
+here and handed to the theme as the page content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from lifelong.build.cache import CardCache
+from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.validate import Media
+from lifelong.site.i18n import translate
+from lifelong.site.jsonld import entry_jsonld
+from lifelong.site.pages import Crumb, SitePage, SitePlan
+from lifelong.site.qr import qr_modules
+from lifelong.site.urls import UrlScheme, relative_url
+
+
+def human_size(size: int | None, lang: str) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""
+
+
+#: Where ``Renderer.entry_cards`` fills in a link: characters of Unicode's private use area.
+_LINK_MARK = re.compile("\ue000(\\d+)\ue001")
+#: Where a page drawn by ``squeezed`` shows a block of cards, kept out of the squeeze.
+_HELD_MARK = re.compile("\ue002(\\d+)\ue003")
+
+
+class QrCode(NamedTuple):
+    """Where a page's QR code comes from: an image file, or modules drawn by the page."""
+    src: str | None
+    modules: str | None
+
+
+class Renderer:
+    """Renders one catalogue's pages; ``site_url`` makes the public addresses in QR codes."""
+
+    def __init__(self, catalogue: Catalogue, plan: SitePlan, template_dirs: Sequence[Path],
+                 *, scheme: UrlScheme, site_url: str | None, lang: str = "zh",
+                 outside: Mapping[str, Entry] | None = None,
+                 excluded_media: frozenset[str] = frozenset(),
+                 bytecode_cache: jinja2.BytecodeCache | None = None,
+                 offline: bool = False) -> None:
+        self.catalogue = catalogue
+        #: The offline copy: QR codes drawn by the page from inline data, no JSON-LD (no
+        #: search engine reads a USB stick; every byte counts in the zip).
+        self.offline = offline
+        self.outside = dict(outside or {})
+        self.excluded_media = excluded_media
+        #: Copies of remote images (covers, photos) in the site, by address: None shows
+        #: remote images as they are (online); offline, an image not in it is left out and
+        #: the placeholder shown (``image_link``). ``lifelong.offline.remote.prepare`` fills it.
+        self.remote_images: Mapping[str, str] | None = {} if offline else None
+        self.plan = plan
+        self.scheme = scheme
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
+        self.lang = lang
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined, auto_reload=False,
+            bytecode_cache=bytecode_cache)
+        self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang, facts=self.facts,
+                                fact_spans=self.fact_spans,
+                                outside=self.outside, online_media=self.online_media,
+                                kinds=catalogue.rules.kinds, human_size=self.human_size)
+        self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
+        self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
+        self._page = ""
+        #: While a card is drawn: the addresses it links to (``link`` leaves a mark for each).
+        self._deferred: list[str] | None = None
+        #: Each entry's card as drawn once (``_card_pieces``).
+        self._cards: dict[str, Sequence[str]] = {}
+        #: Cards drawn by earlier builds: without them, each build draws every card it shows.
+        self.saved_cards: CardCache | None = None
+        #: While ``squeezed`` draws a page: its blocks of cards, each left as a mark.
+        self._held: list[str] | None = None
+        self.env.globals.update(
+            link=self.link, entry_link=self.entry_link, page_link=self.page_link,
+            media_link=self.media_link, image_link=self.image_link, term_link=self.term_link,
+            term_label=self.term_label, person_link=self.person_link,
+            field_label=self.field_label, kind_label=self.kind_label,
+            entry_cards=self.entry_cards)
+
+    # -- helpers available to templates ------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(key, self.lang, **values)
+
+    def human_size(self, size: int | None) -> str:
+        return human_size(size, self.lang)
+
+    def format_date(self, value: dt.date | None) -> str:
+        if value is None:
+            return ""
+        if self.lang == "en":
+            return value.strftime("%-d %b %Y")
+        return f"{value.year}年{value.month}月{value.day}日"
+
+    def format_datetime(self, value: dt.datetime) -> str:
+        offset = value.strftime("%z")
+        zone = f"UTC{offset[:3]}:{offset[3:]}"
+        if self.lang == "en":
+            return f"{value.strftime('%-d %b %Y %H:%M')} ({zone})"
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}（{zone}）"
+
+    def facts(self, entry: Entry) -> list[str]:
+        """Key facts of an entry by kind, for cards and search results."""
+        label = self.catalogue.label
+        get = entry.get
+        kind = entry.kind
+        found: list[Any] = []
+        if kind == "course":
+            found = [self.t("minutes", n=get("duration_minutes")),
+                     get("level") and label("levels", get("level")).get(self.lang),
+                     label("formats", get("format")).get(self.lang)]
+        elif kind == "ebook":
+            found = ["、".join(get("authors", ())), get("year")]
+        elif kind == "lecture":
+            found = [self.format_date(get("starts").date()),
+                     label("lecture_modes", get("mode")).get(self.lang),
+                     "、".join(s["name"] for s in get("speakers", ()))]
+        elif kind == "series":
+            members = len(self.catalogue.series_members.get(entry.id, ()))
+            found = [self.t("members", n=members), get("organiser")]
+        elif kind in ("star", "project"):
+            found = [get("name") if kind == "star" else get("organiser"),
+                     get("region") and label("regions", get("region")).get(self.lang),
+                     get("year")]
+        return [str(f) for f in found if f]
+
+    def fact_spans(self, entry: Entry) -> Markup:
+        """The key facts as ``<span>`` elements (escaped), as cards show them."""
+        return Markup("".join(f"<span>{escape(fact)}</span>" for fact in self.facts(entry)))
+
+    def public_url(self, entry: Entry) -> str | None:
+        if not self.site_url:
+            return None
+        return self.site_url + UrlScheme(True).entry_url(entry.id)
+
+    # Links are relative to the page being drawn. The helpers read it from ``self._page``
+    # instead of closing over it, so that they are plain environment globals and templates
+    # import the macros without passing their context along.
+    def link(self, url: str) -> str:
+        if self._deferred is not None:
+            self._deferred.append(url)
+            return f"\ue000{len(self._deferred) - 1}\ue001"
+        return relative_url(url, self._page)
+
+    def entry_cards(self, entries: Sequence[Entry]) -> Markup:
+        """The cards of ``entries`` (the ``card`` macro) for the page being drawn, one per
+        line. Listings show each entry on many pages: its card is drawn once, with a mark
+        for each link, and the marks become links relative to each page (escaped, as the
+        template escapes them)."""
+        cards, page = self._cards, self._page
+        out = []
+        for entry in entries:
+            pieces = cards.get(entry.id)
+            if pieces is None:
+                pieces = cards[entry.id] = self._card(entry)
+            if not pieces:  # the entry itself has such marks: drawn afresh on every page
+                out.append(squeeze_whitespace(str(self._card_macro(entry))).strip())
+            else:
+                out.append(pieces[0])
+                for at in range(1, len(pieces), 2):
+                    out.append(str(escape(relative_url(pieces[at], page))))
+                    out.append(pieces[at + 1])
+            out.append("\n")
+        text = "".join(out)
+        if self._held is not None:
+            self._held.append(text)
+            return Markup(f"\ue002{len(self._held) - 1}\ue003")
+        return Markup(text)
+
+    def _card(self, entry: Entry) -> Sequence[str]:
+        """``_card_pieces``, or the same pieces as an earlier build drew them."""
+        saved = self.saved_cards
+        if saved is None:
+            return self._card_pieces(entry)
+        inputs = saved.inputs(entry)
+        found = saved.get(entry.id, inputs)
+        if found is None:
+            found = saved.put(entry.id, inputs, self._card_pieces(entry))
+        return found
+
+    def _card_pieces(self, entry: Entry) -> list[str]:
+        """The card of ``entry`` as text, address, text, address..., text."""
+        self._deferred = []
+        try:
+            text = squeeze_whitespace(str(self._card_macro(entry))).strip()
+        finally:
+            links, self._deferred = self._deferred, None
+        pieces = _LINK_MARK.split(text)
+        if not text.count("\ue000") == text.count("\ue001") == len(links) == len(pieces) // 2:
+            return []  # a link not shown, or marks in the entry's own text
+        for at in range(1, len(pieces), 2):
+            pieces[at] = links[int(pieces[at])]
+        return pieces
+
+    @property
+    def _card_macro(self) -> Any:
+        module: Any = self.env.get_template("lifelong/macros.html").module
+        return module.card
+
+    def entry_link(self, entry: Entry) -> str:
+        return self.link(self.scheme.entry_url(entry.id))
+
+    def page_link(self, path: str) -> str:
+        return self.link(self.scheme.page_url(path))
+
+    def media_link(self, media: Media | None) -> str | None:
+        """A link to the file, or None when this copy leaves it out."""
+        if media is None:
+            return None
+        if media.path is not None:
+            if media.path in self.excluded_media:
+                return None
+            return self.link(quote(media.path))
+        return media.url
+
+    def image_link(self, media: Media | None) -> str | None:
+        """A link to an image a page shows (a cover, a photo), or None: the page shows the
+        placeholder instead. An offline copy never asks an outside host for anything, so
+        there a remote image is shown only from its copy fetched into the site
+        (``remote_images``); online it is shown from its address, as any other link."""
+        if media is None:
+            return None
+        if media.url is not None and self.remote_images is not None:
+            copy = self.remote_images.get(media.url)
+            return self.link(copy) if copy is not None else None
+        return self.media_link(media)
+
+    def term_link(self, vocabulary: str, term: str) -> str | None:
+        if (vocabulary, term) not in self._term_pages:
+            return None
+        return self.page_link(f"{vocabulary}/{term}")
+
+    def term_label(self, vocabulary: str, term: str) -> str:
+        return self.catalogue.label(vocabulary, term).get(self.lang)
+
+    def person_link(self, name: str) -> str | None:
+        person = self.catalogue.person_by_name.get(name)
+        return self.page_link(f"people/{person.slug}") if person else None
+
+    def field_label(self, kind: str, name: str) -> str:
+        return self.catalogue.rules.kinds[kind].fields[name].label.get(self.lang)
+
+    def kind_label(self, kind: str) -> str:
+        return self.catalogue.rules.kinds[kind].label.get(self.lang)
+
+    def _context(self, page_url: str) -> dict[str, Any]:
+        self._page = page_url
+        return {"page_url": page_url}
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def render_entry(self, entry: Entry, body_html: str, page_url: str) -> str:
+        catalogue = self.catalogue
+        context = self._context(page_url)
+        sections = [s for s in catalogue.sections_of(entry) if s in self.plan.sections]
+        crumbs = [Crumb(self.t("home"), "")]
+        if sections:
+            crumbs.append(Crumb(sections[0].title.get(self.lang), sections[0].slug))
+        def known(entry_id: str) -> Entry | None:
+            # Never merge the two maps here: that is a copy of the catalogue per page.
+            return catalogue.by_id.get(entry_id) or self.outside.get(entry_id)
+
+        series = known(entry.series) if entry.series else None
+        members = catalogue.series_members.get(series.id, ()) if series else ()
+        position = catalogue.series_position.get(entry.id) if members else None
+        related = [e for e in map(known, entry.get("related", ())) if e is not None]
+        public = self.public_url(entry)
+        context.update(
+            entry=entry, body=Markup(body_html), crumbs=crumbs, series=series,
+            members=members, position=position,
+            previous=members[position - 1] if position else None,
+            next=members[position + 1] if position is not None and position + 1 < len(members)
+            else None,
+            own_members=catalogue.series_members.get(entry.id, ()),
+            related=related, public_url=public, plan=self.plan,
+            qr=self.qr_code(entry),
+            jsonld=None if self.offline else Markup(entry_jsonld(
+                catalogue, entry, self.public_url, lambda m: self._absolute_media(m))))
+        return self.env.get_template(f"lifelong/entry-{entry.kind}.html").render(context)
+
+    def qr_code(self, entry: Entry) -> QrCode | None:
+        """The entry's QR code (its public address): an SVG file written by the outputs
+        step, or, offline, its modules inline (``qr_modules``) for lifelong.js to draw."""
+        url = self.public_url(entry)
+        if url is None:
+            return None
+        if self.qr_files:
+            return QrCode(self.link(qr_path(entry.id)), None)
+        return QrCode(None, qr_modules(url))
+
+    @property
+    def qr_files(self) -> bool:
+        """Whether pages link to QR code files (``qr_path``), written with each entry's page
+        (``PageDrawer.qr_code``): online, with a ``site_url``. Offline pages carry their
+        codes inline."""
+        return self.site_url is not None and not self.offline
+
+    def online_media(self, media: Media) -> str | None:
+        """The public address of a media file (for copies that leave the file out)."""
+        return self._absolute_media(media)
+
+    def _absolute_media(self, media: Media) -> str | None:
+        if media.url:
+            return media.url
+        if self.site_url and media.path:
+            return self.site_url + quote(media.path)
+        return None
+
+    def squeezed(self, draw: Callable[[], str]) -> str:
+        """``squeeze_whitespace(draw())``, where ``draw`` draws a page with this renderer.
+        Cards are squeezed once, when first drawn: the blocks of cards, most of a listing's
+        bytes, are kept out of the page's squeeze and put back after it."""
+        held: list[str] = []
+        self._held = held
+        try:
+            html = draw()
+        finally:
+            self._held = None
+        squeezed = squeeze_whitespace(html)
+        if not held:
+            return squeezed
+        if squeezed.count("\ue002") != len(held):  # the page's own text has such marks
+            return squeeze_whitespace(draw())
+        return _HELD_MARK.sub(lambda match: held[int(match.group(1))], squeezed)
+
+    def render_page(self, page: SitePage, body_html: str, page_url: str) -> str:
+        context = self._context(page_url)
+        context.update(page.context, page=page, crumbs=page.crumbs, body=Markup(body_html),
+                       plan=self.plan)
+        if page.template == "outside.html":
+            entry = page.context["entry"]
+            context.update(public_url=self.public_url(entry), qr=self.qr_code(entry))
+        return self.env.get_template(f"lifelong/{page.template}").render(context)
+
+    def render_home(self, body_html: str, page_url: str, title: str) -> str:
+        catalogue = self.catalogue
+        context = self._context(page_url)
+        sections = [(s, len(catalogue.in_section(s))) for s in self.plan.sections]
+        newest = sorted(catalogue.entries, key=lambda e: (-e.published.toordinal(), e.id))[:8]
+        featured = sorted((e for e in catalogue.entries if e.featured),
+                          key=lambda e: (-e.published.toordinal(), e.id))[:8]
+        totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
+        context.update(body=Markup(body_html), title=title, sections=sections, newest=newest,
+                       featured=featured, totals=totals, total=len(catalogue.entries),
+                       plan=self.plan)
+        return self.env.get_template("lifelong/home.html").render(context)
+
+
+_KEEP_WHITESPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
+_INDENTED_LINES = re.compile(r"[ \t]*\n\s*")
+
+
+def squeeze_whitespace(html: str) -> str:
+    """Collapse the theme's indentation and blank lines to one newline (the browser shows
+    both as one space), except inside pre, textarea, script and style. A third of every
+    page's bytes, on disk, over the wire and in the offline zip."""
+    parts = _KEEP_WHITESPACE.split(html)
+    out = []
+    for index in range(0, len(parts), 3):
+        out.append(_INDENTED_LINES.sub("\n", parts[index]))
+        if index + 1 < len(parts):
+            out.append(parts[index + 1])
+    return "".join(out)
+
+
+def qr_path(entry_id: str) -> str:
+    return f"qr/{entry_id}.svg"
