@@ -41,12 +41,7 @@ def markdown_key(markdown: MarkdownSettings) -> str:
 def find_entry_files(content_dir: Path) -> list[Path]:
     """Markdown files in sub-folders of content/ are entries; top-level ones are pages.
     Hidden files and folders are skipped."""
-    return [content_dir / rel for rel in entry_file_names(content_dir)]
-
-
-def entry_file_names(content_dir: Path) -> list[str]:
-    """``find_entry_files`` as paths relative to content/ ('courses/a.md'), sorted."""
-    return scan_content(content_dir)[0]
+    return [content_dir / rel for rel in scan_content(content_dir)[0]]
 
 
 def scan_content(content_dir: Path) -> tuple[list[str], list[Problem]]:

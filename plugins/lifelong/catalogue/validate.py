@@ -27,8 +27,9 @@ _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Characters no field may hold: C0 controls but tab and newline, DEL, C1 controls (they
 #: break pages, feeds and the index, or hide in them), and the bidirectional embeddings,
-#: overrides and isolates (they make text read differently from what it holds).
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: overrides and isolates (they make text read differently from what it holds). Descriptions
+#: are held to the same (``BodyChecker``).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ACTIVE_CONTENT_RE = re.compile(r"<\s*(?:script|iframe|object|embed|foreignObject)\b|"
                                 r"[\s/\"']on[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
@@ -67,7 +68,7 @@ def check_url(value: str) -> str:
 
 def control_problem(text: str) -> str | None:
     """What is wrong with a text holding a control character (the first one), or None."""
-    found = _CONTROL_RE.search(text)
+    found = CONTROL_CHARACTERS.search(text)
     if found is None:
         return None
     char = found.group()
@@ -77,7 +78,7 @@ def control_problem(text: str) -> str | None:
 
 def shown_name(name: str) -> str:
     """A field name as a report shows it: control characters written as \\uXXXX."""
-    return _CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
 
 
 def isbn_is_valid(isbn: str) -> bool:

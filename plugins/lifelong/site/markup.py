@@ -24,15 +24,13 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from lifelong.catalogue.problems import Problem
+from lifelong.catalogue.validate import CONTROL_CHARACTERS
 from lifelong.site.sanitise import clean, findings, locate
 from lifelong.site.urls import relative_url
 
 #: MkDocs' own default extensions, for a project without mkdocs.yml.
 DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code")
 
-#: Characters no description needs, that show as nothing or turn text around: C0 and C1
-#: controls but tab and newline, and the bidi embeddings, overrides and isolates.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: A description can only make markup (tags, attributes, links, headings with ids) with one
 #: of these.
 _MARKUP_SIGNS = re.compile(r"[<{\]]|^ {0,3}#|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
@@ -57,8 +55,9 @@ class _RelativeLinks(Treeprocessor):
 
 class BodyConverter:
     """Converts descriptions; ``missing`` collects links to files the site does not have,
-    as (source path, link) pairs. Without ``remote_images`` (the offline copy), images from
-    other hosts keep only their ``alt`` text."""
+    as (source path, link, the path in content/ it names or None). Without
+    ``remote_images`` (the offline copy), images from other hosts keep only their ``alt``
+    text."""
 
     def __init__(self, extensions: Sequence[Any], configs: Mapping[str, Any],
                  resolve: Resolver, *, remote_images: bool = True) -> None:
@@ -67,7 +66,7 @@ class BodyConverter:
         self.remote_images = remote_images
         self.md.treeprocessors.register(_RelativeLinks(self.md, self), "lifelong_links", 0)
         self.resolve = resolve
-        self.missing: list[tuple[str, str]] = []
+        self.missing: list[tuple[str, str, str | None]] = []
         self._source = ""
         self._page = ""
 
@@ -91,18 +90,18 @@ class BodyConverter:
         try:
             parts = urlsplit(link)
         except ValueError:  # e.g. an unclosed '[' in the host: not a link the site makes
-            self.missing.append((self._source, link))
+            self.missing.append((self._source, link, None))
             return link
         if parts.scheme or parts.netloc or not parts.path or link.startswith("#"):
             return link
         if link.startswith(("/", "\\")):
-            self.missing.append((self._source, link))
+            self.missing.append((self._source, link, None))
             return link
         target = posixpath.normpath(posixpath.join(posixpath.dirname(self._source),
                                                    unquote(parts.path)))
         url = None if target == ".." or target.startswith("../") else self.resolve(target)
         if url is None:
-            self.missing.append((self._source, link))
+            self.missing.append((self._source, link, target))
             return link
         return urlunsplit(("", "", relative_url(url, self._page), parts.query, parts.fragment))
 
@@ -143,24 +142,23 @@ class BodyChecker:
         converter = self.converter
         converter.missing.clear()
         html = converter.unclean(body, path, "")
-        missing = [link for _source, link in converter.missing]
-        for link, offset in zip(missing, locate(body, [(link,) for link in missing]),
-                                strict=True):
-            found.append(Problem(path, line_at(offset), "body", self._link_problem(path, link)))
+        missing = [(link, target) for _source, link, target in converter.missing]
+        for (link, target), offset in zip(missing, locate(body, [(link,) for link, _ in missing]),
+                                          strict=True):
+            found.append(Problem(path, line_at(offset), "body", self._link_problem(link, target)))
         removed = findings(html)
         for finding, offset in zip(removed, locate(body, [f.needle for f in removed]),
                                    strict=True):
             found.append(Problem(path, line_at(offset), "body", finding.message))
         return found
 
-    def _link_problem(self, path: str, link: str) -> str:
+    def _link_problem(self, link: str, target: str | None) -> str:
+        """Why ``link`` (to ``target`` in content/, as the converter resolved it) leads
+        nowhere."""
         if link.startswith(("/", "\\")):
             return (f"link {link!r}: write links to files in content/ relative to this "
                     "entry (e.g. ../covers/a.png), and other links in full (https://...)")
-        try:
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path),
-                                                       unquote(urlsplit(link).path)))
-        except ValueError:
+        if target is None:
             return f"link {link!r} is not a valid address"
         if target == ".." or target.startswith("../"):
             return f"link {link!r} points outside content/"
