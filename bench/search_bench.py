@@ -179,7 +179,7 @@ def load_site(project: Path) -> Any:
     import mkdocs
     from mkdocs.config import load_config
 
-    from lifelong.site.catalogue import CatalogueSite, SiteOptions
+    from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
 
     config = load_config(str(project / "mkdocs.yml"))
     plugin = config["plugins"]["lifelong/catalogue"].config

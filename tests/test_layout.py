@@ -127,8 +127,11 @@ def test_the_plugin_is_a_thin_adapter() -> None:
     a minute, and it reaches no process or cache itself."""
     plugin = PACKAGE / "mkdocs" / "plugin.py"
     assert len(plugin.read_text(encoding="utf-8").splitlines()) < 200
-    reached = {name for name, _ in imports(ast.parse(plugin.read_text(encoding="utf-8")),
-                                           top_only=False) if name.startswith("lifelong.build")}
+    tree = ast.parse(plugin.read_text(encoding="utf-8"))
+    tree.body = [node for node in tree.body  # names for the type checker reach nothing
+                 if not (isinstance(node, ast.If) and _is_type_checking(node))]
+    reached = {name for name, _ in imports(tree, top_only=False)
+               if name.startswith("lifelong.build")}
     assert reached == {"lifelong.build.site_build"}
 
 

@@ -17,6 +17,7 @@ import yaml
 from lifelong.build import cache as lifelong_cache
 from lifelong.build import loading
 from lifelong.build.loading import load_catalogue
+from lifelong.build.processes import Sharing
 from lifelong.catalogue import reading
 from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.catalogue.problems import CatalogueError
@@ -251,34 +252,29 @@ def test_an_entry_with_a_problem_is_read_again(tmp_path: Path,
         assert "content/courses/phone-1.md:6: subjects.0: unknown term 'nope'" in caplog.text
 
 
-def test_pages_drawn_by_worker_processes_are_the_same(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_drawn_by_worker_processes_are_the_same(tmp_path: Path) -> None:
     """Big sites are drawn by forked workers and this process together; the pages are the
     same as when one process draws them all."""
-    import lifelong.build.drawing
-
-    config = write_project(tmp_path, one_of_each(), plugin={"workers": 3})
-    alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
-    monkeypatch.setattr(lifelong.build.drawing.DrawJob, "FORK_ABOVE", 0)
-    shared = digest(build_site(config, site_dir=str(tmp_path / "shared")))
+    config = write_project(tmp_path / "alone", one_of_each(), plugin={"workers": 3})
+    alone = digest(build_site(config))
+    config = write_project(tmp_path / "shared", one_of_each(),
+                           plugin={"workers": 3, "share_above": 0})
+    shared = digest(build_site(config))
     assert shared == alone
 
 
 def test_a_template_error_in_a_worker_is_reported(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
-    import lifelong.build.drawing
     from sitekit import THEME
 
     overrides = tmp_path / "overrides"
     shutil.copytree(THEME, overrides)
     (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
-    config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
-        "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
-                  "font": False}})
-    monkeypatch.setattr(lifelong.build.drawing.DrawJob, "FORK_ABOVE", 0)
+    config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2, "share_above": 0},
+                           mkdocs={"theme": {"name": "material", "custom_dir": str(overrides),
+                                             "language": "zh", "font": False}})
     with pytest.raises(Abort):
         build_site(config)
     assert "the catalogue template failed: lifelong/listing.html:1: UndefinedError" in caplog.text
@@ -288,12 +284,10 @@ def only_a_worker_draws(monkeypatch: pytest.MonkeyPatch) -> None:
     """A build as a rebuild makes it (the second process writes the outputs) in which this
     process takes no page from the queue: the worker forked for the other core draws them
     all."""
-    import lifelong.build.drawing
+    from lifelong.build.catalogue_site import CatalogueSite
     from lifelong.build.drawing import PageQueue
-    from lifelong.site.catalogue import CatalogueSite
 
     monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: True)
-    monkeypatch.setattr(lifelong.build.drawing.DrawJob, "FORK_ABOVE", 0)
     work, me = PageQueue.work, os.getpid()
 
     def others_only(self: PageQueue, *args: object, **kwargs: object) -> None:
@@ -306,7 +300,8 @@ def test_pages_drawn_by_a_rebuilds_worker_are_the_same(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # Older courses than the home page shows: only listings show their cards.
     older = [course(f"old-{n}", published=f"2019-01-{n:02d}") for n in range(1, 13)]
-    config = write_project(tmp_path, one_of_each() + older, plugin={"workers": 2})
+    config = write_project(tmp_path, one_of_each() + older,
+                           plugin={"workers": 2, "share_above": 0})
     alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
     cards = tmp_path / ".lifelong-cache" / "cards"
     drawn = kept_cards(cards)
@@ -327,9 +322,9 @@ def test_a_template_error_in_a_rebuilds_worker_is_reported(
     overrides = tmp_path / "overrides"
     shutil.copytree(THEME, overrides)
     (overrides / "lifelong" / "listing.html").write_text("{{ nope() }}", encoding="utf-8")
-    config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2}, mkdocs={
-        "theme": {"name": "material", "custom_dir": str(overrides), "language": "zh",
-                  "font": False}})
+    config = write_project(tmp_path / "p", one_of_each(), plugin={"workers": 2, "share_above": 0},
+                           mkdocs={"theme": {"name": "material", "custom_dir": str(overrides),
+                                             "language": "zh", "font": False}})
     only_a_worker_draws(monkeypatch)
     with pytest.raises(Abort):
         build_site(config)
@@ -410,9 +405,8 @@ def test_entries_read_by_reader_processes_are_the_same(tmp_path: Path,
     write_project(tmp_path, one_of_each())
     content, rules = tmp_path / "content", tmp_path / "catalogue"
     alone = load_catalogue(content, rules, cache_dir=tmp_path / "alone")
-    monkeypatch.setattr(loading, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(loading, "READ_CHUNK", 3)
-    shared = load_catalogue(content, rules, cache_dir=tmp_path / "shared")
+    readers = Sharing(workers=2, above=0)
+    shared = load_catalogue(content, rules, cache_dir=tmp_path / "shared", sharing=readers)
     assert shared.entries == alone.entries
     assert [(p.name, p.slug) for p in shared.people] == [(p.name, p.slug) for p in alone.people]
     assert shared.slugs["李秀兰"] == "li-xiu-lan"
@@ -422,22 +416,21 @@ def test_entries_read_by_reader_processes_are_the_same(tmp_path: Path,
     def no_reading(*args: object) -> object:
         raise AssertionError(f"read again: {args[2]}")
     monkeypatch.setattr(reading, "_read_entry", no_reading)
-    assert load_catalogue(content, rules, cache_dir=tmp_path / "shared").entries == \
-        alone.entries
+    assert load_catalogue(content, rules, cache_dir=tmp_path / "shared",
+                          sharing=readers).entries == alone.entries
     # One file changed: its shard is read in this process again, the others stay.
     monkeypatch.setattr(reading, "_read_entry", read_entry)
     lunyu = content / "reading" / "lunyu.md"
     lunyu.write_text(lunyu.read_text(encoding="utf-8").replace("论语", "论语新编"),
                      encoding="utf-8")
-    again = load_catalogue(content, rules, cache_dir=tmp_path / "shared")
+    again = load_catalogue(content, rules, cache_dir=tmp_path / "shared", sharing=readers)
     assert again.by_id["lunyu"].title == "论语新编"
     assert load_catalogue(content, rules, cache_dir=tmp_path / "alone").entries == again.entries
     (content / "courses" / "phone-1.md").write_text("---\nkind: course\n---\n", encoding="utf-8")
     with pytest.raises(CatalogueError) as shared_error:
-        load_catalogue(content, rules)
-    monkeypatch.setattr(loading, "PARALLEL_ABOVE", 10**9)
+        load_catalogue(content, rules, sharing=readers)
     with pytest.raises(CatalogueError) as alone_error:
-        load_catalogue(content, rules)
+        load_catalogue(content, rules, sharing=Sharing(workers=1))
     assert str(shared_error.value) == str(alone_error.value)
 
 
@@ -447,33 +440,31 @@ def test_a_build_keeps_cache_files_in_memory_only_for_serve(tmp_path: Path) -> N
     write_project(tmp_path, one_of_each())
     content, rules, cache = tmp_path / "content", tmp_path / "catalogue", tmp_path / "cache"
     load_catalogue(content, rules, cache_dir=cache)
-    assert not lifelong_cache._MEMORY
+    assert not lifelong_cache.kept_in_memory()
     lifelong_cache.keep_in_memory(True)
     try:
         load_catalogue(content, rules, cache_dir=cache)
-        assert any(name.startswith(str(cache)) for name in lifelong_cache._MEMORY)
+        assert any(name.startswith(str(cache)) for name in lifelong_cache.kept_in_memory())
     finally:
         lifelong_cache.keep_in_memory(False)
-    assert not lifelong_cache._MEMORY
+    assert not lifelong_cache.kept_in_memory()
 
 
 def test_entry_cache_shards_written_by_readers_are_kept_in_memory_for_serve(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path) -> None:
     """Reader processes write the shards of a first build; ``lifelong serve`` keeps them in
     memory as if this process had written them (its next build reads no shard)."""
     write_project(tmp_path, one_of_each())
     content, rules, cache = tmp_path / "content", tmp_path / "catalogue", tmp_path / "cache"
-    monkeypatch.setattr(loading, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(loading, "READ_CHUNK", 3)
     lifelong_cache.keep_in_memory(True)
     try:
-        load_catalogue(content, rules, cache_dir=cache)
+        load_catalogue(content, rules, cache_dir=cache, sharing=Sharing(workers=2, above=0))
         shards = sorted((cache / "entries").glob("entries-*.pickle"))
         assert shards
         for shard in shards:
             with shard.open("rb") as handle:
                 key, records = pickle.load(handle)
-            stamp, kept_key, kept = lifelong_cache._MEMORY[str(shard)]
+            stamp, kept_key, kept = lifelong_cache.kept_in_memory()[str(shard)]
             assert (kept_key, kept) == (key, records)
             assert stamp == lifelong_cache.file_stamp(shard)
     finally:
@@ -493,7 +484,7 @@ def test_cards_handed_over_by_workers_are_kept_and_not_held_in_memory(tmp_path: 
         build = lifelong_cache.CardCache(folder, "key", str.upper)
         build.save({"a"})
         assert not list(folder.glob("drawn-*.pickle"))
-        assert not any("drawn-" in name for name in lifelong_cache._MEMORY)
+        assert not any("drawn-" in name for name in lifelong_cache.kept_in_memory())
     finally:
         lifelong_cache.keep_in_memory(False)
     again = lifelong_cache.CardCache(folder, "key", str.upper)

@@ -326,9 +326,9 @@ def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: 
     """A first build's index is written from ``index_view`` documents, pickled a thousand at a
     time (a process of its own then never reads the catalogue): the files are those of the
     whole documents, and so is the cache a rebuild starts from."""
+    from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
     from lifelong.build.memory import PickledSequence
     from lifelong.search.index import index_view
-    from lifelong.site.catalogue import CatalogueSite, SiteOptions
 
     site = CatalogueSite(SiteOptions(content_dir=REPO / "content",
                                      catalogue_dir=REPO / "catalogue",
@@ -480,17 +480,18 @@ def test_a_document_the_index_fails_on_is_named(catalogue: Catalogue, tmp_path: 
 
 def test_the_index_process_names_the_document_it_failed_on(
         catalogue: Catalogue, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    """A first build writes the index in a process of its own (lifelong.build.outputs.Job): its
+    """A first build writes the index in a fresh interpreter (lifelong.build.processes): its
     report is the message, with no traceback."""
     from lifelong.build.jobs import Outputs, _write_outputs
-    from lifelong.build.outputs import Job
+    from lifelong.build.processes import WorkFailed, fresh
     from lifelong.search.index import index_view
 
     documents, entry = broken(catalogue, title_en=1861)
     outputs = Outputs(catalogue.rules, [index_view(d) for d in documents], "zh", "search/", "",
                       None, tmp_path / "site", None)
-    message = Job("writing the search index", _write_outputs, outputs).wait()
-    assert message is not None
+    with pytest.raises(WorkFailed) as failed:
+        fresh("writing the search index", _write_outputs, outputs).wait()
+    message = str(failed.value)
     assert message.startswith(f"content/{entry.path}: title_en: the search index failed on "
                               "this entry: TypeError: ")
     assert "Traceback" not in capfd.readouterr().err

@@ -281,7 +281,7 @@ def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
                                                 rebuild: bool) -> None:
     """In a first build (the outputs in processes of their own) and in a rebuild (in the
     second process)."""
-    from lifelong.site.catalogue import CatalogueSite
+    from lifelong.build.catalogue_site import CatalogueSite
 
     monkeypatch.setattr(CatalogueSite, "has_earlier_build", lambda self, site_dir: rebuild)
     config = write_project(tmp_path, one_of_each())

@@ -79,6 +79,11 @@ def keep_in_memory(keep: bool) -> None:
         _MEMORY.clear()
 
 
+def kept_in_memory() -> dict[str, tuple[tuple[int, int] | None, str, Any]]:
+    """What ``keep_in_memory`` holds now: (stamp, key, payload) by file (a copy)."""
+    return dict(_MEMORY)
+
+
 def _remember(path: Path, stamp: tuple[int, int] | None, key: str, payload: Any) -> None:
     if _KEEP:
         _MEMORY[str(path)] = (stamp, key, payload)

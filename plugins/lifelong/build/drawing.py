@@ -8,18 +8,22 @@ runs that, many pages at a time, and owns the files.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
-from lifelong.build.processes import can_fork, fork_context
+from lifelong.build.processes import (
+    Link,
+    Sharing,
+    Worker,
+    WorkFailed,
+    WorkProblem,
+    fork_context,
+    forked,
+)
 from lifelong.site.draw import PageDrawer, PageToDraw, template_place
 from lifelong.site.markup import BodyConverter
 from lifelong.site.qr import qr_svg
@@ -96,13 +100,13 @@ class PageQueue:
     #: Pages taken at a time.
     CHUNK = 16
 
-    def __init__(self, context: Any, numbers: Sequence[int]) -> None:
+    def __init__(self, numbers: Sequence[int]) -> None:
+        context = fork_context()
         self._numbers = context.RawArray("i", max(1, len(numbers)))
         self._numbers[:len(numbers)] = list(numbers)
         self.count = len(numbers)
         self._next = context.Value("i", 0)
         self._done = context.Value("q", 0)
-        self._errors = context.SimpleQueue()
 
     @property
     def done(self) -> int:
@@ -128,53 +132,35 @@ class PageQueue:
                 self._done.value += len(chunk)
             progress(self._done.value)
 
-    def work_or_report(self, drawer: PageDrawer, site_dir: Path) -> None:
-        """``work`` in a worker process: a failure is reported to the build and ends it.
-        The cards it drew are handed over, for the next builds."""
-        try:
-            self.work(drawer, site_dir)
-        except DrawError as exc:
-            self._errors.put(str(exc))
-            sys.exit(1)
-        drawer.site.hand_over_cards()
 
-    def errors(self) -> list[str]:
-        found = []
-        while not self._errors.empty():
-            found.append(self._errors.get())
-        return found
+def _draw_share(_link: Link, queue: PageQueue, drawer: PageDrawer, site_dir: Path) -> None:
+    """In a worker: draw pages until none are left, then hand over the cards it drew, for
+    the next builds."""
+    try:
+        queue.work(drawer, site_dir)
+    except DrawError as exc:
+        raise WorkProblem(str(exc)) from None
+    drawer.site.hand_over_cards()
 
 
 class DrawJob:
     """The pages of ``numbers`` (in ``PageDrawer.pages``) drawn by this process and, when
     there are many, by workers forked now (they inherit the drawer, its chrome included),
-    one per core that the build leaves free: ``workers`` cores, of which ``busy`` are taken
-    meanwhile by other processes of the build. ``wait`` draws this process's share and
-    raises DrawError if any share failed. Without fork, this process draws them all."""
-
-    #: Below this many pages, starting processes costs more than it saves.
-    FORK_ABOVE = 400
+    as many as ``sharing`` gives for them while ``busy`` other processes of the build work.
+    ``wait`` draws this process's share and raises DrawError if any share failed."""
 
     def __init__(self, drawer: PageDrawer, numbers: Sequence[int], site_dir: Path,
-                 workers: int, busy: int = 0) -> None:
+                 sharing: Sharing, busy: int = 0) -> None:
         self.drawer, self.site_dir = drawer, site_dir
         self.pages = [drawer.pages[number] for number in numbers]
         self.queue: PageQueue | None = None
-        self.processes: list[multiprocessing.process.BaseProcess] = []
-        extra = workers - 1 - busy
-        if len(numbers) <= self.FORK_ABOVE or extra <= 0 or \
-                not can_fork():
+        self.workers: list[Worker] = []
+        extra = sharing.drawers(len(numbers), busy)
+        if not extra:
             return
-        context = fork_context()
-        self.queue = queue = PageQueue(context, numbers)
-        # Objects the children only read stay shared: the collector leaves them alone
-        # (lifelong.build.memory: they stay frozen until the next build).
-        gc.freeze()
-        for number in range(extra):
-            process = context.Process(target=queue.work_or_report, args=(drawer, site_dir),
-                                      name=f"lifelong-pages-{number}", daemon=True)
-            process.start()
-            self.processes.append(process)
+        self.queue = queue = PageQueue(numbers)
+        self.workers = [forked(f"drawing pages {number}", _draw_share, queue, drawer, site_dir)
+                        for number in range(extra)]
 
     def wait(self, progress: Callable[[int], None] = lambda n: None) -> None:
         queue = self.queue
@@ -193,22 +179,23 @@ class DrawJob:
             self.cancel()
             raise
         # The last pages others took.
-        while queue.done < queue.count and any(p.is_alive() for p in self.processes):
+        while queue.done < queue.count and any(w.running() for w in self.workers):
             progress(queue.done)
             time.sleep(0.05)
-        for process in self.processes:
-            process.join()
+        messages = []
+        for worker in self.workers:
+            try:
+                worker.wait()
+            except WorkFailed as exc:
+                messages.append(str(exc))
         progress(queue.done)
-        messages = queue.errors()
         if messages or queue.done < queue.count:
             raise DrawError("\n".join(messages) or "drawing pages failed in another process; "
                             "see the messages above")
 
     def cancel(self) -> None:
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        for worker in self.workers:
+            worker.cancel()
 
 
 def remove_stale(site_dir: Path, gone: Iterable[str]) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,7 +22,7 @@ from lifelong.build.cache import (
     file_stamp,
     record,
 )
-from lifelong.build.processes import can_fork, fork_context
+from lifelong.build.processes import Sharing, share_out
 from lifelong.build.progress import Progress
 from lifelong.catalogue.model import RESERVED_NAMES, Catalogue, Entry, person_slug, top_level_names
 from lifelong.catalogue.problems import CatalogueError, Problem
@@ -45,12 +44,15 @@ from lifelong.site.markup import DEFAULT_EXTENSIONS
 def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | None = None,
                    only: Iterable[Path] | None = None, reserved: Iterable[str] = (),
                    cache_dir: Path | None = None,
-                   markdown: MarkdownSettings = (DEFAULT_EXTENSIONS, {})) -> Catalogue:
+                   markdown: MarkdownSettings = (DEFAULT_EXTENSIONS, {}),
+                   sharing: Sharing | None = None) -> Catalogue:
     """Load, validate and index every entry; raise CatalogueError with all problems.
 
     ``only`` limits which files' problems are reported (all files are still read, since ids
     and references span the catalogue). With ``cache_dir``, files validated by an earlier
     load and unchanged since (with the local files they link to) are not read again.
+    ``sharing``: how many reader processes may read them (by default, one per core when
+    there are thousands).
     """
     rules = rules or load_rules(catalogue_dir)
     rules_digest = hashlib.sha256()
@@ -74,7 +76,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
             reused[rel] = hit
     fresh = _read_entries(rules, content_dir,
                           [(rel, stamp) for rel, stamp in found_files if rel not in reused],
-                          markdown, cache=cache, reused=reused)
+                          markdown, sharing or Sharing(), cache=cache, reused=reused)
     for rel, stamp in found_files:
         lines: Mapping[tuple[str | int, ...], int]
         if rel in reused:
@@ -130,15 +132,14 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
     return catalogue
 
 
-#: Below this many files to read, one process reads them all.
-PARALLEL_ABOVE = 2000
+#: What a reader process reads with, and from where (``_start_reading``).
+_reader: tuple[_EntryReader, Path] | None = None
 
 
-#: Files per task when many are read in parallel.
-READ_CHUNK = 500
-
-
-_reader: tuple[Rules, Path, MarkdownSettings] | None = None
+def _start_reading(rules: Rules, content_dir: Path, markdown: MarkdownSettings) -> None:
+    """In a reader process, before its first task."""
+    global _reader
+    _reader = (_EntryReader(rules, content_dir, markdown), content_dir)
 
 
 def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]
@@ -147,8 +148,7 @@ def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWrite
     entry cache."""
     assert _reader is not None
     files, writer = task
-    rules, content_dir, markdown = _reader
-    reader = _EntryReader(rules, content_dir, markdown)
+    reader, content_dir = _reader
     reads = {rel: reader.read(content_dir, rel) for rel, _stamp in files}
     records = {}
     for rel, stamp in files:
@@ -178,16 +178,14 @@ def _slug_of(name: str) -> str:
 
 def _read_entries(rules: Rules, content_dir: Path,
                   files: list[tuple[str, tuple[int, int] | None]], markdown: MarkdownSettings,
-                  *, cache: EntryCache | None = None, reused: Mapping[str, Entry] | None = None
-                  ) -> dict[str, _Read]:
-    """Read and validate files (path in content/, stamp), in as many processes as there
-    are cores when there are many (a catalogue's first build reads them all), with a
-    progress bar then. There, a shard of the entry ``cache`` whose files are all read
-    (none ``reused``) is written by the process that reads them."""
-    global _reader
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) <= PARALLEL_ABOVE or workers < 2 or \
-            not can_fork():
+                  sharing: Sharing, *, cache: EntryCache | None = None,
+                  reused: Mapping[str, Entry] | None = None) -> dict[str, _Read]:
+    """Read and validate files (path in content/, stamp), in reader processes when there
+    are many (a catalogue's first build reads them all), with a progress bar then. There, a
+    shard of the entry ``cache`` whose files are all read (none ``reused``) is written by
+    the process that reads them."""
+    readers = sharing.readers(len(files))
+    if not readers:
         reader = _EntryReader(rules, content_dir, markdown)
         return {rel: reader.read(content_dir, rel) for rel, _stamp in files}
     tasks: list[tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]] = []
@@ -199,22 +197,20 @@ def _read_entries(rules: Rules, content_dir: Path,
             shards.pop(cache.shard_of(rel), None)  # partly reused: this process keeps it
         tasks = [(shards[number], cache.writer(number)) for number in sorted(shards)]
     rest = [item for item in files if cache is None or cache.shard_of(item[0]) not in shards]
-    tasks += [(rest[start:start + READ_CHUNK], None) for start in range(0, len(rest), READ_CHUNK)]
-    _reader = (rules, content_dir, markdown)
+    chunk = sharing.read_chunk(len(files))
+    tasks += [(rest[start:start + chunk], None) for start in range(0, len(rest), chunk)]
     progress = Progress("Reading entries", len(files))
     result: dict[str, _Read] = {}
-    try:
-        with fork_context().Pool(workers) as pool:
-            for task, share in zip(tasks, pool.imap(_read_share, tasks), strict=True):
-                result.update(share)
-                progress.update(len(result))
-                files_of, writer = task
-                if writer is not None and cache is not None:
-                    kept = [(rel, stamp) for rel, stamp in files_of if share[rel].cached]
-                    cache.use(rel for rel, _ in kept)
-                    cache.written(cache.shard_of(files_of[0][0]), functools.partial(
-                        _records_of, kept, share, content_dir))
-    finally:
-        _reader = None
+    setup = functools.partial(_start_reading, rules, content_dir, markdown)
+    for task, share in zip(tasks, share_out(_read_share, tasks, readers, setup=setup),
+                           strict=True):
+        result.update(share)
+        progress.update(len(result))
+        files_of, writer = task
+        if writer is not None and cache is not None:
+            kept = [(rel, stamp) for rel, stamp in files_of if share[rel].cached]
+            cache.use(rel for rel, _ in kept)
+            cache.written(cache.shard_of(files_of[0][0]), functools.partial(
+                _records_of, kept, share, content_dir))
     progress.finish()
     return result

@@ -20,12 +20,12 @@ from pathlib import Path
 import jinja2
 
 from lifelong.build.cache import PageRecord
+from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
 from lifelong.build.drawing import DrawError, DrawJob, remove_stale
 from lifelong.build.jobs import HelperJob, OutputsJob
 from lifelong.build.memory import long_lived, new_build
 from lifelong.build.progress import QUIET_BELOW, Progress
 from lifelong.offline.remote import RemoteMedia, prepare
-from lifelong.site.catalogue import CatalogueSite, SiteOptions
 from lifelong.site.draw import PageDrawer
 from lifelong.site.shell import Shell
 from lifelong.site.sitemap import extend_sitemap
@@ -123,7 +123,7 @@ class SiteBuild:
             todo = list(range(len(pages)))
         record.begin(dest for number in todo for dest in (pages[number].dest,
                                                           pages[number].qr) if dest)
-        self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.workers,
+        self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.sharing,
                                busy=self.helper.BUSY)
 
     def _fingerprints(self) -> dict[str, str]:

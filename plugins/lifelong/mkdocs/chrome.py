@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.nav import Navigation
 
-    from lifelong.site.catalogue import CatalogueSite
+    from lifelong.build.catalogue_site import CatalogueSite
 
 
 def draw_shell(depth: int, env: jinja2.Environment, config: MkDocsConfig, files: Files,
@@ -37,6 +37,8 @@ def draw_shell(depth: int, env: jinja2.Environment, config: MkDocsConfig, files:
         "description"), "template": "lifelong.html", "hide": ["toc", "navigation"]}
     page.content = MARKER.format("content")
     page.markdown = ""
+    # MkDocs' own context for a page: a public name, though not in its plugin guide (MkDocs
+    # is pinned at 1.6.1; every site test draws through this).
     context = get_context(nav, files, config, page)
     context = config.plugins.on_page_context(context, page=page, config=config,
                                              nav=nav)

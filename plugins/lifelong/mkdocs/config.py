@@ -10,7 +10,8 @@ import mkdocs
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from lifelong.site.catalogue import SiteOptions
+from lifelong.build.catalogue_site import SiteOptions
+from lifelong.build.processes import Sharing
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -56,7 +57,13 @@ class CatalogueConfig(Config):
     and a warning for any that fails. Online sites show them from their address."""
 
     workers = c.Type(int, default=0)
-    """Processes that draw catalogue pages; 0: one per CPU core."""
+    """Processes that read entry files and draw catalogue pages at once; 0: one per CPU
+    core."""
+
+    share_above = c.Type(int, default=Sharing.above)
+    """Fewer catalogue pages to draw than this (or five times as many entry files to read)
+    are done by one process: starting others would cost more than it saves. 0: always share
+    the work out (as the tests of sharing do)."""
 
     cache_dir = c.Optional(c.Type(str))
     """Where rebuilds keep what they reuse, relative to mkdocs.yml; defaults to
@@ -78,6 +85,7 @@ def site_options(options: CatalogueConfig, config: MkDocsConfig, cache_dir: Path
         remote_media=options.remote_media,
         markdown_extensions=tuple(config.markdown_extensions),
         markdown_configs=dict(config.mdx_configs or {}), cache_dir=cache_dir,
-        workers=options.workers or os.cpu_count() or 1,
+        sharing=Sharing(workers=options.workers or os.cpu_count() or 1,
+                        above=options.share_above),
         # The browser's copy of lunr.js comes from the installed MkDocs: never vendored.
         lunr_js=Path(mkdocs.__file__).parent / "contrib/search/templates/search/lunr.js")

@@ -27,7 +27,6 @@ from lifelong.mkdocs.chrome import draw_shell, page_meta
 from lifelong.mkdocs.config import CatalogueConfig, site_options
 from lifelong.mkdocs.files import catalogue_files, nav_sources, theme_files
 from lifelong.mkdocs.theme import add_catalogue_theme, watch_rules_and_theme
-from lifelong.site.catalogue import CatalogueSite, build_nav
 from lifelong.site.draw import template_place
 from lifelong.site.render import squeeze_whitespace
 from lifelong.site.sanitise import clean
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+    from lifelong.build.catalogue_site import CatalogueSite
     from lifelong.offline.remote import RemoteMedia
 
 
@@ -92,8 +92,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         config.extra["lifelong"] = {"offline": self.config.offline,
                                     "outdated_text": site.plan.t("may_be_outdated")}
         if self.config.auto_nav and config.nav is None:
-            config.nav = build_nav(site, sorted(p.name for p in Path(config.docs_dir)
-                                                .glob("*.md")))
+            config.nav = site.nav(sorted(p.name for p in Path(config.docs_dir).glob("*.md")))
         self.theme_pages = nav_sources(config.nav) & set(site.pages)
         build.plan(self.theme_pages)
         return config

@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 if TYPE_CHECKING:
+    from lifelong.build.catalogue_site import CatalogueSite
     from lifelong.catalogue.model import Entry
-    from lifelong.site.catalogue import CatalogueSite
 
 log = logging.getLogger("mkdocs.plugins.lifelong")
 

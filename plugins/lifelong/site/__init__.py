@@ -2,7 +2,7 @@
 templates (pure: inputs to HTML), addresses, labels in Chinese and English, JSON-LD, QR
 codes, the sitemap, the theme's chrome as a value, and descriptions converted and cleaned.
 
-Input: a ``Catalogue`` and options. Output: HTML, addresses, search documents. May import
-``lifelong.catalogue``, ``lifelong.search`` and the caches of ``lifelong.build``; no MkDocs,
-no processes.
+Input: a ``Catalogue`` and options. Output: HTML, addresses, search documents, feeds. May
+import ``lifelong.catalogue`` and ``lifelong.search``, and ``lifelong.build`` only for type
+names; no MkDocs, no processes, no files written.
 """

@@ -29,7 +29,7 @@ from lifelong.site.render import qr_path
 from lifelong.site.shell import Shell
 
 if TYPE_CHECKING:
-    from lifelong.site.catalogue import CatalogueSite
+    from lifelong.build.catalogue_site import CatalogueSite
 
 
 _ID = operator.attrgetter("id")

@@ -11,13 +11,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
 
-from lifelong.build.cache import CardCache
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
@@ -25,6 +24,9 @@ from lifelong.site.jsonld import entry_jsonld
 from lifelong.site.pages import Crumb, SitePage, SitePlan
 from lifelong.site.qr import qr_modules
 from lifelong.site.urls import UrlScheme, relative_url
+
+if TYPE_CHECKING:
+    from lifelong.build.cache import CardCache
 
 
 def human_size(size: int | None, lang: str) -> str:

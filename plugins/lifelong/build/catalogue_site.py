@@ -1,6 +1,8 @@
-"""One catalogue turned into a site: which files move where, what is generated, how each
-catalogue page is drawn, and the search documents. No MkDocs here: ``lifelong.mkdocs``
-adapts this to MkDocs' events.
+"""One catalogue turned into a site, as one build holds it: loaded (``loading``), which
+files move where, what is generated, how each catalogue page is drawn, the search
+documents, and what it keeps for the next build (cards, the page record, the outputs'
+cache). In the build room because it loads, keeps caches and writes; what it draws with is
+pure (``lifelong.site``). No MkDocs here: ``lifelong.mkdocs`` adapts this to MkDocs' events.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from lifelong.build.cache import CardCache, PageRecord, code_version
 from lifelong.build.jobs import Outputs
 from lifelong.build.loading import load_catalogue
 from lifelong.build.memory import PickledSequence
+from lifelong.build.processes import Sharing
 from lifelong.catalogue.model import Catalogue, Entry, local_media_of
 from lifelong.catalogue.problems import Problem
 from lifelong.search.index import (
@@ -62,8 +65,8 @@ class SiteOptions:
     markdown_configs: Mapping[str, Any] = field(default_factory=dict)
     #: Where rebuilds keep what they reuse (None: no cache).
     cache_dir: Path | None = None
-    #: Processes that draw pages (the outputs step runs beside them).
-    workers: int = 2
+    #: How much of the reading and drawing goes to other processes.
+    sharing: Sharing = field(default_factory=lambda: Sharing(workers=2))
 
 
 class CatalogueSite:
@@ -75,7 +78,8 @@ class CatalogueSite:
         self.scheme = UrlScheme(options.directory_urls)
         full = load_catalogue(options.content_dir, options.catalogue_dir,
                               cache_dir=options.cache_dir,
-                              markdown=(options.markdown_extensions, options.markdown_configs))
+                              markdown=(options.markdown_extensions, options.markdown_configs),
+                              sharing=options.sharing)
         self.catalogue: Catalogue = full.subset(self._subset(full)) if (
             options.subset_sections or options.subset_subjects or options.subset_audiences
         ) else full
@@ -256,7 +260,7 @@ class CatalogueSite:
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
         for path in sorted(self.options.catalogue_dir.rglob("*.yml")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        options = dataclasses.replace(self.options, cache_dir=None, workers=0)
+        options = dataclasses.replace(self.options, cache_dir=None, sharing=Sharing(0, 0))
         digest.update(repr(options).encode())
         return digest.hexdigest()
 
@@ -345,23 +349,24 @@ class CatalogueSite:
 
 
 
+    def nav(self, pages: Sequence[str]) -> list[object]:
+        """A navigation of the sections and the hand-written ``pages`` only: it never grows
+        with the entries."""
+        plan, scheme = self.plan, self.scheme
+        nav: list[object] = []
+        if "index.md" in pages:
+            nav.append({plan.t("home"): "index.md"})
+        for section in plan.sections:
+            nav.append({plan.section_title(section): scheme.generated_src(section.slug)})
+        browse = []
+        for name in BROWSE:
+            src = scheme.generated_src(name)
+            browse.append({self.pages[src].title: src})
+        nav.append({plan.t("browse"): browse})
+        nav.extend(page for page in sorted(pages) if page != "index.md")
+        return nav
+
+
 def local_media(entry: Entry) -> list[tuple[str, str]]:
     """(field, path in content/) of every local file an entry links to."""
     return [(name, media.path or "") for name, media in local_media_of(entry.values)]
-
-
-def build_nav(site: CatalogueSite, pages: Sequence[str]) -> list[object]:
-    """A nav of sections and hand-written pages only: it never grows with the entries."""
-    plan = site.plan
-    nav: list[object] = []
-    if "index.md" in pages:
-        nav.append({plan.t("home"): "index.md"})
-    for section in plan.sections:
-        nav.append({plan.section_title(section): site.scheme.generated_src(section.slug)})
-    browse = []
-    for name in BROWSE:
-        src = site.scheme.generated_src(name)
-        browse.append({site.pages[src].title: src})
-    nav.append({plan.t("browse"): browse})
-    nav.extend(page for page in sorted(pages) if page != "index.md")
-    return nav
