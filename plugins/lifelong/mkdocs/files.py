@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from lifelong.build.catalogue_site import CatalogueSite
 from lifelong.mkdocs.compat import readdress_entries
-from lifelong.site.catalogue import CatalogueSite
 from lifelong.site.urls import UrlScheme
 
 if TYPE_CHECKING:
@@ -29,12 +29,8 @@ class EntrySource(File):
     thousands of these, and few are ever asked."""
 
     def __init__(self, file: File, entry_id: str) -> None:
-        # Not File.__init__: the fields are copied from the file MkDocs found.
-        self.src_uri = file.src_uri
-        self.src_dir = file.src_dir
-        self.dest_dir = file.dest_dir
-        self.use_directory_urls = file.use_directory_urls
-        self.inclusion = InclusionLevel.NOT_IN_NAV
+        super().__init__(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls,
+                         inclusion=InclusionLevel.NOT_IN_NAV)
         self.entry_id = entry_id
 
     @property
