@@ -20,7 +20,8 @@ from lifelong.catalogue.validate import Media
 #: Top-level URL names the site itself uses; an entry id may not take them.
 RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "regions",
                             "series", "people", "page", "stylesheets", "javascripts", "404",
-                            "index", "sitemap", "feeds"})
+                            "index", "sitemap", "feeds", "opds", "calendar", "data",
+                            "robots"})
 
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers")

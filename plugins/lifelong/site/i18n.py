@@ -93,6 +93,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "facet_year": {"zh": "年份", "en": "Year"},
     "year_from": {"zh": "从", "en": "From"},
     "year_to": {"zh": "到", "en": "To"},
+    # The OPDS catalogue of the e-books (lifelong.site.opds)
+    "opds_link": {"zh": "电子书目录（OPDS）", "en": "E-book catalogue (OPDS)"},
+    "opds_title": {"zh": "{site}：电子书", "en": "{site}: e-books"},
+    "opds_all": {"zh": "全部电子书", "en": "All e-books"},
+    "opds_new": {"zh": "新书上架", "en": "New e-books"},
+    "opds_featured": {"zh": "推荐电子书", "en": "Featured e-books"},
+    "opds_subjects": {"zh": "按主题浏览电子书", "en": "E-books by subject"},
+    "opds_subjects_text": {"zh": "{n} 个主题", "en": "{n} subjects"},
+    "opds_subject": {"zh": "主题：{name}", "en": "Subject: {name}"},
+    "opds_language": {"zh": "语言：{name}", "en": "Language: {name}"},
+    "opds_author": {"zh": "作者：{name}", "en": "By {name}"},
+    "opds_series": {"zh": "系列：{name}", "en": "Series: {name}"},
+    "opds_books": {"zh": "{n} 本电子书", "en": "{n} e-books"},
+    "opds_facet_all": {"zh": "全部", "en": "All"},
+    # Feeds and calendars (lifelong.site.feeds, lifelong.site.calendar)
+    "feed_title": {"zh": "{site}：{topic}", "en": "{site}: {topic}"},
+    "feed_description": {"zh": "“{topic}”最新上线的内容（最多 {n} 条）",
+                         "en": "The newest entries of “{topic}” (up to {n})"},
+    "calendar_upcoming": {"zh": "{site}：即将开始的讲座", "en": "{site}: upcoming lectures"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).
