@@ -95,10 +95,33 @@ def relabel_and_delete(root: Path) -> None:
     delete_member(root)
 
 
+def reschedule_lecture(root: Path) -> None:
+    # Its calendars (its own, its series', the upcoming one) and feeds change with it.
+    edit_entry(root, "lectures/hall-2027.md", lambda m, b: (
+        {**m, "starts": "2027-03-06T09:00:00+08:00", "updated": "2026-11-30"}, b))
+
+
+def add_book_file(root: Path) -> None:
+    # Its OPDS entries (complete feed, section, subject, author) gain an acquisition link.
+    (root / "content" / "reading" / "files" / "lunyu.epub").write_bytes(b"PK\x03\x04")
+    edit_entry(root, "reading/lunyu.md", lambda m, b: (
+        {**m, "files": [*m["files"], {"type": "epub", "link": "files/lunyu.epub"}]}, b))
+
+
+def describe_site(root: Path) -> None:
+    # Pages without a summary of their own show the site's description: all are redrawn.
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("site_name:", "site_description: 全国终身学习资源\nsite_name:", 1),
+                      encoding="utf-8")
+
+
 CHANGES = {"title": retitle_lunyu, "subject": move_taiji, "body": rewrite_body,
            "add": add_member, "delete": delete_member, "media": drop_cover,
            "rules": relabel_subject, "page": rewrite_about,
-           "page-title": retitle_about, "rules-and-delete": relabel_and_delete}
+           "page-title": retitle_about, "rules-and-delete": relabel_and_delete,
+           "lecture": reschedule_lecture, "book-file": add_book_file,
+           "site-description": describe_site}
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
@@ -113,7 +136,7 @@ def test_rebuild_equals_a_clean_build(tmp_path: Path, name: str) -> None:
     assert digest(site) == digest(clean)
     # Only what the change shows on is redrawn (rules and the navigation: everything).
     redrawn = untouched.stat().st_mtime != 1_000_000_000
-    assert redrawn == (name in ("rules", "page-title", "rules-and-delete"))
+    assert redrawn == (name in ("rules", "page-title", "rules-and-delete", "site-description"))
 
 
 def test_rebuild_without_directory_urls(tmp_path: Path) -> None:

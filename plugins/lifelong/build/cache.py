@@ -265,6 +265,7 @@ class PageRecord:
             payload = saved[1]
         #: Fingerprints worth comparing: those of a build with the same key.
         self.previous: dict[str, str] = payload if saved and saved[0] == key else {}
+        self._unsure: set[str] = set()
         #: Every file the last build wrote, whatever its key: those this one does not make
         #: are left over (a rule changed and an entry went, in one rebuild).
         self.written: frozenset[str] = frozenset(payload)
@@ -284,14 +285,16 @@ class PageRecord:
         return self.path.with_name(self.path.name + ".drawing") if self.path else None
 
     def begin(self, dests: Iterable[str]) -> None:
-        """Before files are (re)drawn: until ``save``, the record does not vouch for them."""
+        """Before files are (re)drawn: until ``save``, the record does not vouch for them
+        (nor for those of earlier calls in this build)."""
         marker = self._marker
         if marker is None:
             return
         previous = self.previous
-        unsure = [dest for dest in dests if dest in previous]
+        unsure = [dest for dest in dests if dest in previous and dest not in self._unsure]
         if unsure:
-            _write(marker, self.key, _lines(unsure))
+            self._unsure.update(unsure)
+            _write(marker, self.key, _lines(sorted(self._unsure)))
 
     def save(self, fingerprints: Mapping[str, str]) -> None:
         if self.path is not None:

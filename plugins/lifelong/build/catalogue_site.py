@@ -33,7 +33,11 @@ from lifelong.search.index import (
     index_view,
     newest_first,
 )
+from lifelong.site.calendar import calendar_files
 from lifelong.site.draw import PageDrawer
+from lifelong.site.export import data_files, robots_txt
+from lifelong.site.feeds import feed_files
+from lifelong.site.opds import opds_files
 from lifelong.site.pages import BROWSE, SitePage, SitePlan
 from lifelong.site.render import Renderer
 from lifelong.site.shell import Shell
@@ -47,6 +51,10 @@ class SiteOptions:
     template_dirs: Sequence[Path]
     site_url: str | None
     directory_urls: bool = True
+    #: The site's name (feeds and share cards name it) and description (pages and share
+    #: cards without one of their own show it).
+    site_name: str = ""
+    site_description: str = ""
     lang: str = "zh"
     page_size: int = 24
     lunr_js: Path | None = None
@@ -303,6 +311,27 @@ class CatalogueSite:
     def write_outputs(self, site_dir: Path) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
         self.outputs(site_dir).write()
+
+    def published_files(self) -> Iterator[tuple[str, bytes]]:
+        """The files the catalogue publishes beside its pages, (address, bytes) one at a time:
+        Atom and RSS feeds, calendars, the OPDS catalogue, the data for partner apps and
+        robots.txt (README, "Feeds, calendars and data"). The offline copy links relatively
+        and has no robots.txt (no search engine reads a USB stick); a robots.txt an editor
+        wrote in content/ is theirs."""
+        options, catalogue = self.options, self.catalogue
+        site_url = options.site_url if not options.offline and (options.site_url or "").startswith(
+            ("https://", "http://")) else None
+        lang, name, scheme = options.lang, options.site_name, self.scheme
+        yield from feed_files(catalogue, site_url=site_url, lang=lang, site_name=name,
+                              scheme=scheme)
+        yield from calendar_files(catalogue, site_url=site_url, lang=lang, site_name=name,
+                                  scheme=scheme)
+        yield from opds_files(catalogue, site_url=site_url, lang=lang, site_name=name,
+                              scheme=scheme, excluded_media=self.excluded_media)
+        yield from data_files(catalogue, site_url=site_url, version_text=self.version_text(),
+                              scheme=self.scheme)
+        if not options.offline and not (options.content_dir / "robots.txt").exists():
+            yield "robots.txt", robots_txt(site_url)
 
     def version_text(self) -> str:
         date = self.catalogue.date.isoformat() if self.catalogue.date else ""

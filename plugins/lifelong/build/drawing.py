@@ -8,6 +8,7 @@ runs that, many pages at a time, and owns the files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from lifelong.build.cache import PageRecord
 from lifelong.build.processes import (
     Link,
     Sharing,
@@ -196,6 +198,37 @@ class DrawJob:
     def cancel(self) -> None:
         for worker in self.workers:
             worker.cancel()
+
+
+def write_published(site_dir: Path, files: Iterable[tuple[str, bytes]], record: PageRecord
+                    ) -> dict[str, str]:
+    """Write the files a build publishes beside its pages (feeds, calendars, OPDS, data),
+    streamed (together they are a fifth of the site), each only when its bytes differ from
+    what the last build recorded or it is missing; return its digest by address, for the
+    record."""
+    made: dict[str, str] = {}
+    previous, root = record.previous, str(site_dir)
+    folders: set[Path] = set()
+    waiting: list[tuple[str, bytes]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        record.begin(dest for dest, _ in waiting)
+        for dest, data in waiting:
+            write_into(site_dir, dest, data, folders, dest)
+        waiting.clear()
+        size = 0
+    for dest, data in files:
+        digest = "=" + hashlib.blake2b(data, digest_size=12).hexdigest()
+        made[dest] = digest
+        if previous.get(dest) != digest or not os.path.isfile(f"{root}/{dest}"):
+            waiting.append((dest, data))
+            size += len(data)
+            if size > 8 << 20:
+                flush()
+    flush()
+    return made
 
 
 def remove_stale(site_dir: Path, gone: Iterable[str]) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -21,12 +22,13 @@ import jinja2
 
 from lifelong.build.cache import PageRecord
 from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
-from lifelong.build.drawing import DrawError, DrawJob, remove_stale
+from lifelong.build.drawing import DrawError, DrawJob, remove_stale, write_published
 from lifelong.build.jobs import HelperJob, OutputsJob
 from lifelong.build.memory import long_lived, new_build
 from lifelong.build.progress import QUIET_BELOW, Progress
 from lifelong.offline.remote import RemoteMedia, prepare
-from lifelong.site.draw import PageDrawer
+from lifelong.site.draw import PageDrawer, PageToDraw
+from lifelong.site.export import lastmods
 from lifelong.site.shell import Shell
 from lifelong.site.sitemap import extend_sitemap
 
@@ -51,6 +53,8 @@ class SiteBuild:
         self.drawing: DrawJob | None = None
         self.record: PageRecord | None = None
         self.fingerprints: dict[str, str] = {}
+        #: Digests of the files published beside the pages, by address.
+        self.published: dict[str, str] = {}
 
     def start(self) -> CatalogueSite:
         """Load the catalogue (raises CatalogueError or ValueError with every problem). On a
@@ -97,13 +101,12 @@ class SiteBuild:
         """The folder depths of the pages drawn: the chrome is drawn once for each."""
         return self._drawer().depths()
 
-    def draw(self, shells: Mapping[int, Shell], site_description: str) -> None:
+    def draw(self, shells: Mapping[int, Shell]) -> None:
         """Start drawing the pages whose inputs changed since the last build (all of them on
         a first build), inside the theme's chrome ``shells`` (by depth)."""
         site, drawer = self._site(), self._drawer()
         assert self.helper is not None
         drawer.shells = dict(shells)
-        drawer.site_description = site_description
         self.record = record = site.record(self.site_dir, "pages", site.build_key(shells))
         previous = record.previous
         pages = drawer.pages
@@ -139,11 +142,12 @@ class SiteBuild:
                                  if page.qr})
         return fingerprints
 
-    def finish(self, theme_files: Iterable[str], site_url: str | None, build_date: str
-               ) -> None:
-        """Wait for the drawing and the outputs; add the catalogue pages to the sitemap;
-        record what was made (with ``theme_files``, the engine's own) and remove the files
-        of the last build that are gone. Raises BuildError."""
+    def finish(self, theme_files: Iterable[str], site_url: str | None) -> None:
+        """Wait for the drawing; write the files published beside the pages (feeds,
+        calendars, OPDS, data) while the outputs are written; wait for those; add the
+        catalogue pages to the sitemap, each dated by its entries; record what was made
+        (with ``theme_files``, the engine's own) and remove the files of the last build
+        that are gone. Raises BuildError."""
         site, drawer, drawing = self.site, self.drawer, self.drawing
         self.drawing = None
         try:
@@ -156,6 +160,9 @@ class SiteBuild:
                              f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
             if site is not None:
                 site.save_cards()  # while the second process may still write the outputs
+                if self.record is not None:  # and the files published beside the pages
+                    self.published = write_published(self.site_dir, site.published_files(),
+                                                      self.record)
             if self.helper is not None:
                 if not self.fingerprints and drawer is not None:
                     self.fingerprints = self._fingerprints()
@@ -169,9 +176,9 @@ class SiteBuild:
         if site is None or drawer is None:
             return
         if site_url:
-            extend_sitemap(self.site_dir, site_url, [p.url for p in drawer.pages],
-                           build_date)
+            self._extend_sitemap(site, drawer, site_url)
         made, self.fingerprints = self.fingerprints, {}
+        made.update(self.published)
         made.update((dest, "") for dest in theme_files)
         record = self.record
         if record is None:
@@ -179,6 +186,22 @@ class SiteBuild:
         remove_stale(self.site_dir, record.written - set(made))
         record.save(made)
         site.forget_old_sites(self.site_dir)
+
+    def _extend_sitemap(self, site: CatalogueSite, drawer: PageDrawer, site_url: str) -> None:
+        """The catalogue's pages join the engine's sitemap; every catalogue page is dated by
+        its entries (``lastmods``), and any other page by the catalogue's date: the same
+        catalogue gives the same sitemap, whatever the day of the build."""
+        scheme = site.scheme
+        theme = [PageToDraw(dest, scheme.url_of_dest(dest), page=site.pages[src])
+                 for src in sorted(drawer.theme_pages)
+                 for dest in (posixpath.join(site.pages[src].path, "index.html"),)]
+        dates = lastmods([*drawer.pages, *theme], site.catalogue)
+        count = len(drawer.pages)
+        catalogue_date = site.catalogue.date
+        extend_sitemap(self.site_dir, site_url, [page.url for page in drawer.pages],
+                       dates[:count], {page.url: date for page, date in
+                                       zip(theme, dates[count:], strict=True)},
+                       catalogue_date.isoformat() if catalogue_date else "")
 
     def cancel(self) -> None:
         """Stop the workers and the outputs' processes (the build failed)."""

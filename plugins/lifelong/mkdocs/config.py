@@ -76,7 +76,8 @@ def site_options(options: CatalogueConfig, config: MkDocsConfig, cache_dir: Path
     return SiteOptions(
         content_dir=Path(config.docs_dir), catalogue_dir=root / options.catalogue_dir,
         template_dirs=[Path(d) for d in config.theme.dirs], site_url=config.site_url,
-        directory_urls=config.use_directory_urls,
+        directory_urls=config.use_directory_urls, site_name=config.site_name,
+        site_description=config.site_description or "",
         lang=options.language or ("en" if config.theme["language"] == "en" else "zh"),
         page_size=options.page_size, offline=options.offline,
         subset_sections=tuple(options.subset_sections),

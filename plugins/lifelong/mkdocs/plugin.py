@@ -18,7 +18,6 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
-from mkdocs.utils import get_build_date
 
 from lifelong.build.site_build import BuildError, SiteBuild
 from lifelong.catalogue.problems import CatalogueError
@@ -138,7 +137,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if env.bytecode_cache is None:
             env.bytecode_cache = build.template_cache()
         build.draw({depth: draw_shell(depth, env, config, files, nav)
-                    for depth in build.depths()}, config.site_description or "")
+                    for depth in build.depths()})
         return None
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
@@ -170,8 +169,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.build is None:
             return
         try:
-            self.build.finish(theme_files(self.files or ()), config.site_url,
-                              get_build_date())
+            self.build.finish(theme_files(self.files or ()), config.site_url)
         except BuildError as exc:
             raise PluginError(str(exc)) from None
 

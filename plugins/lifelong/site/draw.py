@@ -22,6 +22,7 @@ from markupsafe import escape
 
 from lifelong.catalogue.model import Entry
 from lifelong.catalogue.schema import SectionSpec, Term, Vocabulary
+from lifelong.site.head import Follow, PageHead, follow_entry, follow_page
 from lifelong.site.markup import BodyConverter
 from lifelong.site.pages import Pagination, SitePage
 from lifelong.site.qr import qr_svg
@@ -61,7 +62,6 @@ class PageDrawer:
         #: Generated pages the theme draws (may be set later, until ``pages`` is asked for).
         self.theme_pages = frozenset(theme_pages)
         self.shells: dict[int, Shell] = {}
-        self.site_description = ""
         #: Whether a page's QR code file is written with it (``False``: another process
         #: writes them all, from ``qr_codes``).
         self.writes_qr_codes = True
@@ -133,10 +133,22 @@ class PageDrawer:
             return None
         return self.site.catalogue.by_id.get(entry_id) or self.site.outside.get(entry_id)
 
+    @functools.cached_property
+    def head(self) -> PageHead:
+        """Draws each page's head part (feeds, calendar, OPDS, share tags)."""
+        return PageHead.of_site(self.site)
+
+    @staticmethod
+    def _follow(follow: Follow) -> str:
+        """What a page shows of its feeds and calendar, beyond its own entry or listing:
+        whether they exist (a series' calendar: whether any member is a lecture)."""
+        return "follow " + " ".join(link.path for link in follow.links)
+
     def _entry_inputs(self, entry: Entry) -> list[str]:
         catalogue = self.site.catalogue
         card = self.card
-        parts = [card(entry)]
+        parts = [card(entry), self._follow(follow_entry(catalogue, entry,
+                                                        lang=self.site.options.lang))]
         series = self._known(entry.series)
         if series is not None:
             # The series, this entry's place in it and its neighbours.
@@ -209,7 +221,9 @@ class PageDrawer:
 
     def _page_inputs(self, page: SitePage) -> list[str]:
         parts = [page.path, page.template, page.title,
-                 repr([(c.title, c.path) for c in page.crumbs])]
+                 repr([(c.title, c.path) for c in page.crumbs]),
+                 self._follow(follow_page(self.site.catalogue, page,
+                                          lang=self.site.options.lang))]
         for key, value in page.context.items():
             parts.append(key)
             if type(value) is tuple and value and type(value[0]) is Entry:
@@ -246,20 +260,21 @@ class PageDrawer:
 
     def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
         renderer = self.site.renderer
+        description = self.site.options.site_description
         if page.entry is not None:
             entry = page.entry
             body = converter.convert(entry.body, entry.path, page.url)
             content = renderer.squeezed(lambda: renderer.render_entry(entry, body, page.url))
-            title, description = entry.title, str(escape(entry.summary)) if entry.summary \
-                else self.site_description
+            title, description = entry.title, entry.summary or description
+            head = self.head.entry(entry, page.url, description)
         else:
             site_page = page.page
             assert site_page is not None
             content = renderer.squeezed(lambda: renderer.render_page(site_page, "", page.url))
-            title, description = site_page.title, self.site_description
+            title, head = site_page.title, self.head.page(site_page, page.url, description)
         shell = self.shells[page.depth]
-        return shell.fill({"title": str(escape(title)), "description": description,
-                           "url": page.url, "content": content})
+        return shell.fill({"title": str(escape(title)), "description": str(escape(description)),
+                           "url": page.url, "head": head, "content": content})
 
 
 

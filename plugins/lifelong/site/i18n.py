@@ -112,6 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "feed_description": {"zh": "“{topic}”最新上线的内容（最多 {n} 条）",
                          "en": "The newest entries of “{topic}” (up to {n})"},
     "calendar_upcoming": {"zh": "{site}：即将开始的讲座", "en": "{site}: upcoming lectures"},
+    "calendar_link": {"zh": "{name}（日历）", "en": "{name} (calendar)"},
+    # What pages show of them (lifelong.site.head, the follow_links macro)
+    "subscribe": {"zh": "订阅", "en": "Subscribe"},
+    "add_to_calendar": {"zh": "添加到日历", "en": "Add to calendar"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.validate import Media
+from lifelong.site.head import follow_entry, follow_home, follow_page
 from lifelong.site.i18n import translate
 from lifelong.site.jsonld import entry_jsonld
 from lifelong.site.pages import Crumb, SitePage, SitePlan
@@ -298,6 +299,7 @@ class Renderer:
             else None,
             own_members=catalogue.series_members.get(entry.id, ()),
             related=related, public_url=public, plan=self.plan,
+            follow=follow_entry(catalogue, entry, lang=self.lang),
             qr=self.qr_code(entry),
             jsonld=None if self.offline else Markup(entry_jsonld(
                 catalogue, entry, self.public_url, lambda m: self._absolute_media(m))))
@@ -351,7 +353,7 @@ class Renderer:
     def render_page(self, page: SitePage, body_html: str, page_url: str) -> str:
         context = self._context(page_url)
         context.update(page.context, page=page, crumbs=page.crumbs, body=Markup(body_html),
-                       plan=self.plan)
+                       plan=self.plan, follow=follow_page(self.catalogue, page, lang=self.lang))
         if page.template == "outside.html":
             entry = page.context["entry"]
             context.update(public_url=self.public_url(entry), qr=self.qr_code(entry))
@@ -367,7 +369,7 @@ class Renderer:
         totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
         context.update(body=Markup(body_html), title=title, sections=sections, newest=newest,
                        featured=featured, totals=totals, total=len(catalogue.entries),
-                       plan=self.plan)
+                       plan=self.plan, follow=follow_home(catalogue, lang=self.lang))
         return self.env.get_template("lifelong/home.html").render(context)
 
 

@@ -1,8 +1,9 @@
 """The theme's page around catalogue content, drawn once and filled many times.
 
 Every catalogue page (entry, listing, term page) sits in the same theme chrome: header,
-navigation, footer. Only the title, description, address and content differ, and the
-relative way back to the site root (its depth). The adapter has the theme draw one stand-in
+navigation, footer. Only the title, description, address, head part (feeds, share tags:
+``lifelong.site.head``) and content differ, and the relative way back to the site root (its
+depth). The adapter has the theme draw one stand-in
 page per depth with marker strings in those places; ``Shell`` splits that output at the
 markers and ``fill`` joins the parts with a real page's values. Drawing 90,000 pages is
 then string joins, not 90,000 runs of the theme's templates.
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: The places a page's own values go. Each marker is plain ASCII the theme passes unchanged.
-SLOTS = ("title", "description", "url", "content")
+SLOTS = ("title", "description", "url", "head", "content")
 MARKER = "\x02ll-{}\x03"
 _MARKER_RE = re.compile("\x02ll-([a-z]+)\x03")
 
