@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from lifelong.build.drawing import DrawError, write_qr_codes
+from lifelong.build.cache import PageRecord
+from lifelong.build.drawing import DrawError, write_published, write_qr_codes
 from lifelong.build.memory import give_back, pack, unpack
 from lifelong.build.processes import Link, Worker, WorkFailed, WorkProblem, can_fork, forked, fresh
 from lifelong.catalogue.model import Catalogue
@@ -253,6 +254,16 @@ class OutputsJob:
             self._then.join()
         for worker in self.workers:
             worker.cancel()
+
+
+def publish(_link: Link, site: CatalogueSite, site_dir: Path, record: PageRecord
+            ) -> dict[str, str]:
+    """In a rebuild's worker: write the files the catalogue publishes beside its pages
+    (``write_published``) and return their digests by address."""
+    try:
+        return write_published(site_dir, site.published_files(), record)
+    except DrawError as exc:  # a file that could not be written: the message names it
+        raise WorkProblem(str(exc)) from None
 
 
 def outputs_problem(exc: OSError, site_dir: Path) -> str:

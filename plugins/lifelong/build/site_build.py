@@ -17,14 +17,16 @@ import os
 import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import cast
 
 import jinja2
 
 from lifelong.build.cache import PageRecord
 from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
 from lifelong.build.drawing import DrawError, DrawJob, remove_stale, write_published
-from lifelong.build.jobs import HelperJob, OutputsJob
+from lifelong.build.jobs import HelperJob, OutputsJob, publish
 from lifelong.build.memory import long_lived, new_build
+from lifelong.build.processes import Worker, WorkFailed, can_fork, forked
 from lifelong.build.progress import QUIET_BELOW, Progress
 from lifelong.offline.remote import RemoteMedia, prepare
 from lifelong.site.draw import PageDrawer, PageToDraw
@@ -53,8 +55,10 @@ class SiteBuild:
         self.drawing: DrawJob | None = None
         self.record: PageRecord | None = None
         self.fingerprints: dict[str, str] = {}
-        #: Digests of the files published beside the pages, by address.
+        #: Digests of the files published beside the pages, by address; the worker that
+        #: writes them in a rebuild.
         self.published: dict[str, str] = {}
+        self.publishing: Worker | None = None
 
     def start(self) -> CatalogueSite:
         """Load the catalogue (raises CatalogueError or ValueError with every problem). On a
@@ -128,6 +132,10 @@ class SiteBuild:
                                                           pages[number].qr) if dest)
         self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.sharing,
                                busy=self.helper.BUSY)
+        if previous and can_fork():
+            # A rebuild draws few pages: the files published beside them are written
+            # meanwhile by a worker (it inherits the catalogue, and this record).
+            self.publishing = forked("publishing", publish, site, self.site_dir, record)
 
     def _fingerprints(self) -> dict[str, str]:
         """The fingerprint of every page drawn here, and of its QR code file (written with
@@ -160,9 +168,7 @@ class SiteBuild:
                              f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
             if site is not None:
                 site.save_cards()  # while the second process may still write the outputs
-                if self.record is not None:  # and the files published beside the pages
-                    self.published = write_published(self.site_dir, site.published_files(),
-                                                      self.record)
+                self.published = self._publish(site)
             if self.helper is not None:
                 if not self.fingerprints and drawer is not None:
                     self.fingerprints = self._fingerprints()
@@ -186,6 +192,20 @@ class SiteBuild:
         remove_stale(self.site_dir, record.written - set(made))
         record.save(made)
         site.forget_old_sites(self.site_dir)
+
+    def _publish(self, site: CatalogueSite) -> dict[str, str]:
+        """The files published beside the pages, written by this process after the drawing
+        (a first build: a worker would copy the catalogue it reads) or by the rebuild's
+        worker (``draw``): their digests by address."""
+        worker, self.publishing = self.publishing, None
+        if worker is not None:
+            try:
+                return cast("dict[str, str]", worker.wait())
+            except WorkFailed as exc:
+                raise DrawError(str(exc)) from None
+        if self.record is None:
+            return {}
+        return write_published(self.site_dir, site.published_files(), self.record)
 
     def _extend_sitemap(self, site: CatalogueSite, drawer: PageDrawer, site_url: str) -> None:
         """The catalogue's pages join the engine's sitemap; every catalogue page is dated by
@@ -211,6 +231,9 @@ class SiteBuild:
         if self.helper is not None:
             self.helper.cancel()
             self.helper = None
+        if self.publishing is not None:
+            self.publishing.cancel()
+            self.publishing = None
 
     def _site(self) -> CatalogueSite:
         assert self.site is not None, "start() first"
