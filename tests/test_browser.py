@@ -84,14 +84,15 @@ def test_lecture_status_is_computed_when_the_page_is_viewed(browser: Any, base_u
     lecture = catalogue.by_kind["lecture"][0]
     starts: dt.datetime = lecture.get("starts")
     minutes = lecture.get("duration_minutes")
-    for when, text in [(starts - dt.timedelta(days=2), "即将开始"),
-                       (starts + dt.timedelta(minutes=minutes / 2), "正在直播"),
+    live = "正在直播" if lecture.get("mode") == "livestream" else "正在进行"
+    for when, text in [(starts - dt.timedelta(days=2), "还有2天"),
+                       (starts + dt.timedelta(minutes=minutes / 2), live),
                        (starts + dt.timedelta(days=30), "已结束")]:
         page, log = open_page(browser, f"{base_url}{lecture.id}/", when=when)
-        status = page.locator(".ll-status")
+        status = page.locator(".ll-when__line .ll-status")
         assert status.is_visible()
         assert status.inner_text() == text
-        assert page.locator("time.ll-time").get_attribute("title")  # build-time text kept
+        assert page.locator("time[data-ll-when]").inner_text().startswith("北京时间 ")
         assert_clean(log, base_url)
         page.close()
 

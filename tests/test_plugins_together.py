@@ -98,9 +98,9 @@ def minified(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_minify_html_reaches_pages_mkdocs_draws_and_catalogue_pages_are_squeezed(
         minified: Path) -> None:
-    assert read(minified, "about/index.html").startswith("<!doctype html><html lang=zh ")
+    assert read(minified, "about/index.html").startswith("<!doctype html><html lang=zh-CN ")
     ours = read(minified, "taiji-basics/index.html")  # drawn after MkDocs' on_post_page
-    assert '<html lang="zh"' in ours
+    assert '<html lang="zh-CN"' in ours
     assert not re.search(r"(?m)^[ \t]", ours)  # squeeze_whitespace: no indentation left
 
 

@@ -314,7 +314,7 @@ PAGE_STATE = """() => {
   document.querySelectorAll("#ll-facets label.ll-facet__option").forEach(label => {
     const box = label.querySelector("input");
     facets[box.name + "=" + box.value] = {
-      label: label.querySelector("span").textContent.trim(), checked: box.checked,
+      label: label.querySelector(".ll-facet__label").textContent.trim(), checked: box.checked,
       count: Number(label.querySelector(".ll-facet__count").textContent)};
   });
   const years = [...document.querySelectorAll("#ll-facets input[type=number]")];

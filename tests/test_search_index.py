@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import pickle
 import random
 import re
@@ -388,6 +389,57 @@ def test_readings_worked_out_apart_are_all_the_index_needs(
     monkeypatch.setitem(sys.modules, "pypinyin", None)  # importing it now fails
     write(catalogue, documents, tmp_path / "apart")
     assert files(tmp_path / "apart") == files(tmp_path / "plain")
+
+
+# -- the filters that suit older learners ---------------------------------------------------
+
+
+def script_data(path: Path) -> Any:
+    """What a file of the index passes to LifelongSearch.add."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
+
+
+def test_the_easy_filters_of_every_document(catalogue: Catalogue, tmp_path: Path) -> None:
+    """The "easy" facet column holds one character a document: a bit for ten minutes or
+    less, and one for each accessibility term; meta.js names the beginner level and the
+    languages that are dialects (the browser reads those from their own columns), labels
+    each filter and counts what each finds."""
+    entries = list(catalogue.entries)
+    courses = [n for n, e in enumerate(entries) if e.kind == "course"]
+    entries[courses[0]] = edited(entries[courses[0]], duration_minutes=10,
+                                 accessibility=("sign-language", "large-print"))
+    entries[courses[1]] = edited(entries[courses[1]], duration_minutes=11, language="yue",
+                                 level="beginner", accessibility=("audio-description",))
+    builder = IndexBuilder(catalogue, documents_of(catalogue, entries))
+    builder.write(tmp_path, extra_meta={"ui": {}})
+    column = script_data(tmp_path / "f.js")["easy"]
+    easy = script_data(tmp_path / "meta.js")["facets"]["easy"]
+    assert easy["names"] == list(index.EASY)
+    stored = index.EASY_BITS
+    assert stored == ("short", "captions", "sign-language", "audio-description", "large-print")
+    found: list[set[str]] = []
+    for document in builder.documents:  # oldest first, as the index numbers them
+        entry = document.entry
+        minutes = entry.get("duration_minutes")
+        found.append({*entry.get("accessibility", ())}
+                     | ({"short"} if minutes is not None and minutes <= 10 else set()))
+    assert len(column) == len(found)
+    assert [index.ALPHABET.index(c) for c in column] == \
+        [sum(1 << bit for bit, name in enumerate(stored) if name in has) for has in found]
+    levels = list(catalogue.rules.vocabularies["levels"].terms)
+    languages = list(catalogue.rules.vocabularies["languages"].terms)
+    assert easy["level"] == levels.index("beginner")
+    assert easy["dialects"] == [languages.index("yue")]  # Cantonese; not Tibetan, Uyghur...
+    beginners = sum(1 for d in builder.documents if d.entry.get("level") == "beginner")
+    dialects = sum(1 for d in builder.documents if d.entry.get("language") == "yue")
+    assert easy["counts"] == [sum(1 for has in found if name in has) for name in stored] + \
+        [beginners, dialects]
+    assert easy["counts"][0] >= 1 and dialects >= 1
+    access = catalogue.rules.vocabularies["accessibility"].terms
+    assert easy["labels"] == [None, *(access[n].label.zh for n in stored[1:]),
+                              catalogue.rules.vocabularies["levels"].terms["beginner"].label.zh,
+                              None]
 
 
 # -- file names: no text of an entry makes one ---------------------------------------------

@@ -59,9 +59,10 @@ def test_ebook_downloads_show_format_and_size(site: Path) -> None:
 
 def test_lecture_time_is_machine_readable_for_the_view_time_script(site: Path) -> None:
     html = read(site, "hall-2027/index.html")
-    assert '<time class="ll-time" datetime="2027-03-05T19:30:00+08:00" data-minutes="60">' \
-           "2027年3月5日 19:30（UTC+08:00）</time>" in html
-    assert 'data-status-for="2027-03-05T19:30:00+08:00"' in html
+    assert '<time datetime="2027-03-05T19:30:00+08:00" data-ll-when="60" data-live>' \
+           "北京时间 <span data-ll-year>2027年</span><span>3月5日（周五）</span>" \
+           "<span>晚上7:30</span></time>" in html
+    assert '<script src="../assets/lifelong/when.js"' in html
     assert '<a href="../people/wang-yi-sheng/">王医生</a>（医生）' in html
 
 
@@ -381,7 +382,7 @@ def test_a_page_whose_own_text_looks_like_a_held_card_block(tmp_path: Path) -> N
                       published="2024-01-02")]
     site = build_site(write_project(tmp_path, entries))
     html = read(site, "series/odd-series/index.html")
-    assert f"<h1>系列{marks}</h1>" in html
+    assert f"<h1 data-ll-read>系列{marks}</h1>" in html
     assert '<a class="ll-card__link" href="../../member/">' in html
     assert html.count('class="ll-card ') == 1
 

@@ -25,7 +25,7 @@ from lifelong.mkdocs import compat
 from lifelong.mkdocs.chrome import draw_shell, page_meta
 from lifelong.mkdocs.config import CatalogueConfig, site_options
 from lifelong.mkdocs.files import catalogue_files, nav_sources, theme_files
-from lifelong.mkdocs.theme import add_catalogue_theme, watch_rules_and_theme
+from lifelong.mkdocs.theme import add_catalogue_theme, theme_strings, watch_rules_and_theme
 from lifelong.site.draw import template_place
 from lifelong.site.render import squeeze_whitespace
 from lifelong.site.sanitise import clean
@@ -89,7 +89,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
         config.extra["lifelong"] = {"offline": self.config.offline,
-                                    "outdated_text": site.plan.t("may_be_outdated")}
+                                    "outdated_text": site.plan.t("may_be_outdated"),
+                                    "t": theme_strings(site.plan.lang)}
         if self.config.auto_nav and config.nav is None:
             config.nav = site.nav(sorted(p.name for p in Path(config.docs_dir).glob("*.md")))
         self.theme_pages = nav_sources(config.nav) & set(site.pages)

@@ -5,7 +5,8 @@ Input: MkDocs' validated config. Output: the same config with the package's them
 the template search path, after the site's ``custom_dir`` (a site overrides any of our
 templates there) and before Material's own folder (ours override Material's: ``main.html``,
 the header, the footer), and with our stylesheet and script in ``extra_css`` and
-``extra_javascript``. Imports MkDocs only.
+``extra_javascript``; and the interface strings those templates print (``theme_strings``).
+Imports MkDocs and the catalogue's strings (``lifelong.site.i18n``).
 
 MkDocs itself publishes the static files of every folder in the template search path
 (``Files.add_files_from_theme``, before ``on_files``): ``assets/lifelong/`` reaches the site
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
+from lifelong.site.i18n import translate
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -32,6 +35,11 @@ if TYPE_CHECKING:
 THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 STYLESHEET = "assets/lifelong/lifelong.css"
 SCRIPT = "assets/lifelong/lifelong.js"
+#: Interface strings (``lifelong.site.i18n`` keys) of the pages MkDocs draws with our
+#: templates: the 404 page (``404.html``); the header's display modes, on every page.
+THEME_STRINGS = ("not_found_title", "not_found_text", "not_found_search", "search_button",
+                 "search_placeholder", "back_home", "display_modes", "care_mode",
+                 "high_contrast")
 
 
 def require_material(config: MkDocsConfig) -> None:
@@ -53,6 +61,12 @@ def add_catalogue_theme(config: MkDocsConfig) -> None:
     # First: the site's own stylesheets come later and win over ours.
     _insert_once(config.extra_css, STYLESHEET)
     _insert_once(config.extra_javascript, SCRIPT)
+
+
+def theme_strings(lang: str) -> dict[str, str]:
+    """The theme's interface strings in ``lang``, for ``config.extra.lifelong.t``: MkDocs
+    draws those pages, so our strings reach its templates through the config."""
+    return {key: translate(key, lang) for key in THEME_STRINGS}
 
 
 def _insert_once(items: list[Any], path: str) -> None:

@@ -15,7 +15,8 @@ Layout under ``search/`` in the site (all names derived, so a query loads only i
                   file ("i/o" is in d/i_.js: no term makes a path)
   r/<n>.js        result records of documents n*R .. n*R+R-1: [address, title, kind, facts,
                   snippet, English title, cover], empty trailing fields left out
-  f.js            facet columns, one character (or two) per document
+  f.js            facet columns, one character (or two) per document; the "easy" column
+                  holds the filters that suit older learners (``EASY``)
   o.js            title rank of every document, in fixed width (for "sort by title")
 No text of an entry makes a file name: only numbers, fixed names and ``dictionary_key``.
 Documents are numbered oldest first (the reverse of the newest-first order the site gives):
@@ -30,6 +31,7 @@ postings next to a change; the files are byte for byte those of a write without 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import functools
@@ -95,7 +97,24 @@ SHARD_TARGET_BYTES = 12_000
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
 FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 1),
-                 ("format", 1), ("level", 1), ("duration", 1), ("year", 1))
+                 ("format", 1), ("level", 1), ("duration", 1), ("year", 1), ("easy", 1))
+#: Filters that suit older learners (the search page's "easy" facet, ``?easy=short.captions``;
+#: a result has every one checked), in this order: ``short`` (``duration_minutes`` at most
+#: SHORT_MINUTES), the terms of the accessibility vocabulary, the beginner level, a dialect
+#: (DIALECTS). The "easy" column holds a bit for each of ``EASY_BITS``; the browser reads
+#: the last two from the level and language columns, which hold them already.
+EASY = ("short", "captions", "sign-language", "audio-description", "large-print", "beginner",
+        "dialect")
+EASY_BITS = EASY[:5]
+SHORT_MINUTES = 10
+BEGINNER = "beginner"
+#: The vocabulary of languages has no notion of dialect: a term is a dialect when its id is
+#: the ISO 639-3 code of a Chinese variety other than Mandarin (Cantonese yue, Minnan nan,
+#: Wu wuu, Hakka hak, Xiang hsn, Gan gan, Min Dong cdo, Jin cjy, Pu-Xian cpx, Huizhou czh,
+#: Min Zhong czo, Min Bei mnp, Ping cnp and csp). Tibetan, Uyghur, Mongolian and sign
+#: language are languages of their own, not dialects.
+DIALECTS = frozenset({"yue", "nan", "wuu", "hak", "hsn", "gan", "cdo", "cjy", "cpx", "czh",
+                      "czo", "mnp", "cnp", "csp"})
 #: Bump when what the cache holds changes shape.
 CACHE_FORMAT = 2
 CACHE_FILE = "search-index.pickle"
@@ -168,7 +187,7 @@ class SearchDocument:
 INDEXED_FIELDS = ("title", "title_en", "summary", "subjects", "audiences", "language",
                   "format", "level", "duration_minutes", "year", "starts", "published",
                   "featured", "tags", "authors", "teachers", "speakers", "name", "organiser",
-                  "provider", "publisher")
+                  "provider", "publisher", "accessibility")
 
 
 def index_view(document: SearchDocument) -> SearchDocument:
@@ -719,6 +738,10 @@ class IndexBuilder:
         subjects = self.catalogue.terms_of(entry, "subjects", "subjects")
         audiences = self._choices["audiences"]
         minutes = entry.get("duration_minutes")
+        has = set(entry.get("accessibility", ()))
+        if minutes is not None and minutes <= SHORT_MINUTES:
+            has.add("short")
+        easy = sum(1 << bit for bit, name in enumerate(EASY_BITS) if name in has)
         return "".join((
             ALPHABET[self._kinds.index(entry.kind)],
             bits(doc.sections),
@@ -729,7 +752,8 @@ class IndexBuilder:
             one(entry.get("level"), "levels"),
             "0" if minutes is None else
             ALPHABET[1 + next(i for i, (limit, _) in enumerate(DURATIONS) if minutes < limit)],
-            ALPHABET[min(63, max(1, year_of(entry) - 1990 + 1))]))
+            ALPHABET[min(63, max(1, year_of(entry) - 1990 + 1))],
+            ALPHABET[easy]))
 
     # -- the files ----------------------------------------------------------------------
 
@@ -790,6 +814,7 @@ class IndexBuilder:
                 map(str.__add__, every[at::step], every[at + 1::step]))
             at += size
         yield "f", script("f", columns), False
+        self._easy = self._easy_meta(columns)
         if state.titles is None:
             state.titles = array("I", sorted(range(documents), key=state.order.__getitem__))
         rank = [0] * documents
@@ -817,6 +842,32 @@ class IndexBuilder:
                 "featured": [n for n, doc in enumerate(self.documents) if doc.entry.featured],
                 "version": version}
         return script("meta", meta)
+
+    def _easy_meta(self, columns: Mapping[str, str]) -> dict[str, Any]:
+        """What the browser needs of the filters that suit older learners (``EASY``): their
+        names, labels (None: the page's own string, ``easy_<name>``), the number of the
+        beginner level (-1: none), the numbers of the languages that are dialects, and how
+        many documents each filter finds (the search page links them before any query)."""
+        vocabularies = self.catalogue.rules.vocabularies
+        access = vocabularies.get("accessibility")
+        levels, languages = self._choices["levels"], self._choices["languages"]
+        beginner = levels.index(BEGINNER) if BEGINNER in levels else -1
+        dialects = [number for number, code in enumerate(languages) if code in DIALECTS]
+        labels: list[str | None] = [None] * len(EASY)
+        for at, name in enumerate(EASY):
+            if access is not None and name in access.terms:
+                labels[at] = access.terms[name].label.get(self.lang)
+        if beginner >= 0:
+            labels[EASY.index(BEGINNER)] = \
+                vocabularies["levels"].terms[BEGINNER].label.get(self.lang)
+        masks = collections.Counter(columns["easy"])
+        counts = [sum(n for digit, n in masks.items() if ALPHABET.index(digit) >> bit & 1)
+                  for bit in range(len(EASY_BITS))]
+        level, language = columns["level"], columns["language"]
+        counts.append(level.count(ALPHABET[beginner + 1]) if beginner >= 0 else 0)
+        counts.append(sum(language.count(ALPHABET[number + 1]) for number in dialects))
+        return {"names": list(EASY), "labels": labels, "level": beginner,
+                "dialects": dialects, "counts": counts}
 
     def _exact_texts(self, state: IndexState, shards: int, width: int) -> dict[int, str]:
         """Shard -> its exact keys, written (shards of the last write that no document
@@ -868,6 +919,7 @@ class IndexBuilder:
                 "level": labels("levels", self._choices["levels"]),
                 "duration": [label for _limit, label in DURATIONS],
                 "yearBase": 1990,
+                "easy": self._easy,
             },
         }
 

@@ -29,12 +29,41 @@ STRINGS: dict[str, dict[str, str]] = {
     "materials": {"zh": "学习资料", "en": "Materials"},
     "speakers": {"zh": "主讲嘉宾", "en": "Speakers"},
     "time": {"zh": "时间", "en": "Time"},
-    "your_time": {"zh": "您所在时区", "en": "your time zone"},
-    "upcoming": {"zh": "即将开始", "en": "Upcoming"},
     "live_now": {"zh": "正在直播", "en": "Live now"},
     "past": {"zh": "已结束", "en": "Ended"},
     "watch_live": {"zh": "进入直播间", "en": "Join the livestream"},
     "watch_replay": {"zh": "观看回放", "en": "Watch the replay"},
+    # Times people read (lifelong.site.render.beijing_time; when.js adds what only the
+    # reader's device knows), the schedule page (schedule.html), read-aloud (readaloud.js)
+    "beijing_time": {"zh": "北京时间 {time}", "en": "Beijing time, {time}"},
+    "local_time": {"zh": "您当地时间：{time}", "en": "Your time: {time}"},
+    "weekdays": {"zh": "周一 周二 周三 周四 周五 周六 周日", "en": "Mon Tue Wed Thu Fri Sat Sun"},
+    "months": {"zh": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+               "en": "January February March April May June July August September October "
+                     "November December"},
+    "day_periods": {"zh": "凌晨 上午 中午 下午 晚上", "en": "am am pm pm pm"},
+    "when_today": {"zh": "今天", "en": "Today"},
+    "when_tomorrow": {"zh": "明天", "en": "Tomorrow"},
+    "when_days": {"zh": "还有{n}天", "en": "In {n} days"},
+    "when_on": {"zh": "正在进行", "en": "On now"},
+    "schedule": {"zh": "本周讲座与直播", "en": "This week's lectures and livestreams"},
+    "schedule_intro": {"zh": "时间均为北京时间。今天的排在最前面，然后是本周和以后几周的；"
+                             "已结束的收在最后。",
+                       "en": "Times are Beijing time. Today's come first, then the rest of this "
+                             "week and the weeks after; ended ones are folded away at the end."},
+    "schedule_week": {"zh": "本周", "en": "This week"},
+    "schedule_next_week": {"zh": "下周", "en": "Next week"},
+    "schedule_later": {"zh": "以后", "en": "Later"},
+    "schedule_all": {"zh": "全部讲座与直播（按开始时间）",
+                     "en": "All lectures and livestreams, by start time"},
+    "schedule_none": {"zh": "近期没有安排讲座和直播。",
+                      "en": "No lectures or livestreams are coming up."},
+    "read_aloud": {"zh": "朗读本页", "en": "Read aloud"},
+    "read_pause": {"zh": "暂停朗读", "en": "Pause"},
+    "read_resume": {"zh": "继续朗读", "en": "Resume"},
+    "read_stop": {"zh": "停止朗读", "en": "Stop"},
+    "read_no_voice": {"zh": "这台设备没有中文朗读语音。",
+                      "en": "This device has no voice to read this page."},
     "series": {"zh": "所属系列", "en": "Series"},
     "series_members": {"zh": "本系列内容", "en": "In this series"},
     "series_position": {"zh": "第 {n} / {total} 讲", "en": "{n} of {total}"},
@@ -93,6 +122,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "facet_year": {"zh": "年份", "en": "Year"},
     "year_from": {"zh": "从", "en": "From"},
     "year_to": {"zh": "到", "en": "To"},
+    # The search page for older learners: the easy filters (lifelong.search.index.EASY), the
+    # filters folded under a button on a phone, listings by filter without a query
+    "facet_easy": {"zh": "长辈友好", "en": "Easy for older learners"},
+    "easy_heading": {"zh": "适合长辈的内容", "en": "Suited to older learners"},
+    "easy_short": {"zh": "10分钟以内", "en": "10 minutes or less"},
+    "easy_dialect": {"zh": "方言", "en": "Dialect"},
+    "filters_count": {"zh": "筛选（{n}）", "en": "Filters ({n})"},
+    "show_results": {"zh": "查看 {n} 条结果", "en": "Show {n} results"},
+    "no_filtered_results": {"zh": "没有符合这些筛选条件的内容。试试去掉一些条件，或按栏目浏览：",
+                            "en": "Nothing matches these filters. Try removing some, or browse "
+                                  "the sections:"},
     # The OPDS catalogue of the e-books (lifelong.site.opds)
     "opds_link": {"zh": "电子书目录（OPDS）", "en": "E-book catalogue (OPDS)"},
     "opds_title": {"zh": "{site}：电子书", "en": "{site}: e-books"},
@@ -107,6 +147,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "opds_series": {"zh": "系列：{name}", "en": "Series: {name}"},
     "opds_books": {"zh": "{n} 本电子书", "en": "{n} e-books"},
     "opds_facet_all": {"zh": "全部", "en": "All"},
+    # The header's display modes (partials/header.html, via lifelong.mkdocs.theme.THEME_STRINGS)
+    "display_modes": {"zh": "显示方式", "en": "Display"},
+    "care_mode": {"zh": "长辈模式", "en": "Large text"},
+    "high_contrast": {"zh": "高对比度", "en": "High contrast"},
     # Feeds and calendars (lifelong.site.feeds, lifelong.site.calendar)
     "feed_title": {"zh": "{site}：{topic}", "en": "{site}: {topic}"},
     "feed_description": {"zh": "“{topic}”最新上线的内容（最多 {n} 条）",
@@ -116,6 +160,15 @@ STRINGS: dict[str, dict[str, str]] = {
     # What pages show of them (lifelong.site.head, the follow_links macro)
     "subscribe": {"zh": "订阅", "en": "Subscribe"},
     "add_to_calendar": {"zh": "添加到日历", "en": "Add to calendar"},
+    # The page an address that leads nowhere shows (theme/404.html, via THEME_STRINGS)
+    "not_found_title": {"zh": "找不到这个页面", "en": "Page not found"},
+    "not_found_text": {"zh": "这个网址没有对应的页面：可能是网址输错了，或者页面已经移走。"
+                             "您可以搜索想找的内容，或者回到首页。",
+                       "en": "There is no page at this address: it may be mistyped, or the "
+                             "page has moved. Search for what you are looking for, or go back "
+                             "to the home page."},
+    "not_found_search": {"zh": "搜索全部内容", "en": "Search the catalogue"},
+    "back_home": {"zh": "返回首页", "en": "Back to the home page"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).
@@ -123,7 +176,8 @@ SEARCH_STRINGS = ("found", "found_one", "no_results", "type_to_search", "show_al
                   "more_results", "loading", "clear_filters", "facet_kind", "facet_section",
                   "facet_subject", "facet_audience", "facet_language", "facet_format",
                   "facet_level", "facet_duration", "facet_year", "year_from", "year_to",
-                  "search_results")
+                  "search_results", "filters", "facet_easy", "easy_short", "easy_dialect",
+                  "filters_count", "show_results", "no_filtered_results")
 
 
 def translate(key: str, lang: str, **values: object) -> str:

@@ -1,4 +1,5 @@
-"""The pages the site generates from the catalogue: sections, listings, term pages.
+"""The pages the site generates from the catalogue: sections, listings, term pages, the
+schedule of lectures.
 
 Plain data: each ``SitePage`` says where it lives, which template draws it and with what.
 The MkDocs adapter turns them into virtual files; nothing here is written to content/.
@@ -6,6 +7,7 @@ The MkDocs adapter turns them into virtual files; nothing here is written to con
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -76,9 +78,20 @@ class SitePlan:
     def section_title(self, section: SectionSpec) -> str:
         return section.title.get(self.lang)
 
+    @functools.cached_property
+    def lectures(self) -> tuple[Entry, ...]:
+        """Every lecture, soonest start first: what the schedule page lists (its
+        fingerprint covers each of them, so it is drawn again when one changes)."""
+        return tuple(sorted(self.catalogue.by_kind.get("lecture", ()),
+                            key=lambda e: (e.get("starts"), e.id)))
+
     def pages(self) -> Iterator[SitePage]:
-        yield SitePage("search", "search.html", self.t("search"), (Crumb(self.t("home"), ""),),
+        home = (Crumb(self.t("home"), ""),)
+        yield SitePage("search", "search.html", self.t("search"), home,
                        {"sections": self.sections})
+        if self.lectures:
+            yield SitePage("schedule", "schedule.html", self.t("schedule"), home,
+                           {"lectures": self.lectures})
         yield from self._section_pages()
         yield from self._browse_pages()
 
@@ -103,6 +116,8 @@ class SitePlan:
         for section in self.sections:
             entries = catalogue.in_section(section)
             title = self.section_title(section)
+            #: A section of lectures links the schedule page.
+            schedule = any(entry.kind == "lecture" for entry in entries)
             tiles = []
             by_subject: dict[str, list[Entry]] = {}
             subjects_of = catalogue.field_terms("subjects", "subjects")
@@ -119,7 +134,7 @@ class SitePlan:
                         (*home, Crumb(title, section.slug)), section=section, term=term)
             yield from self._paginate(section.slug, entries, "section.html", title, home,
                                       section=section, tiles=tiles,
-                                      featured=self.featured(section))
+                                      featured=self.featured(section), schedule=schedule)
 
     def featured(self, section: SectionSpec, limit: int = 4) -> tuple[Entry, ...]:
         by_id = self.catalogue.by_id

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.validate import Media
+from lifelong.site.feeds import CHINA
 from lifelong.site.head import follow_entry, follow_home, follow_page
 from lifelong.site.i18n import translate
 from lifelong.site.jsonld import entry_jsonld
@@ -39,6 +40,51 @@ def human_size(size: int | None, lang: str) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return ""
+
+
+def day_period(hour: int) -> int:
+    """Which part of the day an hour is in (an index of the ``day_periods`` words): before
+    dawn (0-5), morning (6-11), noon (12), afternoon (13-17), evening (18-23)."""
+    return 0 if hour < 6 else 1 if hour < 12 else 2 if hour < 13 else 3 if hour < 18 else 4
+
+
+def clock_time(hour: int, minute: int, lang: str) -> str:
+    """A time of day as people say it: "下午3:00" (zh, the hour within its part of the day),
+    "3:00 pm" (en)."""
+    period = translate("day_periods", lang).split()[day_period(hour)]
+    if lang == "en":
+        return f"{hour % 12 or 12}:{minute:02d} {period}"
+    return f"{period}{hour - 12 if hour > 12 else hour}:{minute:02d}"
+
+
+def beijing_time(value: dt.datetime, lang: str) -> Markup:
+    """When a lecture starts, in Beijing time as people read it: "北京时间 2027年4月24日（周六）
+    下午3:00", "Beijing time, Sat 24 April 2027, 3:00 pm". The year is marked
+    (``data-ll-year``): when.js hides it when it is the reader's current year. The day and
+    the time of day are spans of their own, which a line never breaks ("上/午")."""
+    at = value.astimezone(CHINA)
+    weekday = translate("weekdays", lang).split()[at.weekday()]
+    month = translate("months", lang).split()[at.month - 1]
+    clock = clock_time(at.hour, at.minute, lang)
+    if lang == "en":
+        day = Markup("{} {} {}<span data-ll-year> {}</span>, <span>{}</span>").format(
+            weekday, at.day, month, at.year, clock)
+    else:
+        day = Markup("<span data-ll-year>{}年</span><span>{}{}日（{}）</span><span>{}</span>"
+                     ).format(at.year, month, at.day, weekday, clock)
+    return escape(translate("beijing_time", lang)).format(time=day)
+
+
+def when_words(lang: str) -> dict[str, Any]:
+    """What when.js needs to say how far off a lecture is and to write the reader's own
+    time (``data-words`` of its script tag), in ``lang``."""
+    words: dict[str, Any] = {key: translate(key, lang).split() for key in (
+        "weekdays", "months", "day_periods")}
+    words.update({key: translate(key, lang) for key in (
+        "when_today", "when_tomorrow", "when_days", "when_on", "live_now", "past",
+        "local_time")})
+    words["en"] = lang == "en"
+    return words
 
 
 #: Where ``Renderer.entry_cards`` fills in a link: characters of Unicode's private use area.
@@ -84,8 +130,11 @@ class Renderer:
         self.env.globals.update(t=self.t, catalogue=catalogue, lang=lang, facts=self.facts,
                                 fact_spans=self.fact_spans,
                                 outside=self.outside, online_media=self.online_media,
-                                kinds=catalogue.rules.kinds, human_size=self.human_size)
-        self.env.filters.update(date=self.format_date, datetime=self.format_datetime)
+                                kinds=catalogue.rules.kinds, human_size=self.human_size,
+                                when_words=when_words(lang))
+        self.env.filters.update(date=self.format_date, beijing=self.beijing_time)
+        # tojson (when.js's words) as UTF-8: a third of the bytes of \u escapes.
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
         self._page = ""
         #: While a card is drawn: the addresses it links to (``link`` leaves a mark for each).
@@ -118,12 +167,8 @@ class Renderer:
             return value.strftime("%-d %b %Y")
         return f"{value.year}年{value.month}月{value.day}日"
 
-    def format_datetime(self, value: dt.datetime) -> str:
-        offset = value.strftime("%z")
-        zone = f"UTC{offset[:3]}:{offset[3:]}"
-        if self.lang == "en":
-            return f"{value.strftime('%-d %b %Y %H:%M')} ({zone})"
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}（{zone}）"
+    def beijing_time(self, value: dt.datetime) -> Markup:
+        return beijing_time(value, self.lang)
 
     def facts(self, entry: Entry) -> list[str]:
         """Key facts of an entry by kind, for cards and search results."""

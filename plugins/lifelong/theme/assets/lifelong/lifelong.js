@@ -1,5 +1,6 @@
 /* Lifelong: small enhancements of every page. Classic script (works from file://), no
    dependencies, loaded on every page, so it stays small:
+   - the header's display modes: 长辈模式 (care mode) and high contrast;
    - lecture times in the reader's own time zone, upcoming / live / ended computed now;
    - QR codes the offline copy carries inline (data-qr: base64 of the modules, one bit each,
      row by row), drawn as SVG;
@@ -8,34 +9,6 @@
      LifelongSearch.add(name, data): fetch/XHR of local files is blocked on file://. */
 (function () {
   "use strict";
-
-  function enhanceTimes(root) {
-    var lang = document.documentElement.lang || "zh";
-    var times = root.querySelectorAll("time.ll-time[datetime]");
-    for (var i = 0; i < times.length; i++) {
-      var el = times[i];
-      var start = new Date(el.getAttribute("datetime"));
-      if (isNaN(start.getTime())) continue;
-      var status = el.parentNode.querySelector(".ll-status");
-      try {
-        var text = new Intl.DateTimeFormat(lang, {
-          year: "numeric", month: "long", day: "numeric", weekday: "short",
-          hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-        }).format(start);
-        el.setAttribute("title", el.textContent);
-        el.textContent = text;
-      } catch (e) { /* keep the build-time text */ }
-      if (status) {
-        var minutes = parseInt(status.getAttribute("data-minutes") || "0", 10);
-        var end = start.getTime() + minutes * 60000;
-        var now = Date.now();
-        var state = now < start.getTime() ? "upcoming" : now < end ? "live" : "past";
-        status.textContent = status.getAttribute("data-" + state);
-        status.className = "ll-status ll-status--" + state;
-        status.hidden = false;
-      }
-    }
-  }
 
   var SVG = "http://www.w3.org/2000/svg";
   var QR_BORDER = 2;  /* quiet zone, in modules, as the online site's SVG files */
@@ -144,8 +117,64 @@
     if (document.getElementById("ll-search-page")) kick();
   }
 
+  /* -- display modes: 长辈模式 (care mode) and high contrast -----------------------------
+     The head's inline script (partials/lifelong-modes.html) applies the reader's choice
+     before the first paint: a class on <html> (ll-care, ll-contrast), kept in localStorage
+     under the same name ("1" when on), which works from file:// too. The header's toggle
+     buttons change it; the buttons' look follows the class, their aria-pressed is kept in
+     step here. A choice made in another tab, or while this page waited in the back-forward
+     cache, is followed too. */
+  var html = document.documentElement;
+  var MODES = ["care", "contrast"];
+  var modeButtons = [];
+
+  function showModes() {
+    for (var i = 0; i < modeButtons.length; i++) {
+      var on = html.classList.contains("ll-" + modeButtons[i].getAttribute("data-ll-mode"));
+      modeButtons[i].setAttribute("aria-pressed", on ? "true" : "false");
+    }
+  }
+
+  function setMode(mode, on) {
+    var name = "ll-" + mode;
+    if (on) html.classList.add(name);
+    else html.classList.remove(name);
+    try {
+      if (on) localStorage.setItem(name, "1");
+      else localStorage.removeItem(name);
+    } catch (e) { /* storage refused (private mode): the choice lasts for this page */ }
+  }
+
+  function followStoredModes() {
+    try {
+      for (var i = 0; i < MODES.length; i++) {
+        var name = "ll-" + MODES[i];
+        if (localStorage.getItem(name) === "1") html.classList.add(name);
+        else html.classList.remove(name);
+      }
+    } catch (e) { return; }
+    showModes();
+  }
+
+  function bootModes() {
+    modeButtons = document.querySelectorAll("button[data-ll-mode]");
+    function toggle() {
+      var mode = this.getAttribute("data-ll-mode");
+      setMode(mode, !html.classList.contains("ll-" + mode));
+      showModes();
+    }
+    for (var i = 0; i < modeButtons.length; i++) modeButtons[i].addEventListener("click", toggle);
+    window.addEventListener("storage", function (event) {
+      if (/^ll-(care|contrast)$/.test(event.key || "")) followStoredModes();
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) followStoredModes();
+    });
+    showModes();
+  }
+
   function ready() {
-    enhanceTimes(document);
+    bootModes();
     drawQrCodes(document);
     bootSearch();
   }

@@ -643,10 +643,33 @@
   }
 
   /* -- the search page: query, facets with counts, sort, state in the URL ------------- */
-  var FACETS = ["kind", "section", "subject", "audience", "language", "format", "level", "duration"];
+  /* "easy" holds the filters that suit older learners (EASY.names: short, captions, sign
+     language, audio description, large print, beginner, dialect), named in the address
+     (?easy=short.captions): a result meets every one checked. A document meets any checked
+     value of the other facets. With filters and no query, the page lists every document
+     that passes them (a listing: the home page and posters can link one). */
+  var FACETS = ["easy", "kind", "section", "subject", "audience", "language", "format", "level", "duration"];
   var MULTI = { section: true, subject: true, audience: true };
+  var EVERY = { easy: true };
+  var EASY = meta.facets.easy;
+  var BEGINNER = EASY.names.indexOf("beginner"), DIALECT = EASY.names.indexOf("dialect");
+
+  /* The easy filters a document meets: the bits of its "easy" column, then the beginner
+     level and a dialect, read from the level and language columns. */
+  function easyValues(columns, doc) {
+    var values = [];
+    for (var bit = 0, mask = DIGIT[columns.easy.charAt(doc)]; mask; bit++, mask >>= 1) {
+      if (mask & 1) values.push(bit);
+    }
+    var level = DIGIT[columns.level.charAt(doc)] - 1;
+    if (level >= 0 && level === EASY.level) values.push(BEGINNER);
+    var language = DIGIT[columns.language.charAt(doc)] - 1;
+    if (language >= 0 && EASY.dialects.indexOf(language) >= 0) values.push(DIALECT);
+    return values;
+  }
 
   function facetValues(columns, name, doc) {
+    if (name === "easy") return easyValues(columns, doc);
     var column = columns[name];
     if (MULTI[name]) {
       var mask = DIGIT[column.charAt(doc * 2)] + DIGIT[column.charAt(doc * 2 + 1)] * 64;
@@ -659,6 +682,12 @@
     return digit ? [digit - 1] : [];
   }
 
+  /* Labels of a facet's values; the easy filters' from the vocabularies, or the page's. */
+  function facetLabels(name) {
+    if (name !== "easy") return meta.facets[name];
+    return EASY.names.map(function (n, i) { return EASY.labels[i] || ui["easy_" + n] || n; });
+  }
+
   function yearOf(columns, doc) {
     return meta.facets.yearBase - 1 + DIGIT[columns.year.charAt(doc)];
   }
@@ -668,7 +697,10 @@
     var state = { q: params.get("q") || "", sort: params.get("sort") || "relevance", filters: {}, from: null, to: null };
     FACETS.forEach(function (name) {
       var raw = params.get(name);
-      state.filters[name] = raw ? raw.split(".").map(Number).filter(function (n) { return !isNaN(n); }) : [];
+      var parts = raw ? raw.split(".") : [];
+      state.filters[name] = name === "easy"
+        ? parts.map(function (n) { return EASY.names.indexOf(n); }).filter(function (n) { return n >= 0; })
+        : parts.map(Number).filter(function (n) { return !isNaN(n); });
     });
     var years = (params.get("year") || "").split("-");
     state.from = parseInt(years[0], 10) || null;
@@ -682,11 +714,28 @@
     if (state.q) params.set("q", state.q);
     if (state.sort !== "relevance") params.set("sort", state.sort);
     FACETS.forEach(function (name) {
-      if (state.filters[name].length) params.set(name, state.filters[name].slice().sort(function (a, b) { return a - b; }).join("."));
+      var values = state.filters[name].slice().sort(function (a, b) { return a - b; });
+      if (name === "easy") values = values.map(function (v) { return EASY.names[v]; });
+      if (values.length) params.set(name, values.join("."));
     });
     if (state.from || state.to) params.set("year", (state.from || "") + "-" + (state.to || ""));
     var text = params.toString();
     return window.location.pathname + (text ? "?" + text : "");
+  }
+
+  /* How many filters are on: each value checked, and the years as one. */
+  function activeFilters(state) {
+    var n = state.from || state.to ? 1 : 0;
+    FACETS.forEach(function (name) { n += state.filters[name].length; });
+    return n;
+  }
+
+  /* Every document as a search for nothing ranks them: featured first, then the newest. */
+  function everything() {
+    var docs = [], n;
+    for (n = meta.documents - 1; n >= 0; n--) if (FEATURED[n]) docs.push(n);
+    for (n = meta.documents - 1; n >= 0; n--) if (!FEATURED[n]) docs.push(n);
+    return { docs: docs, count: docs.length, groups: [] };
   }
 
   function searchPage() {
@@ -694,7 +743,10 @@
     if (!form) return;
     var input = form.querySelector("input[name=q]");
     var sort = form.querySelector("select[name=sort]");
+    var filtersBox = document.getElementById("ll-search-filters");
+    var toggle = document.getElementById("ll-search-filters-toggle");
     var facetsBox = document.getElementById("ll-facets");
+    var picks = document.getElementById("ll-search-easy");
     var status = document.getElementById("ll-search-status");
     var list = document.getElementById("ll-search-results");
     var empty = document.getElementById("ll-search-empty");
@@ -702,62 +754,115 @@
     var state = readState();
     var shown = 20, current = [], latest = 0, timer = null, groups = [];
 
-    function matches(columns, doc, skip) {
-      for (var i = 0; i < FACETS.length; i++) {
-        var name = FACETS[i];
-        var wanted = state.filters[name];
-        if (name === skip || !wanted.length) continue;
-        var values = facetValues(columns, name, doc);
-        var hit = false;
-        for (var k = 0; k < values.length && !hit; k++) hit = wanted.indexOf(values[k]) >= 0;
-        if (!hit) return false;
+    /* Whether a document with these values of a facet passes its filter. */
+    function passes(name, values) {
+      var wanted = state.filters[name], k;
+      if (!wanted.length) return true;
+      if (EVERY[name]) {
+        for (k = 0; k < wanted.length; k++) if (values.indexOf(wanted[k]) < 0) return false;
+        return true;
       }
-      if (skip !== "year" && (state.from || state.to)) {
-        var year = yearOf(columns, doc);
-        if ((state.from && year < state.from) || (state.to && year > state.to)) return false;
-      }
-      return true;
+      for (k = 0; k < values.length; k++) if (wanted.indexOf(values[k]) >= 0) return true;
+      return false;
     }
 
-    function drawFacets(columns, docs) {
+    function inYears(year) {
+      return !((state.from && year < state.from) || (state.to && year > state.to));
+    }
+
+    function matches(columns, doc) {
+      for (var i = 0; i < FACETS.length; i++) {
+        var name = FACETS[i];
+        if (state.filters[name].length && !passes(name, facetValues(columns, name, doc))) return false;
+      }
+      return inYears(yearOf(columns, doc));
+    }
+
+    /* The counts beside the filters, in one pass: the count of a value is the number of
+       results checking it leaves. So a document counts in a facet when it passes every
+       other filter, and in the easy filters (all must hold) when it passes them all; the
+       years it has count when it passes every filter but the years. */
+    function facetCounts(columns, docs) {
+      var counts = { year: {} };
+      FACETS.forEach(function (name) { counts[name] = {}; });
+      docs.forEach(function (doc) {
+        var values = {}, failed = null, fails = 0, i;
+        for (i = 0; i < FACETS.length && fails < 2; i++) {
+          values[FACETS[i]] = facetValues(columns, FACETS[i], doc);
+          if (!passes(FACETS[i], values[FACETS[i]])) { failed = FACETS[i]; fails++; }
+        }
+        var year = yearOf(columns, doc);
+        if (fails < 2 && !inYears(year)) { failed = "year"; fails++; }
+        if (fails > 1) return;
+        FACETS.forEach(function (name) {
+          if (fails && (failed !== name || EVERY[name])) return;
+          var of = counts[name];
+          values[name].forEach(function (v) { of[v] = (of[v] || 0) + 1; });
+        });
+        if (!fails || failed === "year") counts.year[year] = true;
+      });
+      return counts;
+    }
+
+    /* On a phone the filters fold away under a button that says how many are on. */
+    function setOpen(open) {
+      filtersBox.className = "ll-search-filters" + (open ? " ll-search-filters--open" : "");
+      toggle.setAttribute("aria-expanded", String(open));
+    }
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+
+    function option(box, name, value, label, count) {
+      var checked = state.filters[name].indexOf(value) >= 0;
+      var row = el("label", "ll-facet__option");
+      var check = el("input");
+      check.type = "checkbox";
+      check.name = name;
+      check.value = name === "easy" ? EASY.names[value] : String(value);
+      check.checked = checked;
+      check.addEventListener("change", function () {
+        var values = state.filters[name];
+        var at = values.indexOf(value);
+        if (check.checked && at < 0) values.push(value);
+        if (!check.checked && at >= 0) values.splice(at, 1);
+        commit(true);
+      });
+      row.appendChild(check);
+      row.appendChild(el("span", "ll-search-tick")).setAttribute("aria-hidden", "true");
+      row.appendChild(el("span", "ll-facet__label", label + " "));
+      row.appendChild(el("span", "ll-facet__count", String(count)));
+      box.appendChild(row);
+    }
+
+    /* The field of the filters that has the focus ("name=value"), to give it back once
+       they are drawn again. */
+    function focusedField() {
+      var node = document.activeElement;
+      return node && node.name && facetsBox.contains(node) ? node.name + "=" + node.value : null;
+    }
+
+    function refocus(key) {
+      var fields = facetsBox.querySelectorAll("input");
+      for (var i = 0; key && i < fields.length; i++) {
+        if (fields[i].name + "=" + fields[i].value === key) { fields[i].focus(); return; }
+      }
+    }
+
+    function drawFacets(columns, docs, total) {
+      var focused = focusedField();
+      var all = facetCounts(columns, docs);
       facetsBox.textContent = "";
       FACETS.forEach(function (name) {
-        var counts = {};
-        docs.forEach(function (doc) {
-          if (!matches(columns, doc, name)) return;
-          facetValues(columns, name, doc).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-        });
-        var labels = meta.facets[name];
-        var anyShown = false;
-        var box = el("fieldset", "ll-facet");
+        var counts = all[name];
+        var box = el("fieldset", "ll-facet ll-facet--" + name);
         box.appendChild(el("legend", null, ui["facet_" + name]));
-        labels.forEach(function (label, value) {
-          var checked = state.filters[name].indexOf(value) >= 0;
-          if (!counts[value] && !checked) return;
-          anyShown = true;
-          var row = el("label", "ll-facet__option");
-          var box2 = el("input");
-          box2.type = "checkbox";
-          box2.name = name;
-          box2.value = String(value);
-          box2.checked = checked;
-          box2.addEventListener("change", function () {
-            var list2 = state.filters[name];
-            var at = list2.indexOf(value);
-            if (box2.checked && at < 0) list2.push(value);
-            if (!box2.checked && at >= 0) list2.splice(at, 1);
-            commit(true);
-          });
-          row.appendChild(box2);
-          row.appendChild(el("span", null, " " + label + " "));
-          row.appendChild(el("span", "ll-facet__count", String(counts[value] || 0)));
-          box.appendChild(row);
+        facetLabels(name).forEach(function (label, value) {
+          if (counts[value] || state.filters[name].indexOf(value) >= 0) option(box, name, value, label, counts[value] || 0);
         });
-        if (anyShown) facetsBox.appendChild(box);
+        if (box.childNodes.length > 1) facetsBox.appendChild(box);
       });
-      var years = {};
-      docs.forEach(function (doc) { if (matches(columns, doc, "year")) years[yearOf(columns, doc)] = true; });
-      var known = Object.keys(years).map(Number).sort();
+      var known = Object.keys(all.year).map(Number).sort();
       var yearBox = el("fieldset", "ll-facet ll-facet--year");
       yearBox.appendChild(el("legend", null, ui.facet_year));
       [["from", ui.year_from], ["to", ui.year_to]].forEach(function (pair) {
@@ -778,8 +883,7 @@
         yearBox.appendChild(label);
       });
       facetsBox.appendChild(yearBox);
-      var filtered = FACETS.some(function (n) { return state.filters[n].length; }) || state.from || state.to;
-      if (filtered) {
+      if (activeFilters(state)) {
         var clear = el("button", "ll-more", ui.clear_filters);
         clear.type = "button";
         clear.addEventListener("click", function () {
@@ -789,6 +893,39 @@
         });
         facetsBox.appendChild(clear);
       }
+      // Phones only (the filters fold away there): back to the results.
+      var done = el("button", "ll-search-filters__done", format("show_results", { n: total }));
+      done.type = "button";
+      done.addEventListener("click", function () {
+        setOpen(false);
+        toggle.focus();
+      });
+      facetsBox.appendChild(done);
+      refocus(focused);
+      var on = activeFilters(state);
+      toggle.textContent = on ? format("filters_count", { n: on }) : ui.filters;
+    }
+
+    /* Before any query or filter: the easy filters as links, with how many each finds. */
+    function drawPicks() {
+      var links = picks.querySelector("ul");
+      links.textContent = "";
+      var labels = facetLabels("easy");
+      EASY.names.forEach(function (name, value) {
+        if (!EASY.counts[value]) return;
+        var link = el("a", "ll-search-easy__link");
+        link.href = "?easy=" + name;
+        link.appendChild(el("span", null, labels[value]));
+        link.appendChild(el("span", "ll-search-easy__count", String(EASY.counts[value])));
+        link.addEventListener("click", function (event) {
+          if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+          event.preventDefault();
+          state.filters.easy = [value];
+          commit(true);
+        });
+        links.appendChild(el("li", "ll-search-easy__item")).appendChild(link);
+      });
+      picks.hidden = !links.childNodes.length;
     }
 
     function drawList() {
@@ -806,22 +943,25 @@
       // Never rewrite the box the reader is typing in (a pause must not eat a space).
       if (document.activeElement !== input) input.value = state.q;
       sort.value = state.sort;
-      if (!state.q) {
+      if (!state.q && !activeFilters(state)) {
         status.textContent = ui.type_to_search;
         list.textContent = "";
         facetsBox.textContent = "";
+        filtersBox.hidden = true;
         empty.hidden = true;
         more.hidden = true;
+        drawPicks();
         return Promise.resolve();
       }
+      picks.hidden = true;
       status.textContent = ui.loading;
-      var needs = [search(state.q, false), S.need("f")];
+      var needs = [state.q ? search(state.q, false) : Promise.resolve(everything()), S.need("f")];
       if (state.sort === "title") needs.push(S.need("o"));
       return Promise.all(needs).then(function (done) {
         if (ticket !== latest) return;
         var found = done[0], columns = done[1];
         groups = found.groups;
-        var docs = found.docs.filter(function (doc) { return matches(columns, doc, null); });
+        var docs = found.docs.filter(function (doc) { return matches(columns, doc); });
         if (state.sort === "newest") docs.sort(function (a, b) { return b - a; });
         if (state.sort === "title") {
           var order = S.data.o, width = meta.width;
@@ -830,10 +970,13 @@
           });
         }
         current = docs;
-        drawFacets(columns, found.docs);
+        drawFacets(columns, found.docs, docs.length);
+        filtersBox.hidden = false;
         status.textContent = docs.length === 1 ? ui.found_one : format("found", { n: docs.length });
         empty.hidden = docs.length > 0;
-        if (!docs.length) empty.querySelector("p").textContent = format("no_results", { q: state.q });
+        if (!docs.length) {
+          empty.querySelector("p").textContent = state.q ? format("no_results", { q: state.q }) : ui.no_filtered_results;
+        }
         return drawList();
       }).catch(function (error) { if (window.console) console.warn(error); });
     }
