@@ -137,3 +137,28 @@ def build_site(config_file: Path, **options: Any) -> Path:
 
 def read(site: Path, path: str) -> str:
     return (site / path).read_text(encoding="utf-8")
+
+
+#: Every page type of a site from ``one_of_each`` but its 404 page: its name, its online
+#: address and the offline copy's file (browser tests of every page type walk these).
+PAGE_TYPES = [
+    ("home", "", "index.html"),
+    ("section", "community-education/", "community-education/index.html"),
+    ("section page 2", "community-education/page/2/", "community-education/page/2/index.html"),
+    ("course", "taiji-basics/", "taiji-basics.html"),
+    ("ebook", "lunyu/", "lunyu.html"),
+    ("lecture", "hall-2027/", "hall-2027.html"),
+    ("series", "phone-class/", "phone-class.html"),
+    ("star", "star-zhang/", "star-zhang.html"),
+    ("project", "project-river/", "project-river.html"),
+    ("subject index", "subjects/", "subjects/index.html"),
+    ("subject", "subjects/digital-skills/", "subjects/digital-skills/index.html"),
+    ("audiences", "audiences/", "audiences/index.html"),
+    ("regions", "regions/", "regions/index.html"),
+    ("series index", "series/", "series/index.html"),
+    ("people index", "people/", "people/index.html"),
+    ("person", "people/li-xiu-lan/", "people/li-xiu-lan/index.html"),
+    ("schedule", "schedule/", "schedule/index.html"),
+    ("search", "search/?q=太极", "search/index.html?q=太极"),
+    ("about", "about/", "about.html"),
+]

@@ -33,7 +33,7 @@ import pytest
 import yaml
 
 from browser import PageLog, serve_folder
-from sitekit import REPO, build_site, one_of_each, write_project
+from sitekit import PAGE_TYPES, REPO, build_site, one_of_each, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -41,28 +41,7 @@ PHONE = {"width": 360, "height": 740}
 SITE_NAME = "终身学习资源目录"
 
 #: Every page type of the tiny site: its name, its online address and the offline file.
-PAGES = [
-    ("home", "", "index.html"),
-    ("section", "community-education/", "community-education/index.html"),
-    ("section page 2", "community-education/page/2/", "community-education/page/2/index.html"),
-    ("course", "taiji-basics/", "taiji-basics.html"),
-    ("ebook", "lunyu/", "lunyu.html"),
-    ("lecture", "hall-2027/", "hall-2027.html"),
-    ("series", "phone-class/", "phone-class.html"),
-    ("star", "star-zhang/", "star-zhang.html"),
-    ("project", "project-river/", "project-river.html"),
-    ("subject index", "subjects/", "subjects/index.html"),
-    ("subject", "subjects/digital-skills/", "subjects/digital-skills/index.html"),
-    ("audiences", "audiences/", "audiences/index.html"),
-    ("regions", "regions/", "regions/index.html"),
-    ("series index", "series/", "series/index.html"),
-    ("people index", "people/", "people/index.html"),
-    ("person", "people/li-xiu-lan/", "people/li-xiu-lan/index.html"),
-    ("schedule", "schedule/", "schedule/index.html"),
-    ("search", "search/?q=太极", "search/index.html?q=太极"),
-    ("about", "about/", "about.html"),
-    ("404", "404.html", "404.html"),
-]
+PAGES = [*PAGE_TYPES, ("404", "404.html", "404.html")]
 #: The pages whose numbers are measured in full: an entry, a listing, home, search.
 MEASURED = ["course", "section", "home", "search"]
 
