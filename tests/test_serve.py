@@ -157,9 +157,13 @@ def start_serving(root: Path, *options: str) -> tuple[subprocess.Popen[bytes], s
     port = free_port()
     log = root / "serve.log"
     with log.open("wb") as out:
+        # Ctrl-C as a terminal sends it: the server must get SIGINT's default disposition,
+        # whatever an earlier test left in this process (Python turns SIGINT into
+        # KeyboardInterrupt only when the disposition it starts with is the default).
         proc = subprocess.Popen(
             [str(LIFELONG), "serve", "--project", str(root), "-a", f"127.0.0.1:{port}",
-             *options], stdout=out, stderr=subprocess.STDOUT)
+             *options], stdout=out, stderr=subprocess.STDOUT,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     return proc, f"http://127.0.0.1:{port}/", log
 
 
