@@ -232,10 +232,7 @@ class Worker:
         without sending one."""
         with self._lock:
             if self._outcome is None:
-                try:
-                    kind, value = pickle.load(self._outbox)
-                except EOFError:
-                    kind, value = "", None
+                kind, value = self._next_message()
                 if kind == "sent":
                     return value
                 self._end(kind, value)
@@ -247,16 +244,21 @@ class Worker:
         self.go()
         with self._lock:
             while self._outcome is None:
-                try:
-                    kind, value = pickle.load(self._outbox)
-                except EOFError:
-                    kind, value = "", None
+                kind, value = self._next_message()
                 if kind != "sent":  # values sent and never received are dropped
                     self._end(kind, value)
             succeeded, value = self._outcome
         if not succeeded:
             raise WorkFailed(value)
         return value
+
+    def _next_message(self) -> tuple[str, Any]:
+        """(kind, value) of the worker's next message; ("", None) once it has ended."""
+        try:
+            kind, value = pickle.load(self._outbox)
+        except EOFError:
+            return "", None
+        return kind, value
 
     def _end(self, kind: str, value: Any) -> None:
         with contextlib.suppress(OSError):
