@@ -188,6 +188,88 @@ def test_no_page_type_has_a_critical_or_serious_violation(
     assert problems == [], f"axe, {where}, {mode} mode:\n" + report(problems)
 
 
+# -- every palette ----------------------------------------------------------------------------
+
+def material_palettes() -> tuple[list[str], list[str]]:
+    """The primary and accent colour names of the installed Material for MkDocs, read from
+    its palette stylesheet (a new release's new colour is tested without a change here)."""
+    import material
+
+    sheets = Path(material.__file__).parent.glob("templates/assets/stylesheets/palette.*.css")
+    css = next(sheets).read_text(encoding="utf-8")
+    return (sorted(set(re.findall(r"\[data-md-color-primary=([a-z-]+)\]", css))),
+            sorted(set(re.findall(r"\[data-md-color-accent=([a-z-]+)\]", css))))
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG 2.1 contrast ratio of two opaque computed colours, "rgb(r, g, b)"."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+#: The colours each palette gives, as the page computes them: the header's text on its
+#: background, links on the page, the accent as text on white and under white text.
+PALETTE_COLOURS = """([primary, accent]) => {
+  document.body.setAttribute("data-md-color-primary", primary);
+  document.body.setAttribute("data-md-color-accent", accent);
+  const probe = document.body.appendChild(document.createElement("span"));
+  const colour = (fg, bg) => {
+    probe.style.color = fg; probe.style.backgroundColor = bg;
+    const style = getComputedStyle(probe);
+    return [style.color, style.backgroundColor];
+  };
+  const found = {
+    header: colour("var(--md-primary-bg-color)", "var(--md-primary-fg-color)"),
+    link: colour("var(--md-typeset-a-color)", "var(--md-default-bg-color)"),
+    accent: colour("var(--md-accent-fg-color)", "var(--md-default-bg-color)"),
+    on_accent: colour("var(--md-accent-bg-color)", "var(--md-accent-fg-color)")};
+  probe.remove();
+  return found;
+}"""
+
+
+def flatten(colour: str, under: str) -> str:
+    """A colour with alpha ("rgba(255, 255, 255, 0.7)") over an opaque one, as seen."""
+    values = [float(v) for v in re.findall(r"[\d.]+", colour)]
+    if len(values) < 4:
+        return colour
+    base = [float(v) for v in re.findall(r"[\d.]+", under)[:3]]
+    alpha = values[3]
+    return "rgb({})".format(", ".join(str(round(c * alpha + b * (1 - alpha)))
+                                      for c, b in zip(values[:3], base, strict=True)))
+
+
+def test_every_material_palette_keeps_text_at_four_and_a_half_to_one(
+        browser: Any, online_url: str) -> None:
+    """Whichever primary and accent colour mkdocs.yml names, the header's text, links, and
+    the accent as text or under text stay at 4.5:1 or more."""
+    primaries, accents = material_palettes()
+    assert {"teal", "indigo", "yellow", "lime"} <= set(primaries)
+    assert "amber" in accents
+    weak: list[str] = []
+    with phone(browser) as page:
+        open_page(page, online_url + "taiji-basics/")
+        for primary, accent in zip(primaries, [*accents * 2][:len(primaries)], strict=True):
+            found = page.evaluate(PALETTE_COLOURS, [primary, accent])
+            for name, (fg, bg) in found.items():
+                ratio = contrast(flatten(fg, bg), bg)
+                if ratio < 4.5:
+                    weak.append(f"{primary}/{accent} {name}: {fg} on {bg} = {ratio:.2f}")
+        for accent in accents:
+            found = page.evaluate(PALETTE_COLOURS, ["teal", accent])
+            for name in ("accent", "on_accent"):
+                fg, bg = found[name]
+                ratio = contrast(flatten(fg, bg), bg)
+                if ratio < 4.5:
+                    weak.append(f"accent {accent} {name}: {fg} on {bg} = {ratio:.2f}")
+    assert weak == [], "\n".join(weak)
+
+
 # -- the page language ------------------------------------------------------------------------
 
 def test_every_page_says_it_is_mainland_chinese(online_site: Path, offline_site: Path) -> None:
@@ -197,6 +279,7 @@ def test_every_page_says_it_is_mainland_chinese(online_site: Path, offline_site:
         for page in pages:
             html = page.read_text(encoding="utf-8")
             assert re.findall(r"<html lang=\"([^\"]*)\"", html) == ["zh-CN"], page
+            assert ' lang="zh"' not in html, page  # nor a part of one (an entry's article)
 
 
 @pytest.fixture(scope="module")

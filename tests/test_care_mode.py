@@ -357,6 +357,13 @@ def test_the_address_turns_a_mode_on_and_off(browser: Any, online_url: str) -> N
         open_page(page, online_url)
         assert "ll-care" not in html_classes(page)
         assert "ll-contrast" in html_classes(page)
+        # The reader turns off what the address turned on: it leaves the address (only it),
+        # so a reload keeps the reader's choice.
+        open_page(page, online_url + "lunyu/?care=1&x=2#top")
+        page.locator("button[data-ll-mode=care]").click()
+        assert page.url == online_url + "lunyu/?x=2#top"
+        page.reload(wait_until="load")
+        assert "ll-care" not in html_classes(page)
 
 
 #: What the page looked like as <body> began (nothing painted before it) and at

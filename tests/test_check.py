@@ -163,7 +163,9 @@ def test_billion_laughs_is_refused_at_once(project: Project) -> None:
     assert 580 <= len(text.encode()) <= 620
     started = time.monotonic()
     result = check_course(project, text)
-    assert time.monotonic() - started < 0.5
+    # Walking the aliases took 24 s; refused, a check takes a fraction of a second (the bound
+    # leaves room for a machine busy with other work).
+    assert time.monotonic() - started < 3
     assert_problems(result, f"{C}:10: {ANCHOR.format('a')}")
 
 

@@ -127,6 +127,8 @@ def test_without_javascript_a_lecture_page_says_its_beijing_time(online_site: Pa
 def test_the_schedule_page_lists_every_lecture_by_start(online_site: Path) -> None:
     page = read(online_site, "schedule/index.html")
     assert re.findall(r'<li data-ll-read><a href="\.\./([a-z0-9-]+)/">', page) == BY_START
+    assert '<li><a href="2027/">2027年（10场）</a></li>' in page
+    assert "2027年的讲座与直播" in read(online_site, "schedule/2027/index.html")
     assert "<span>3月2日（周二）</span><span>上午9:00</span>" in page
     assert "<p class=\"ll-muted\">线下 · 李老师</p>" in page
     # Linked from the home page and the sections of lectures, not from others.
@@ -143,6 +145,33 @@ def test_no_lectures_no_schedule_page(tmp_path: Path) -> None:
     catalogue = load_catalogue(with_lectures.parent / "content", with_lectures.parent / "catalogue")
     schedule = next(p for p in SitePlan(catalogue).pages() if p.path == "schedule")
     assert [e.id for e in schedule.context["lectures"]] == BY_START
+    assert schedule.context["years"] == ((2027, len(BY_START)),)
+
+
+def test_the_schedule_page_starts_near_the_catalogue_date_and_years_hold_every_lecture(
+        tmp_path: Path) -> None:
+    """The page lists lectures not ended two weeks before the catalogue's date (its latest
+    published day, here 2027-03-01), at most ``schedule_size``; every lecture is on its
+    year's pages, soonest first."""
+    older = [lecture("y2025", "前年的讲座", "2025-06-01T10:00"),
+             lecture("ended-15-days", "半个月前的讲座", "2027-02-13T22:30", 60),
+             lecture("ended-13-days", "两周内的讲座", "2027-02-16T19:30")]
+    latest = {**lecture("dated", "定日期的讲座", "2027-05-01T09:00"), "published": "2027-03-01"}
+    write_project(tmp_path, [*one_of_each(), *LECTURES, *older, latest])
+    catalogue = load_catalogue(tmp_path / "content", tmp_path / "catalogue")
+    assert catalogue.date == dt.date(2027, 3, 1)
+    pages = {page.path: page for page in SitePlan(catalogue, page_size=4,
+                                                   schedule_size=5).pages()}
+    assert [e.id for e in pages["schedule"].context["lectures"]] == [
+        "ended-13-days", "past-feb", "ended-today", "on-in-person", "live-now"]
+    assert pages["schedule"].context["years"] == ((2027, 13), (2025, 1))
+    in_2027 = [e.id for n in ("", "/page/2", "/page/3", "/page/4")
+               for e in pages[f"schedule/2027{n}"].context["entries"]]
+    assert in_2027 == ["ended-15-days", "ended-13-days", *BY_START, "dated"]
+    assert pages["schedule/2027"].title == "2027年的讲座与直播"
+    assert [c.path for c in pages["schedule/2027/page/2"].crumbs] == ["", "schedule",
+                                                                       "schedule/2027"]
+    assert [e.id for e in pages["schedule/2025"].context["entries"]] == ["y2025"]
 
 
 def test_a_changed_lecture_is_redrawn_on_the_schedule(tmp_path: Path) -> None:

@@ -197,6 +197,9 @@ def test_each_easy_filter_is_a_listing_with_its_count(session: Session,
     for name in EASY:  # and the address alone, as a poster's QR code or the home page links it
         state = settled(session.open(listing(site, easy=name)))
         assert set(ids(state)) == expected(catalogue, name), name
+    # The home page draws the same links at build time (no script needed).
+    home = session.open(site.page(""))
+    assert home.evaluate(PICKS.replace("#ll-search-easy", ".ll-search-easy")) == picks
     session.assert_clean()
 
 

@@ -449,3 +449,97 @@ def test_a_hand_written_page_links_to_an_entry_file(tmp_path: Path,
         assert '<a href="../taiji-basics/#start">太极</a>' in read(site, "about/index.html")
     else:
         assert '<a href="taiji-basics.html#start">太极</a>' in read(site, "about.html")
+
+
+# -- people's addresses -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("王医生", "wang-yi-sheng"), ("孔子", "kong-zi"), ("阿依古丽·买买提", "a-yi-gu-li-mai-mai-ti"),
+    ("Confucius", "confucius"), ("James Legge", "james-legge"), ("José Martí", "jose-marti"),
+    ("Sun Yat-sen", "sun-yat-sen"), ("Лев Толстой", "lev-tolstoy"), ("李 Lily", "li-lily"),
+])
+def test_people_get_readable_addresses_in_any_script(name: str, slug: str) -> None:
+    from lifelong.catalogue.model import person_slug
+
+    assert person_slug(name) == slug
+
+
+def test_the_sample_people_keep_their_addresses_but_the_letter_by_letter_ones() -> None:
+    """Before 2026-12 every letter of a name was a word of its own (Confucius ->
+    c-o-n-f-u-c-i-u-s): those names alone get new addresses; everyone else keeps theirs."""
+    from pypinyin import lazy_pinyin
+
+    from lifelong.build.loading import load_catalogue
+    from lifelong.catalogue.model import former_person_slug
+    from sitekit import REPO
+
+    def before(name: str) -> str:  # the old algorithm, as it was
+        text = "-".join(w.lower() for w in lazy_pinyin(name, errors=list))
+        return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:48].strip("-")
+
+    people = load_catalogue(REPO / "content", REPO / "catalogue").people
+    changed = {p.name: (before(p.name), p.slug) for p in people if before(p.name) != p.slug}
+    assert changed == {"James Legge": ("j-a-m-e-s-l-e-g-g-e", "james-legge"),
+                       "Confucius": ("c-o-n-f-u-c-i-u-s", "confucius"),
+                       "Emily Zhang": ("e-m-i-l-y-z-h-a-n-g", "emily-zhang"),
+                       "Margaret Ellison": ("m-a-r-g-a-r-e-t-e-l-l-i-s-o-n", "margaret-ellison")}
+    assert len(people) > 30
+    assert all(former_person_slug(p.name) in (None, before(p.name)) for p in people)
+
+
+def test_an_old_letter_by_letter_address_leads_to_the_new_one(
+        tmp_path: Path) -> None:
+    legge = {"kind": "ebook", "id": "analects-en", "title": "论语（英译本）",
+             "summary": "理雅各的英译本。", "subjects": ["classics"], "published": "2022-06-01",
+             "authors": ["James Legge", "José Martí"]}
+    site = build_site(write_project(tmp_path, [*one_of_each(), legge],
+                                    mkdocs={"site_url": "https://example.org/ll/"}))
+    page = read(site, "people/james-legge/index.html")
+    assert "<h1 data-ll-read>James Legge</h1>" in page
+    assert '<a href="../people/james-legge/">James Legge</a>' in read(site,
+                                                                     "analects-en/index.html")
+    moved = read(site, "people/j-a-m-e-s-l-e-g-g-e/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=../james-legge/">' in moved
+    assert '<link rel="canonical" href="https://example.org/ll/people/james-legge/">' in moved
+    assert '<meta name="robots" content="noindex">' in moved
+    assert '<a href="../james-legge/">James Legge</a>' in moved
+    assert (site / "people/jose-marti/index.html").is_file()
+    assert (site / "people/j-o-s-m-a-r-t/index.html").is_file()
+    moved_pages = sorted(page.parent.name for page in site.glob("people/*/index.html")
+                         if 'http-equiv="refresh"' in page.read_text(encoding="utf-8"))
+    assert moved_pages == ["j-a-m-e-s-l-e-g-g-e", "j-o-s-m-a-r-t"]  # Chinese names: none
+    sitemap = read(site, "sitemap.xml")
+    assert "people/james-legge/" in sitemap
+    assert "j-a-m-e-s" not in sitemap
+
+
+def test_the_people_and_series_indexes_are_paged_by_address_with_initials(
+        tmp_path: Path, site: Path) -> None:
+    """At 90,000 entries the catalogue names about 8,000 people and 360 series: the indexes
+    come in pages (each under 50 KB), people in the order of their addresses (pinyin), with a
+    link to the page and the name where each initial starts."""
+    from lifelong.build.loading import load_catalogue
+    from lifelong.site.pages import SitePlan
+
+    write_project(tmp_path, one_of_each())
+    catalogue = load_catalogue(tmp_path / "content", tmp_path / "catalogue")
+    pages = {p.path: p for p in SitePlan(catalogue, people_page=2, series_page=1).pages()}
+    slugs = sorted(p.slug for p in catalogue.people)
+    count = -(-len(slugs) // 2)
+    people = [pages["people" + (f"/page/{n}" if n > 1 else "")] for n in range(1, count + 1)]
+    assert [p.slug for page in people for p in page.context["entries"]] == slugs
+    assert f"people/page/{count + 1}" not in pages
+    initials = dict(people[0].context["initials"])
+    assert list(initials) == sorted({s[0] for s in slugs})
+    for initial, number in initials.items():  # the page where the initial starts
+        on = [[p.slug[0] for p in page.context["entries"]] for page in people]
+        assert initial in on[number - 1]
+        assert all(initial not in earlier for earlier in on[:number - 1])
+    series = [pages["series"], pages["series/page/2"]]
+    assert [row[0].id for page in series for row in page.context["entries"]] == [
+        "phone-class", "community-lecture-hall"]  # by title: 智能手机课堂, 网上社区教育大讲堂
+    assert "series/page/3" not in pages
+    html = read(site, "people/index.html")
+    assert '<nav class="ll-initials" aria-label="按拼音首字母"><ul>' in html
+    assert '<li><a href="./#ll-initial-l">L</a></li>' in html
+    assert '<li id="ll-initial-l"><a href="li-xiu-lan/">李秀兰</a>' in html

@@ -31,6 +31,7 @@ from lifelong.build.progress import QUIET_BELOW, Progress
 from lifelong.offline.remote import RemoteMedia, prepare
 from lifelong.site.draw import PageDrawer, PageToDraw
 from lifelong.site.export import lastmods
+from lifelong.site.pages import is_moved
 from lifelong.site.shell import Shell
 from lifelong.site.sitemap import extend_sitemap
 
@@ -215,10 +216,12 @@ class SiteBuild:
         theme = [PageToDraw(dest, scheme.url_of_dest(dest), page=site.pages[src])
                  for src in sorted(drawer.theme_pages)
                  for dest in (posixpath.join(site.pages[src].path, "index.html"),)]
-        dates = lastmods([*drawer.pages, *theme], site.catalogue)
-        count = len(drawer.pages)
+        # A page that only leads to another's new address is not one to index.
+        listed = [page for page in drawer.pages if not is_moved(page.page)]
+        dates = lastmods([*listed, *theme], site.catalogue)
+        count = len(listed)
         catalogue_date = site.catalogue.date
-        extend_sitemap(self.site_dir, site_url, [page.url for page in drawer.pages],
+        extend_sitemap(self.site_dir, site_url, [page.url for page in listed],
                        dates[:count], {page.url: date for page, date in
                                        zip(theme, dates[count:], strict=True)},
                        catalogue_date.isoformat() if catalogue_date else "")

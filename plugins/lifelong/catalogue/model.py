@@ -342,21 +342,50 @@ class Catalogue:
 TERM_PAGES = {"subjects": "subjects", "audiences": "audiences", "regions": "region"}
 
 
-def _as_they_are(chars: str) -> Any:
-    """pypinyin's ``errors``: characters without pinyin are kept, one word each."""
+def _one_word(chars: str) -> Any:
+    """pypinyin's ``errors``: a run of characters without pinyin stays one word."""
+    return [chars]
+
+
+def _letter_by_letter(chars: str) -> Any:
     return list(chars)
 
 
 def person_slug(name: str) -> str:
-    """A readable ASCII slug for a person's name: pinyin for Chinese, letters otherwise."""
+    """A readable ASCII slug for a person's name, in any script: pinyin syllables for
+    Chinese characters (王医生 -> wang-yi-sheng), any other run of text transliterated as a
+    whole ("José Martí" -> jose-marti, "Лев Толстой" -> lev-tolstoy); a hash of the name if
+    nothing readable is left."""
+    from anyascii import anyascii
     from pypinyin import lazy_pinyin  # heavy import, only when people pages are made
 
-    words = lazy_pinyin(name, errors=_as_they_are)
-    text = "-".join(w.lower() for w in words)
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:48].strip("-") or hashlib.sha1(name.encode()).hexdigest()[:8]
+    words = lazy_pinyin(name, errors=_one_word)
+    return _slug_of_words(anyascii(w) for w in words) or _hashed(name)
 
 
+def former_person_slug(name: str) -> str | None:
+    """The address Lifelong gave a name with letters before 2026-12 (pypinyin then split
+    every letter into a word of its own: "Confucius" -> c-o-n-f-u-c-i-u-s); None for a name
+    of Chinese characters alone, whose address has not changed."""
+    if _HAN_ONLY.fullmatch(name):
+        return None
+    from pypinyin import lazy_pinyin
+
+    return _slug_of_words(lazy_pinyin(name, errors=_letter_by_letter)) or _hashed(name)
+
+
+#: Chinese characters (the basic block, extension A, compatibility, extensions B and on) and
+#: the middle dots of transcribed names (阿依古丽·买买提).
+_HAN_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·・]*")
+
+
+def _slug_of_words(words: Iterable[str]) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", "-".join(w.lower() for w in words)).strip("-")
+    return text[:48].strip("-")
+
+
+def _hashed(name: str) -> str:
+    return hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def local_media_of(values: Mapping[str, Any]) -> list[tuple[str, Media]]:

@@ -85,7 +85,7 @@ class BuildFailure:
             summary = hint = ""
         items = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in self.lines)
         return f"""<!doctype html>
-<html lang="zh">
+<html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -125,6 +125,34 @@ MOST_CHANGES = 40
 _NOT_KEY = re.compile("[^a-z0-9]")
 
 
+def easy_filters(entry: Entry) -> frozenset[str]:
+    """Which of the filters that suit older learners (``EASY``) an entry meets."""
+    has = set(entry.get("accessibility", ())).intersection(EASY)
+    minutes = entry.get("duration_minutes")
+    if minutes is not None and minutes <= SHORT_MINUTES:
+        has.add("short")
+    if entry.get("level") == BEGINNER:
+        has.add(BEGINNER)
+    if entry.get("language") in DIALECTS:
+        has.add("dialect")
+    return frozenset(has)
+
+
+def easy_labels(catalogue: Catalogue, lang: str) -> list[str | None]:
+    """The label of each of ``EASY`` from the vocabularies (accessibility, levels); None
+    where they have none (the page's own words, ``easy_<name>``, then)."""
+    vocabularies = catalogue.rules.vocabularies
+    labels: list[str | None] = [None] * len(EASY)
+    access = vocabularies.get("accessibility")
+    for at, name in enumerate(EASY):
+        if access is not None and name in access.terms:
+            labels[at] = access.terms[name].label.get(lang)
+    levels = vocabularies.get("levels")
+    if levels is not None and BEGINNER in levels.terms:
+        labels[EASY.index(BEGINNER)] = levels.terms[BEGINNER].label.get(lang)
+    return labels
+
+
 def dictionary_key(term: str) -> str:
     """The name of the dictionary file of ``term`` (d/<key>.js): its first two characters,
     each but a-z and 0-9 written '_' (a term may hold '/', '.', quotes...), as
@@ -738,9 +766,7 @@ class IndexBuilder:
         subjects = self.catalogue.terms_of(entry, "subjects", "subjects")
         audiences = self._choices["audiences"]
         minutes = entry.get("duration_minutes")
-        has = set(entry.get("accessibility", ()))
-        if minutes is not None and minutes <= SHORT_MINUTES:
-            has.add("short")
+        has = easy_filters(entry)
         easy = sum(1 << bit for bit, name in enumerate(EASY_BITS) if name in has)
         return "".join((
             ALPHABET[self._kinds.index(entry.kind)],
@@ -848,18 +874,10 @@ class IndexBuilder:
         names, labels (None: the page's own string, ``easy_<name>``), the number of the
         beginner level (-1: none), the numbers of the languages that are dialects, and how
         many documents each filter finds (the search page links them before any query)."""
-        vocabularies = self.catalogue.rules.vocabularies
-        access = vocabularies.get("accessibility")
         levels, languages = self._choices["levels"], self._choices["languages"]
         beginner = levels.index(BEGINNER) if BEGINNER in levels else -1
         dialects = [number for number, code in enumerate(languages) if code in DIALECTS]
-        labels: list[str | None] = [None] * len(EASY)
-        for at, name in enumerate(EASY):
-            if access is not None and name in access.terms:
-                labels[at] = access.terms[name].label.get(self.lang)
-        if beginner >= 0:
-            labels[EASY.index(BEGINNER)] = \
-                vocabularies["levels"].terms[BEGINNER].label.get(self.lang)
+        labels = easy_labels(self.catalogue, self.lang)
         masks = collections.Counter(columns["easy"])
         counts = [sum(n for digit, n in masks.items() if ALPHABET.index(digit) >> bit & 1)
                   for bit in range(len(EASY_BITS))]

@@ -89,7 +89,7 @@ def upcoming(catalogue: Catalogue) -> list[Entry]:
     if catalogue.date is None:
         return []
     since = day_start(catalogue.date)
-    return sorted((e for e in catalogue.by_kind.get("lecture", ()) if _end(e) >= since),
+    return sorted((e for e in catalogue.by_kind.get("lecture", ()) if lecture_end(e) >= since),
                   key=_start_key)
 
 
@@ -254,7 +254,8 @@ def _duration(entry: Entry) -> dt.timedelta:
     return dt.timedelta(minutes=int(entry.get("duration_minutes")))
 
 
-def _end(entry: Entry) -> dt.datetime:
+def lecture_end(entry: Entry) -> dt.datetime:
+    """When a lecture ends: its start and its length."""
     starts: dt.datetime = entry.get("starts")
     return starts + _duration(entry)
 

@@ -29,13 +29,14 @@ from lifelong.site.calendar import lecture_calendar, series_calendar
 from lifelong.site.feeds import ATOM_TYPE, FeedLink, feeds_of_page, site_root, web_address
 from lifelong.site.i18n import translate
 from lifelong.site.opds import discovery_links
-from lifelong.site.pages import SitePage
-from lifelong.site.urls import relative_url
+from lifelong.site.pages import SitePage, is_moved
+from lifelong.site.urls import UrlScheme, relative_url
 
 if TYPE_CHECKING:
     from lifelong.build.catalogue_site import CatalogueSite
 
 CALENDAR_TYPE = "text/calendar"
+DIRECTORY_URLS = UrlScheme()
 #: ``og:locale`` of each interface language.
 LOCALES = {"zh": "zh_CN", "en": "en_US"}
 
@@ -113,9 +114,10 @@ class PageHead:
     """Draws the head part of any page of one site."""
 
     def __init__(self, catalogue: Catalogue, *, site_url: str | None, site_name: str,
-                 lang: str, offline: bool, excluded_media: frozenset[str] = frozenset()
-                 ) -> None:
+                 lang: str, offline: bool, excluded_media: frozenset[str] = frozenset(),
+                 scheme: UrlScheme = DIRECTORY_URLS) -> None:
         self.catalogue = catalogue
+        self.scheme = scheme
         self.site_name = site_name
         self.lang = lang
         #: Whether pages carry share tags: online only.
@@ -138,7 +140,7 @@ class PageHead:
         options = site.options
         return cls(site.catalogue, site_url=options.site_url, site_name=options.site_name,
                    lang=options.lang, offline=options.offline,
-                   excluded_media=site.excluded_media)
+                   excluded_media=site.excluded_media, scheme=site.scheme)
 
     def entry(self, entry: Entry, page_url: str, description: str) -> str:
         """The head part of an entry's page (at ``page_url``, site-relative)."""
@@ -147,7 +149,15 @@ class PageHead:
                          kind="article", image=self.image(entry.cover))
 
     def page(self, page: SitePage, page_url: str, description: str) -> str:
-        """The head part of a generated page."""
+        """The head part of a generated page; a page that only leads to another's new
+        address goes there at once (``refresh``), is not indexed, and names the new one."""
+        if is_moved(page):
+            to = self.scheme.page_url(page.context["to"])
+            there = escape(relative_url(to, page_url))
+            canonical = f'\n<link rel="canonical" href="{escape(self.root + to)}">' \
+                if self.root else ""
+            return (f'<meta http-equiv="refresh" content="0; url={there}">\n'
+                    f'<meta name="robots" content="noindex">{canonical}')
         follow = follow_page(self.catalogue, page, lang=self.lang, site_name=self.site_name)
         return self.draw(page_url, follow, title=page.title, description=description)
 

@@ -1,5 +1,5 @@
 """The pages the site generates from the catalogue: sections, listings, term pages, the
-schedule of lectures.
+schedule of lectures and its pages by year.
 
 Plain data: each ``SitePage`` says where it lives, which template draws it and with what.
 The MkDocs adapter turns them into virtual files; nothing here is written to content/.
@@ -7,18 +7,31 @@ The MkDocs adapter turns them into virtual files; nothing here is written to con
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lifelong.catalogue.model import TERM_PAGES, Catalogue, Entry
+from lifelong.catalogue.model import TERM_PAGES, Catalogue, Entry, Person, former_person_slug
 from lifelong.catalogue.schema import SectionSpec
+from lifelong.site.calendar import lecture_end
+from lifelong.site.feeds import CHINA, day_start
 from lifelong.site.i18n import translate
 
 #: Vocabulary index pages, in the order of the "browse" menu.
 BROWSE = ("subjects", "audiences", "regions", "series", "people")
+#: The schedule page draws at most this many lectures (about 32 KB of the page's 50 KB):
+#: those not ended RECENT_DAYS before the catalogue's date, soonest first. Every lecture is
+#: on a page of its year (schedule/2027/), linked from the schedule.
+SCHEDULE_SIZE = 100
+RECENT_DAYS = 14
+#: Names on a page of the people index (about 90 bytes each) and series on a page of the
+#: series index (about 220 bytes each): pages under 50 KB at any size of catalogue (90,000
+#: entries name about 8,000 people and 360 series).
+PEOPLE_PAGE = 300
+SERIES_PAGE = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +64,11 @@ class Pagination:
         return result
 
 
+def is_moved(page: SitePage | None) -> bool:
+    """Whether a page only leads to another's new address (``context["to"]``)."""
+    return page is not None and page.template == "moved.html"
+
+
 @dataclass(frozen=True, slots=True)
 class SitePage:
     path: str
@@ -64,10 +82,14 @@ class SitePlan:
     """Every generated page of one catalogue, in a deterministic order."""
 
     def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24,
-                 hide_empty_sections: bool = False) -> None:
+                 hide_empty_sections: bool = False, schedule_size: int = SCHEDULE_SIZE,
+                 people_page: int = PEOPLE_PAGE, series_page: int = SERIES_PAGE) -> None:
         self.catalogue = catalogue
         self.lang = lang
         self.page_size = page_size
+        self.schedule_size = schedule_size
+        self.people_page = people_page
+        self.series_page = series_page
         #: A subset copy shows only the sections it has entries for.
         self.sections = tuple(s for s in catalogue.rules.sections
                               if not hide_empty_sections or catalogue.in_section(s))
@@ -80,27 +102,47 @@ class SitePlan:
 
     @functools.cached_property
     def lectures(self) -> tuple[Entry, ...]:
-        """Every lecture, soonest start first: what the schedule page lists (its
-        fingerprint covers each of them, so it is drawn again when one changes)."""
+        """Every lecture, soonest start first."""
         return tuple(sorted(self.catalogue.by_kind.get("lecture", ()),
                             key=lambda e: (e.get("starts"), e.id)))
+
+    @functools.cached_property
+    def scheduled(self) -> tuple[Entry, ...]:
+        """What the schedule page lists (its fingerprint covers each of them, so it is drawn
+        again when one changes): the first ``schedule_size`` lectures not ended RECENT_DAYS
+        before the catalogue's date. The page's script sorts them by the reader's own date,
+        so a copy opened long after it was made shows them as ended, never as to come."""
+        date = self.catalogue.date
+        if date is None:
+            return ()
+        since = day_start(date - dt.timedelta(days=RECENT_DAYS))
+        return tuple(e for e in self.lectures if lecture_end(e) >= since)[:self.schedule_size]
+
+    def lecture_years(self) -> dict[int, list[Entry]]:
+        """Every lecture by the year it starts in (Beijing time), the latest year first."""
+        years: dict[int, list[Entry]] = {}
+        for entry in self.lectures:
+            years.setdefault(entry.get("starts").astimezone(CHINA).year, []).append(entry)
+        return dict(sorted(years.items(), reverse=True))
 
     def pages(self) -> Iterator[SitePage]:
         home = (Crumb(self.t("home"), ""),)
         yield SitePage("search", "search.html", self.t("search"), home,
                        {"sections": self.sections})
-        if self.lectures:
-            yield SitePage("schedule", "schedule.html", self.t("schedule"), home,
-                           {"lectures": self.lectures})
+        yield from self._schedule_pages()
         yield from self._section_pages()
         yield from self._browse_pages()
 
-    def _paginate(self, base: str, entries: Sequence[Entry], template: str, title: str,
-                  crumbs: tuple[Crumb, ...], **context: Any) -> Iterator[SitePage]:
-        count = max(1, math.ceil(len(entries) / self.page_size))
+    def _paginate(self, base: str, entries: Sequence[Any], template: str, title: str,
+                  crumbs: tuple[Crumb, ...], *, size: int | None = None,
+                  **context: Any) -> Iterator[SitePage]:
+        """Pages of ``size`` (the listing size by default) of ``entries`` at ``base``,
+        ``base/page/2``...; ``entries`` are entries, or another index's rows."""
+        size = size or self.page_size
+        count = max(1, math.ceil(len(entries) / size))
         for number in range(1, count + 1):
-            start = (number - 1) * self.page_size
-            chunk = tuple(entries[start:start + self.page_size])
+            start = (number - 1) * size
+            chunk = tuple(entries[start:start + size])
             pagination = Pagination(number, count, len(entries), start + 1,
                                     start + len(chunk), base)
             page_title = title if number == 1 else f"{title} · {self.t('page_n', n=number)}"
@@ -108,6 +150,19 @@ class SitePlan:
             yield SitePage(pagination.path_of(number), template, page_title, page_crumbs,
                            {"entries": chunk, "pagination": pagination, "first_page":
                             number == 1, **context})
+
+    def _schedule_pages(self) -> Iterator[SitePage]:
+        if not self.lectures:
+            return
+        home = (Crumb(self.t("home"), ""),)
+        years = self.lecture_years()
+        yield SitePage("schedule", "schedule.html", self.t("schedule"), home,
+                       {"lectures": self.scheduled,
+                        "years": tuple((year, len(members)) for year, members in years.items())})
+        crumbs = (*home, Crumb(self.t("schedule"), "schedule"))
+        for year, members in years.items():
+            yield from self._paginate(f"schedule/{year}", members, "listing.html",
+                                      self.t("schedule_year", year=year), crumbs)
 
     def _section_pages(self) -> Iterator[SitePage]:
         catalogue = self.catalogue
@@ -135,6 +190,19 @@ class SitePlan:
             yield from self._paginate(section.slug, entries, "section.html", title, home,
                                       section=section, tiles=tiles,
                                       featured=self.featured(section), schedule=schedule)
+
+    def _moved_people(self, people: Sequence[Person]) -> Iterator[SitePage]:
+        """A page at each address people had before their names with letters were spelt as
+        words (people/c-o-n-f-u-c-i-u-s/), leading to the one they have now: printed
+        addresses keep working. None where the old address is someone's today."""
+        taken = {person.slug for person in people}
+        crumbs = (Crumb(self.t("home"), ""), Crumb(self.t("people"), "people"))
+        for person in people:
+            former = former_person_slug(person.name)
+            if former and former != person.slug and former not in taken:
+                taken.add(former)
+                yield SitePage(f"people/{former}", "moved.html", person.name, crumbs,
+                               {"to": f"people/{person.slug}"})
 
     def featured(self, section: SectionSpec, limit: int = 4) -> tuple[Entry, ...]:
         by_id = self.catalogue.by_id
@@ -166,9 +234,9 @@ class SitePlan:
                                           term.label.get(self.lang), crumbs, vocabulary=vocab,
                                           term=term, children=children)
         series = sorted(catalogue.by_kind.get("series", ()), key=lambda s: (s.title, s.id))
-        yield SitePage("series", "series-index.html", self.t("series_index"), home,
-                       {"series": [(s, len(catalogue.series_members.get(s.id, ())))
-                                   for s in series]})
+        yield from self._paginate("series", [(s, len(catalogue.series_members.get(s.id, ())))
+                                             for s in series], "series-index.html",
+                                  self.t("series_index"), home, size=self.series_page)
         for entry in series:
             members = catalogue.series_members.get(entry.id, ())
             if members:
@@ -176,8 +244,16 @@ class SitePlan:
                     f"series/{entry.id}", members, "listing.html", entry.title,
                     (*home, Crumb(self.t("series_index"), "series")), series=entry)
         people = catalogue.people
-        yield SitePage("people", "people-index.html", self.t("people"), home,
-                       {"people": people})
+        # In the order of their addresses: pinyin for Chinese names, as readers look them up,
+        # with a way to each initial's first page.
+        by_address = sorted(people, key=lambda p: (p.slug, p.name))
+        initials: dict[str, int] = {}
+        for at, person in enumerate(by_address):
+            initials.setdefault(person.slug[:1], at // self.people_page + 1)
+        yield from self._paginate("people", by_address, "people-index.html", self.t("people"),
+                                  home, size=self.people_page,
+                                  initials=tuple(initials.items()))
+        yield from self._moved_people(people)
         for person in people:
             yield from self._paginate(
                 f"people/{person.slug}", sorted(person.entries, key=lambda e: (

@@ -7,6 +7,7 @@ here and handed to the theme as the page content.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.validate import Media
+from lifelong.search.index import EASY, easy_filters, easy_labels
 from lifelong.site.feeds import CHINA
 from lifelong.site.head import follow_entry, follow_home, follow_page
 from lifelong.site.i18n import translate
@@ -414,8 +416,19 @@ class Renderer:
         totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
         context.update(body=Markup(body_html), title=title, sections=sections, newest=newest,
                        featured=featured, totals=totals, total=len(catalogue.entries),
-                       plan=self.plan, follow=follow_home(catalogue, lang=self.lang))
+                       plan=self.plan, follow=follow_home(catalogue, lang=self.lang),
+                       easy=self.easy_links())
         return self.env.get_template("lifelong/home.html").render(context)
+
+    def easy_links(self) -> list[tuple[str, str, int]]:
+        """The filters that suit older learners that find something: (name, label, count),
+        in the order of ``EASY``, for links to the search page with the filter on."""
+        counts: collections.Counter[str] = collections.Counter()
+        for entry in self.catalogue.entries:
+            counts.update(easy_filters(entry))
+        labels = easy_labels(self.catalogue, self.lang)
+        return [(name, label or self.t(f"easy_{name}"), counts[name])
+                for name, label in zip(EASY, labels, strict=True) if counts[name]]
 
 
 _KEEP_WHITESPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)

@@ -156,11 +156,26 @@
     showModes();
   }
 
+  /* The address set the mode (?care=1 from a poster's QR code) and the reader has now
+     chosen otherwise: the parameter leaves the address, so a reload keeps their choice. */
+  function dropModeFromAddress(mode) {
+    var pattern = new RegExp("^" + mode + "=[01]$");
+    var kept = location.search.slice(1).split("&").filter(function (part) {
+      return part && !pattern.test(part);
+    });
+    var search = kept.length ? "?" + kept.join("&") : "";
+    if (search === location.search) return;
+    try {
+      history.replaceState(history.state, "", location.pathname + search + location.hash);
+    } catch (e) { /* an address this page may not rewrite: the stored choice still holds */ }
+  }
+
   function bootModes() {
     modeButtons = document.querySelectorAll("button[data-ll-mode]");
     function toggle() {
       var mode = this.getAttribute("data-ll-mode");
       setMode(mode, !html.classList.contains("ll-" + mode));
+      dropModeFromAddress(mode);
       showModes();
     }
     for (var i = 0; i < modeButtons.length; i++) modeButtons[i].addEventListener("click", toggle);
