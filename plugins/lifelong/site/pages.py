@@ -92,6 +92,9 @@ class SitePlan:
         if self.lectures:
             yield SitePage("schedule", "schedule.html", self.t("schedule"), home,
                            {"lectures": self.lectures})
+        # 我的学习: favourites and history, kept and listed on the device (mine.js).
+        yield SitePage("mine", "mine.html", self.t("mine"), home, {"kind_labels": {
+            name: kind.label.get(self.lang) for name, kind in self.catalogue.rules.kinds.items()}})
         yield from self._section_pages()
         yield from self._browse_pages()
 
