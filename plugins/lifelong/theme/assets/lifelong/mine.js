@@ -1,9 +1,8 @@
 /* 我的学习: favourites (收藏) and recently viewed (最近看过), kept in this browser only
    (localStorage, from file:// too): no account, no request, nothing leaves the device.
-   - An entry's page ([data-ll-keep], the keep macro) records the visit and works its 收藏
-     button (aria-pressed, "收藏" / "已收藏").
-   - The 我的学习 page ([data-ll-mine], lifelong/mine.html) lists both, newest first, as links
-     from where it is; removes one favourite; clears each list after a second press.
+   Here, what an entry's page ([data-ll-keep], the keep macro) does: record the visit, work
+   its 收藏 button (aria-pressed, "收藏" / "已收藏"). The 我的学习 page loads this file and
+   mine-page.js, which lists both (kept apart: entry pages, the most read, load less).
    Each list is an array of {p: the entry's address from the site root, t: title, k: kind,
    v: when (ms)}, written when the entry is viewed or saved, so no index is ever loaded. Its
    key ends with the site root's address as the page works it out: two copies on one device
@@ -102,124 +101,8 @@
     box.hidden = false;
   }
 
-  /* -- the 我的学习 page ------------------------------------------------------------------- */
-  function two(n) { return (n < 10 ? "0" : "") + n; }
-
-  /* "今天 09:30", "3月1日 09:30", "2026年3月1日" (en: "Today 09:30", "1 March 09:30"...). */
-  function when(v, words) {
-    var d = new Date(v), now = new Date(), clock = two(d.getHours()) + ":" + two(d.getMinutes());
-    var month = words.months[d.getMonth()];
-    if (d.toDateString() === now.toDateString()) return words.when_today + " " + clock;
-    var day = words.en ? d.getDate() + " " + month : month + d.getDate() + "日";
-    if (d.getFullYear() === now.getFullYear()) return day + " " + clock;
-    return words.en ? day + " " + d.getFullYear() : d.getFullYear() + "年" + day;
-  }
-
-  function element(name, className, text) {
-    var el = document.createElement(name);
-    if (className) el.className = className;
-    if (text) el.textContent = text;
-    return el;
-  }
-
-  function bootMine(box) {
-    var keys = keysOf(box), root = box.getAttribute("data-root") || "./";
-    var kinds = {}, words = {months: [], when_today: "", en: false};
-    try { kinds = JSON.parse(box.getAttribute("data-kinds")) || {}; } catch (e) { /* none */ }
-    try { words = JSON.parse(box.getAttribute("data-words")) || words; } catch (e) { /* none */ }
-    var status = box.querySelector("[role=status]");
-    var parts = box.querySelectorAll("[data-list]");
-
-    function say(text) { status.textContent = text; }
-
-    function draw(part) {
-      var name = part.getAttribute("data-list"), list = read(keys[name]);
-      var items = part.querySelector("ol");
-      items.textContent = "";
-      for (var i = 0; i < list.length; i++) {
-        var x = list[i], li = element("li", "ll-mine__item");
-        var a = element("a", "ll-mine__link", x.t || x.p);
-        a.setAttribute("href", root + x.p);
-        li.appendChild(a);
-        var meta = element("span", "ll-mine__meta");
-        if (Object.prototype.hasOwnProperty.call(kinds, x.k))
-          meta.appendChild(element("span", "ll-badge", String(kinds[x.k])));
-        if (name === "seen" && x.v) {
-          var time = element("time", "", when(x.v, words));
-          time.setAttribute("datetime", new Date(x.v).toISOString());
-          meta.appendChild(time);
-        }
-        li.appendChild(meta);
-        if (name === "fav") {
-          var remove = element("button", "ll-mine__button ll-mine__remove",
-                               box.getAttribute("data-remove"));
-          remove.type = "button";
-          remove.setAttribute("data-path", x.p);
-          remove.appendChild(element("span", "ll-visually-hidden", "：" + (x.t || x.p)));
-          li.appendChild(remove);
-        }
-        items.appendChild(li);
-      }
-      items.hidden = !list.length;
-      part.querySelector("[data-empty]").hidden = !!list.length;
-      var clear = part.querySelector(".ll-mine__clear");
-      clear.hidden = !list.length;
-      if (!list.length) {
-        part.querySelector("[data-confirm]").hidden = true;
-        part.querySelector("[data-clear]").hidden = false;
-      }
-      return list;
-    }
-
-    function drawAll() { for (var i = 0; i < parts.length; i++) draw(parts[i]); }
-
-    function wire(part) {
-      var name = part.getAttribute("data-list"), heading = part.querySelector("h2");
-      var clear = part.querySelector("[data-clear]"), confirm = part.querySelector("[data-confirm]");
-      clear.addEventListener("click", function () {
-        clear.hidden = true;
-        confirm.hidden = false;
-        confirm.querySelector("[data-yes]").focus();
-      });
-      confirm.querySelector("[data-no]").addEventListener("click", function () {
-        confirm.hidden = true;
-        clear.hidden = false;
-        clear.focus();
-      });
-      confirm.querySelector("[data-yes]").addEventListener("click", function () {
-        write(keys[name], []);
-        draw(part);
-        say(box.getAttribute("data-cleared"));
-        heading.focus();
-      });
-      part.querySelector("ol").addEventListener("click", function (event) {
-        var button = event.target.closest ? event.target.closest("button[data-path]") : null;
-        if (!button) return;
-        var path = button.getAttribute("data-path"), list = read(keys[name]);
-        var at = indexOf(list, path);
-        if (at < 0) return;
-        var gone = list.splice(at, 1)[0];
-        write(keys[name], list);
-        draw(part);
-        say(box.getAttribute("data-removed") + (gone.t || gone.p));
-        var next = part.querySelectorAll("button[data-path]");
-        (next[Math.min(at, next.length - 1)] || heading).focus();
-      });
-    }
-
-    for (var i = 0; i < parts.length; i++) wire(parts[i]);
-    drawAll();
-    window.addEventListener("storage", function (event) {
-      if (event.key === keys.fav || event.key === keys.seen || event.key === null) drawAll();
-    });
-    window.addEventListener("pageshow", function (event) { if (event.persisted) drawAll(); });
-    box.querySelector("[data-no-storage]").hidden = write("ll-probe", ["1"]) &&
-      write("ll-probe", []);
-    box.hidden = false;
-  }
-
+  /* What mine-page.js (我的学习, loaded after this file) shares. */
+  window.LifelongMine = {keysOf: keysOf, read: read, write: write, indexOf: indexOf};
   var keep = document.querySelector("[data-ll-keep]");
   if (keep) bootEntry(keep);
-  var mine = document.querySelector("[data-ll-mine]");
-  if (mine) bootMine(mine);
 })();
