@@ -151,6 +151,7 @@ PAGE_TYPES = [
     ("series", "phone-class/", "phone-class.html"),
     ("star", "star-zhang/", "star-zhang.html"),
     ("project", "project-river/", "project-river.html"),
+    ("mine", "mine/", "mine/index.html"),  # after the entries: it lists them (fill_mine)
     ("subject index", "subjects/", "subjects/index.html"),
     ("subject", "subjects/digital-skills/", "subjects/digital-skills/index.html"),
     ("audiences", "audiences/", "audiences/index.html"),
@@ -162,3 +163,15 @@ PAGE_TYPES = [
     ("search", "search/?q=太极", "search/index.html?q=太极"),
     ("about", "about/", "about.html"),
 ]
+
+
+def fill_mine(page: Any, mine_url: str) -> None:
+    """Before a browser walk checks 我的学习 (``mine_url``, online or offline), something is
+    kept there, as a reader keeps it: the course and the e-book viewed, the course saved."""
+    offline = mine_url.split("?")[0].endswith(".html")
+    root = mine_url.split("mine/")[0]
+    for entry_id in ("lunyu", "taiji-basics"):
+        page.goto(root + (f"{entry_id}.html" if offline else f"{entry_id}/"), wait_until="load")
+    keep = page.locator(".ll-keep__button")
+    if keep.get_attribute("aria-pressed") != "true":
+        keep.click()

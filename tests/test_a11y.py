@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from browser import PageLog, serve_folder
-from sitekit import PAGE_TYPES, REPO, build_site, one_of_each, read, write_project
+from sitekit import PAGE_TYPES, REPO, build_site, fill_mine, one_of_each, read, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -141,6 +141,8 @@ def phone(browser: Any, mode: str = "normal", **options: Any) -> Iterator[Any]:
 
 
 def open_page(page: Any, url: str) -> None:
+    if "/mine/" in url:  # 我的学习 is checked with entries kept on the device
+        fill_mine(page, url)
     page.goto(url, wait_until="load")
     if "/search/" in url:  # results come from scripts the search loads on demand
         page.wait_for_function("document.querySelector('#ll-search-results > li')")

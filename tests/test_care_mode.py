@@ -33,7 +33,7 @@ import pytest
 import yaml
 
 from browser import PageLog, serve_folder
-from sitekit import PAGE_TYPES, REPO, build_site, one_of_each, write_project
+from sitekit import PAGE_TYPES, REPO, build_site, fill_mine, one_of_each, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,9 @@ SITE_NAME = "终身学习资源目录"
 
 #: Every page type of the tiny site: its name, its online address and the offline file.
 PAGES = [*PAGE_TYPES, ("404", "404.html", "404.html")]
-#: The pages whose numbers are measured in full: an entry, a listing, home, search.
-MEASURED = ["course", "section", "home", "search"]
+#: The pages whose numbers are measured in full: an entry, a listing, home, search, and
+#: 我的学习 with what it lists.
+MEASURED = ["course", "section", "home", "search", "mine"]
 
 
 # -- sites and pages --------------------------------------------------------------------------
@@ -105,6 +106,8 @@ def phone(browser: Any, *scripts: str, large_text: bool = False, **options: Any
 
 
 def open_page(page: Any, url: str) -> None:
+    if "/mine/" in url:  # 我的学习 is measured with entries kept on the device
+        fill_mine(page, url)
     page.goto(url, wait_until="load")
     if "search/" in url and "q=" in url:  # results come from scripts loaded on demand
         page.wait_for_function("document.querySelector('#ll-search-results > li')")

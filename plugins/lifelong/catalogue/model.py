@@ -22,6 +22,8 @@ RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "
                             "series", "people", "page", "stylesheets", "javascripts", "404",
                             "index", "sitemap", "feeds", "opds", "calendar", "data",
                             "robots", "schedule"})
+#: 我的学习, the reader's favourites and history on the device (``lifelong.site.pages``).
+RESERVED_NAMES |= {"mine"}
 
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers")

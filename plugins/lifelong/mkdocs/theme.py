@@ -36,10 +36,12 @@ THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 STYLESHEET = "assets/lifelong/lifelong.css"
 SCRIPT = "assets/lifelong/lifelong.js"
 #: Interface strings (``lifelong.site.i18n`` keys) of the pages MkDocs draws with our
-#: templates: the 404 page (``404.html``); the header's display modes, on every page.
+#: templates: the 404 page (``404.html``); the header's display modes and the footer's link to
+#: 我的学习, on every page.
 THEME_STRINGS = ("not_found_title", "not_found_text", "not_found_search", "search_button",
                  "search_placeholder", "back_home", "display_modes", "care_mode",
-                 "high_contrast")
+                 "high_contrast",
+                 "mine")  # the footer's link to 我的学习
 
 
 def require_material(config: MkDocsConfig) -> None:

@@ -166,6 +166,45 @@ STRINGS: dict[str, dict[str, str]] = {
     # What pages show of them (lifelong.site.head, the follow_links macro)
     "subscribe": {"zh": "订阅", "en": "Subscribe"},
     "add_to_calendar": {"zh": "添加到日历", "en": "Add to calendar"},
+    # 我的学习: favourites and history kept on the device (lifelong/mine.html, the keep
+    # macro, mine.js; "mine" also in the footer, via lifelong.mkdocs.theme.THEME_STRINGS)
+    "mine": {"zh": "我的学习", "en": "My learning"},
+    "keep": {"zh": "收藏", "en": "Save"},
+    "kept": {"zh": "已收藏", "en": "Saved"},
+    "mine_intro": {"zh": "您收藏的内容和最近看过的内容只保存在这台设备的浏览器里：不用登录，"
+                         "也不会发送到任何地方。换一台设备、换一个浏览器，或者清除浏览器数据以后，"
+                         "就看不到了。",
+                   "en": "What you save and what you viewed recently are kept only in this "
+                         "browser on this device: no account, and nothing is sent anywhere. "
+                         "Another device or browser, or clearing the browser's data, will not "
+                         "have them."},
+    "mine_noscript": {"zh": "“我的学习”需要浏览器启用 JavaScript，才能显示这台设备上保存的"
+                            "收藏和最近看过的内容。",
+                      "en": "My learning needs JavaScript to show what is kept on this "
+                            "device."},
+    "mine_no_storage": {"zh": "这个浏览器不允许在设备上保存内容，收藏和最近看过的记录无法保留。",
+                        "en": "This browser does not let pages keep anything on the device: "
+                              "saved entries and history cannot be kept."},
+    "mine_favourites": {"zh": "我的收藏", "en": "Saved"},
+    "mine_history": {"zh": "最近看过", "en": "Recently viewed"},
+    "mine_no_favourites": {"zh": "还没有收藏。在内容页点“收藏”，它就会出现在这里。",
+                           "en": "Nothing saved yet. Press “Save” on an entry's page and it "
+                                 "appears here."},
+    "mine_no_history": {"zh": "还没有看过的内容。打开一门课程、一本书或一场讲座，"
+                               "它就会出现在这里。",
+                        "en": "Nothing viewed yet. Open a course, a book or a lecture and it "
+                              "appears here."},
+    "mine_remove": {"zh": "取消收藏", "en": "Remove"},
+    "mine_removed": {"zh": "已取消收藏：", "en": "Removed: "},
+    "mine_clear_favourites": {"zh": "清空收藏", "en": "Clear saved"},
+    "mine_clear_history": {"zh": "清空记录", "en": "Clear history"},
+    "mine_confirm_favourites": {"zh": "确定要清空全部收藏吗？",
+                                "en": "Clear everything you saved?"},
+    "mine_confirm_history": {"zh": "确定要清空最近看过的记录吗？",
+                             "en": "Clear the history of what you viewed?"},
+    "mine_confirm": {"zh": "确定清空", "en": "Yes, clear"},
+    "mine_cancel": {"zh": "取消", "en": "Cancel"},
+    "mine_cleared": {"zh": "已清空。", "en": "Cleared."},
     # The page an address that leads nowhere shows (theme/404.html, via THEME_STRINGS)
     "not_found_title": {"zh": "找不到这个页面", "en": "Page not found"},
     "not_found_text": {"zh": "这个网址没有对应的页面：可能是网址输错了，或者页面已经移走。"

@@ -130,6 +130,9 @@ class SitePlan:
         yield SitePage("search", "search.html", self.t("search"), home,
                        {"sections": self.sections})
         yield from self._schedule_pages()
+        # 我的学习: favourites and history, kept and listed on the device (mine.js).
+        yield SitePage("mine", "mine.html", self.t("mine"), home, {"kind_labels": {
+            name: kind.label.get(self.lang) for name, kind in self.catalogue.rules.kinds.items()}})
         yield from self._section_pages()
         yield from self._browse_pages()
 
