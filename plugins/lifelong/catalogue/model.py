@@ -21,7 +21,7 @@ from lifelong.catalogue.validate import Media
 RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "regions",
                             "series", "people", "page", "stylesheets", "javascripts", "404",
                             "index", "sitemap", "feeds", "opds", "calendar", "data",
-                            "robots", "schedule"})
+                            "robots", "schedule", "codes"})
 
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers")

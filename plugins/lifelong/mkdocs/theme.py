@@ -39,7 +39,8 @@ SCRIPT = "assets/lifelong/lifelong.js"
 #: templates: the 404 page (``404.html``); the header's display modes, on every page.
 THEME_STRINGS = ("not_found_title", "not_found_text", "not_found_search", "search_button",
                  "search_placeholder", "back_home", "display_modes", "care_mode",
-                 "high_contrast")
+                 "high_contrast", "code_box", "code_hint", "code_open", "code_not_found",
+                 "code_bad")
 
 
 def require_material(config: MkDocsConfig) -> None:
