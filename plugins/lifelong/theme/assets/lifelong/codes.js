@@ -37,20 +37,20 @@
 
   /* Resolves with the address (from the site's root) of what was typed, or null. */
   function find(wanted) {
-    return S.need("codes/index", "").then(function (index) {
+    return S.needFrom("codes/", "index").then(function (index) {
       var name, key;
       if (wanted.code) {
         var prefix = parseInt(wanted.code.slice(0, index.d), 10);
         if (!has(index.c, prefix - Math.pow(10, index.d - 1))) return null;
-        name = "codes/c" + prefix;
+        name = "c" + prefix;
         key = wanted.code;
       } else {
         var part = fnv1a(wanted.id) % index.n;
         if (!has(index.i, part)) return null;
-        name = "codes/i" + part;
+        name = "i" + part;
         key = wanted.id;
       }
-      return S.need(name, "").then(function (data) {
+      return S.needFrom("codes/", name).then(function (data) {
         return Object.prototype.hasOwnProperty.call(data, key) ? data[key] : null;
       });
     });

@@ -91,7 +91,9 @@
     }
     return requested[name];
   }
-  S.need = function (name, folder) { return load(name, false, folder); };
+  S.need = function (name) { return load(name, false); };
+  /* The same from another folder of the site ("codes/"): S.needFrom("codes/", "c38"). */
+  S.needFrom = function (folder, name) { return load(folder + name, false, ""); };
 
   var starting = null;
   /* lunr.js, the index's meta data and the engine, downloaded at once, run in that order. */
