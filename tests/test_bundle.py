@@ -133,7 +133,8 @@ def test_sizes_by_category_add_up(sites: Sites) -> None:
     assert sizes.total.bytes == sum(p.stat().st_size for p in files)
     parts = dict(sizes.categories())
     assert sum(p.files for p in parts.values()) == sizes.total.files
-    assert parts["search"].files == len(list((sites.old / "search").rglob("*.js"))) + 1
+    assert parts["search"].files == len(list((sites.old / "search").rglob("*.js"))) + 1 + \
+        len(list((sites.old / "codes").glob("*.js")))  # with the code index
     assert parts["assets"].files == len([p for p in (sites.old / "assets").rglob("*")
                                          if p.is_file()])
     assert parts["pages"].files == len([f for f in files if f.suffix == ".html"

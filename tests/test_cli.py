@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import Project
+from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.scaffold import write_scaffold
 from lifelong.catalogue.schema import load_rules
 from lifelong.cli import main
@@ -44,7 +45,9 @@ def test_new_writes_a_draft_that_passes_check(project: Project, kind: str) -> No
     assert out == f"Created content/{folder}/tai-ji-quan-ru-men.md (a draft: fill it in, then " \
                   "remove 'draft: true').\n"
     text = (project.content / folder / "tai-ji-quan-ru-men.md").read_text(encoding="utf-8")
-    assert text.startswith(f"---\nkind: {kind}\nid: tai-ji-quan-ru-men\ntitle: 太极拳入门\n")
+    code = new_code("tai-ji-quan-ru-men", set())
+    assert text.startswith(f"---\nkind: {kind}\nid: tai-ji-quan-ru-men\ncode: {code}\n"
+                           "title: 太极拳入门\n")
     assert "\ndraft: true\n" in text
     assert "# 可选字段" in text
     result = project.check()

@@ -367,8 +367,11 @@ def rows(page_html: str) -> list[str]:
     """'label：value' of each row of an entry's details panel, as drawn."""
     panel = re.search(r'<dl data-ll-read="rows">(.*?)</dl>', page_html, re.S)
     assert panel is not None
-    return [f"{visible(dt_)}：{visible(dd)}"
-            for dt_, dd in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", panel.group(1), re.S)]
+    # A value with data-ll-say (a code) is read as that says: digit by digit.
+    return [f"{visible(dt_)}：{say or visible(dd)}"
+            for dt_, say, dd in re.findall(r'<dt>(.*?)</dt><dd(?: class="[^"]*")?'
+                                           r'(?: data-ll-say="([^"]*)")?>(.*?)</dd>',
+                                           panel.group(1), re.S)]
 
 
 def read_all(page: Any) -> list[str]:

@@ -95,7 +95,7 @@ def test_qr_code_points_at_the_public_address(site: Path) -> None:
     html = read(site, "taiji-basics/index.html")
     assert '<img src="../qr/taiji-basics.svg" width="132" height="132" ' \
            'alt="本页二维码：https://lifelong.example.org/taiji-basics/">' in html
-    assert "<strong class=\"ll-code\">taiji-basics</strong>" in html
+    assert '<strong class="ll-code ll-code--big">382 915</strong>' in html  # its code
     svg = read(site, "qr/taiji-basics.svg")
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert "<path" in svg

@@ -34,6 +34,7 @@ from lifelong.search.index import (
     newest_first,
 )
 from lifelong.site.calendar import calendar_files
+from lifelong.site.codes import code_index_files
 from lifelong.site.draw import PageDrawer
 from lifelong.site.export import data_files, robots_txt
 from lifelong.site.feeds import feed_files
@@ -314,10 +315,10 @@ class CatalogueSite:
 
     def published_files(self) -> Iterator[tuple[str, bytes]]:
         """The files the catalogue publishes beside its pages, (address, bytes) one at a time:
-        Atom and RSS feeds, calendars, the OPDS catalogue, the data for partner apps and
-        robots.txt (README, "Feeds, calendars and data"). The offline copy links relatively
-        and has no robots.txt (no search engine reads a USB stick); a robots.txt an editor
-        wrote in content/ is theirs."""
+        Atom and RSS feeds, calendars, the OPDS catalogue, the data for partner apps, the
+        code index (``lifelong.site.codes``) and robots.txt (README, "Feeds, calendars and
+        data"). The offline copy links relatively and has no robots.txt (no search engine
+        reads a USB stick); a robots.txt an editor wrote in content/ is theirs."""
         options, catalogue = self.options, self.catalogue
         site_url = options.site_url if not options.offline and (options.site_url or "").startswith(
             ("https://", "http://")) else None
@@ -330,6 +331,8 @@ class CatalogueSite:
                               scheme=scheme, excluded_media=self.excluded_media)
         yield from data_files(catalogue, site_url=site_url, version_text=self.version_text(),
                               scheme=self.scheme)
+        yield from code_index_files((entry.id, entry.get("code"), scheme.entry_url(entry.id))
+                                    for entry in (*catalogue.entries, *self.outside.values()))
         if not options.offline and not (options.content_dir / "robots.txt").exists():
             yield "robots.txt", robots_txt(site_url)
 

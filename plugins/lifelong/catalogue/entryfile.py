@@ -7,6 +7,7 @@ MkDocs' own (``loader.YAML_RE``), so our tools and MkDocs always see the same bl
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -80,6 +81,24 @@ def write_new_file(path: Path, text: str, *, force: bool = False) -> None:
         else:
             os.link(tmp, path)  # fails with FileExistsError if path exists: no race
             os.unlink(tmp)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace an existing file's bytes atomically (a temporary file in the same folder,
+    fsynced, then renamed over it), keeping its permissions."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

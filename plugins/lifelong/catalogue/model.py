@@ -21,7 +21,7 @@ from lifelong.catalogue.validate import Media
 RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "regions",
                             "series", "people", "page", "stylesheets", "javascripts", "404",
                             "index", "sitemap", "feeds", "opds", "calendar", "data",
-                            "robots", "schedule"})
+                            "robots", "schedule", "codes"})
 #: 我的学习, the reader's favourites and history on the device (``lifelong.site.pages``).
 RESERVED_NAMES |= {"mine"}
 

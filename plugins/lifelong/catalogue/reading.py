@@ -210,6 +210,7 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
             problems.append(Problem(entry.path, lines.get(("id",), 2), "id",
                                     f"'{entry_id}' is a reserved address on the site; "
                                     "choose another id"))
+    problems.extend(_code_problems(loaded, base))
     orders: dict[tuple[str, int], list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = \
         defaultdict(list)
     references = {kind: [(name, spec) for name, spec in rules.kinds[kind].fields.items()
@@ -252,6 +253,28 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
                                         "series_order",
                                         f"{order} is used more than once in series '{series}' "
                                         f"({names})"))
+    return problems
+
+
+def _code_problems(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]],
+                   base: str) -> list[Problem]:
+    """Codes are unique across every entry, drafts too (a draft's code may be printed
+    already). Each file of a clash names the others, with their lines."""
+    by_code: dict[str, list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = \
+        defaultdict(list)
+    for entry, lines in loaded:
+        code = entry.values.get("code")
+        if code is not None:
+            by_code[code].append((entry, lines))
+    problems = []
+    for code, owners in by_code.items():
+        if len(owners) < 2:
+            continue
+        for entry, lines in owners:
+            others = ", ".join(f"{base}/{o.path}:{ln.get(('code',), 2)}" for o, ln in owners
+                               if o is not entry)
+            problems.append(Problem(entry.path, lines.get(("code",), 2), "code",
+                                    f"'{code}' is also used by {others}; codes must be unique"))
     return problems
 
 

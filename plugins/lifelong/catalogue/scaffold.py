@@ -1,4 +1,4 @@
-"""`lifelong new`: a valid scaffold for a new entry, with a fresh unique id.
+"""`lifelong new`: a valid scaffold for a new entry, with a fresh unique id and code.
 
 The scaffold is a draft (``draft: true``) so that the values it has to guess are never
 published before an editor has finished the entry; optional fields are listed as comments.
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from lifelong.catalogue.codes import codes_in_use, new_code
 from lifelong.catalogue.entryfile import dumps_entry, write_new_file
 from lifelong.catalogue.loader import split_document
 from lifelong.catalogue.model import RESERVED_NAMES
@@ -101,8 +102,11 @@ def _hint(spec: FieldSpec, rules: Rules) -> str:
 
 def scaffold_text(kind: KindSpec, rules: Rules, *, entry_id: str, title: str,
                   title_en: str | None, summary: str | None, subjects: Sequence[str],
-                  today: dt.date) -> str:
-    meta: dict[str, Any] = {"kind": kind.name, "id": entry_id, "title": title}
+                  today: dt.date, code: str | None = None) -> str:
+    meta: dict[str, Any] = {"kind": kind.name, "id": entry_id}
+    if code is not None and "code" in kind.fields:
+        meta["code"] = int(code)  # 6 digits, the first not 0: written plain, read back as is
+    meta["title"] = title
     if title_en:
         meta["title_en"] = title_en
     meta["summary"] = summary or title
@@ -157,9 +161,11 @@ def write_scaffold(project: Path, rules: Rules, kind_name: str, *, title: str,
     else:
         entry_id = fresh_id(slug_from_title(title, title_en) or kind.name, taken)
     today = today or dt.date.today()
+    code = new_code(entry_id, codes_in_use(content))
     text = scaffold_text(kind, rules, entry_id=entry_id, title=title.strip(),
                          title_en=title_en, summary=summary,
-                         subjects=list(subjects) or [next(iter(vocabulary.terms))], today=today)
+                         subjects=list(subjects) or [next(iter(vocabulary.terms))], today=today,
+                         code=code)
     path = content / kind.folder / f"{entry_id}.md"
     shown = path.relative_to(project).as_posix()
     doc, problems = split_document(text, shown)

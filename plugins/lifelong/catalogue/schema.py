@@ -13,7 +13,7 @@ from lifelong.catalogue.problems import CatalogueError, Problem
 
 FIELD_TYPES = frozenset(
     {"text", "slug", "int", "bool", "date", "datetime", "url", "media", "isbn", "term", "ref",
-     "object"})
+     "object", "code"})
 
 
 @dataclass(frozen=True)

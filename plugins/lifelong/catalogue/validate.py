@@ -23,6 +23,10 @@ from lifelong.catalogue.schema import FieldSpec, Rules
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 64
+#: A code readers type (``code`` fields): 6 ASCII digits, the first not 0, so that YAML reads
+#: one written without quotes as the same number (a leading 0 makes YAML 1.1 read another).
+CODE_RE = re.compile(r"[1-9][0-9]{5}")
+CODE_RULE = "a code is 6 digits, the first not 0 (e.g. 382915)"
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Characters no field may hold: C0 controls but tab and newline, DEL, C1 controls (they
@@ -74,6 +78,35 @@ def control_problem(text: str) -> str | None:
     char = found.group()
     what = "bidirectional control character" if char >= "\u202a" else "control character"
     return f"contains the {what} U+{ord(char):04X} at position {found.start() + 1}; remove it"
+
+
+def check_code(value: Any) -> str:
+    """A code as text ("382915"): written as text or as a number of 6 digits. Anything else
+    is refused, never changed: a code is printed on posters."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if CODE_RE.fullmatch(str(value)):
+            return str(value)
+        raise _Invalid(f"YAML read the number {value}, which is not a code; {CODE_RULE}")
+    if not isinstance(value, str):
+        raise _Invalid(f"expected a code, got {_type_name(value)}; {CODE_RULE}")
+    text = value.strip()
+    if CODE_RE.fullmatch(text):
+        return text
+    if re.fullmatch("0[0-9]{5}", text):
+        raise _Invalid(f"{value!r} starts with 0; {CODE_RULE}")
+    raise _Invalid(f"{value!r} is not a code; {CODE_RULE}")
+
+
+class CodeError(ValueError):
+    """``check_code``'s refusal, for callers outside this module."""
+
+
+def code_of(value: Any) -> str:
+    """``check_code``, raising CodeError."""
+    try:
+        return check_code(value)
+    except _Invalid as exc:
+        raise CodeError(str(exc)) from None
 
 
 def shown_name(name: str) -> str:
@@ -245,6 +278,8 @@ class EntryValidator:
             if spec.max is not None and value > spec.max:
                 raise _Invalid(f"{value} is more than the maximum {spec.max}")
             return value
+        if kind == "code":
+            return check_code(value)
         if kind == "isbn" and isinstance(value, int) and not isinstance(value, bool):
             if len(str(value)) not in (10, 13):  # YAML read a leading-0 ISBN as octal
                 raise _Invalid("write the ISBN in quotes, e.g. isbn: '0306406152' (without "

@@ -40,7 +40,8 @@ SCRIPT = "assets/lifelong/lifelong.js"
 #: 我的学习, on every page.
 THEME_STRINGS = ("not_found_title", "not_found_text", "not_found_search", "search_button",
                  "search_placeholder", "back_home", "display_modes", "care_mode",
-                 "high_contrast",
+                 "high_contrast", "code_box", "code_hint", "code_open", "code_not_found",
+                 "code_bad",
                  "mine")  # the footer's link to 我的学习
 
 

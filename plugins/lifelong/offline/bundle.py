@@ -131,7 +131,7 @@ class SiteSizes:
     """A site folder by category, so the size of a copy is known before it is written."""
 
     pages: CategorySize  #: HTML pages (outside search/ and assets/)
-    search: CategorySize  #: the search index and its page (search/)
+    search: CategorySize  #: the search index and its page (search/), the code index (codes/)
     assets: CategorySize  #: styles, scripts, images of the theme (assets/)
     media: CategorySize  #: everything else: covers, files, QR codes, sitemaps
     total: CategorySize
@@ -238,7 +238,7 @@ def sizes(site_dir: Path) -> SiteSizes:
     totals: dict[str, list[int]] = {k: [0, 0] for k in ("pages", "search", "assets", "media")}
     for path in site_files(site_dir):
         top = path.split("/", 1)[0] if "/" in path else ""
-        if top == "search":
+        if top in ("search", "codes"):  # the code index is looked up as the search's is
             kind = "search"
         elif top == "assets":
             kind = "assets"

@@ -31,6 +31,7 @@ from typing import Any, cast
 
 import yaml
 
+from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.schema import Rules, load_rules
 
 __all__ = ["KIND_DIRS", "LECTURE_HALL", "kind_counts", "write_sample"]
@@ -213,6 +214,9 @@ class _Sample:
         subjects = vocab["subjects"]
         self.leaves = [t.id for t in subjects.terms.values()
                        if not subjects.children(t.id)] or list(subjects.terms)
+        #: Codes given so far: each entry's as ``lifelong codes`` gives it, in the order the
+        #: entries are made (no chance involved: the rest of the sample is unchanged by it).
+        self.codes: set[str] = set()
         self.top_of = {leaf: (subjects.ancestors(leaf) or (leaf,))[0] for leaf in self.leaves}
         self.leaf_label = {leaf: subjects.terms[leaf].label for leaf in self.leaves}
         tops = list(dict.fromkeys(self.top_of[leaf] for leaf in self.leaves))
@@ -245,6 +249,9 @@ class _Sample:
 
     def has(self, vocabulary: str, term: str) -> bool:
         return term in (self.terms.get(vocabulary) or ())
+
+    def code(self, entry_id: str) -> int:
+        return int(new_code(entry_id, self.codes))
 
     def leaf(self) -> str:
         top = self.rng.choices(self.tops, self.top_weights)[0]
@@ -576,7 +583,8 @@ def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any
         first = f"{teacher_names[0]}老师带大家学习{topic}。" if rng.random() < 0.5 else \
             f"这节课讲的是{topic}。"
         meta = {
-            "kind": "course", "id": entry_id, "title": title,
+            "kind": "course", "id": entry_id, "code": sample.code(entry_id),
+            "title": title,
             "title_en": sample.title_en(title_en), "summary": summary,
             "subjects": sample.subjects(leaf), "audiences": audiences, "language": language,
             "published": published, "updated": sample.updated(published),
@@ -653,7 +661,8 @@ def _ebooks(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]
         first = (f"本书由{'、'.join(names)}编著，共{rng.randint(6, 16)}章，"
                  f"{publisher}{year}年出版。")
         meta = {
-            "kind": "ebook", "id": entry_id, "title": title,
+            "kind": "ebook", "id": entry_id, "code": sample.code(entry_id),
+            "title": title,
             "title_en": sample.title_en(title_en), "summary": summary,
             "subjects": sample.subjects(leaf), "audiences": audiences, "language": "zh",
             "published": published, "updated": sample.updated(published, 0.05),
@@ -726,7 +735,8 @@ def _lectures(sample: _Sample, counts: dict[str, int], series: list[dict[str, An
                  f"和大家聊一聊{topic}。")
         _short, admin = sample.place(region)
         meta = {
-            "kind": "lecture", "id": entry_id, "title": title,
+            "kind": "lecture", "id": entry_id, "code": sample.code(entry_id),
+            "title": title,
             "title_en": sample.title_en(title_en), "summary": summary,
             "subjects": sample.subjects(leaf), "audiences": audiences, "language": "zh",
             "published": published, "updated": None,
@@ -760,7 +770,8 @@ def _series_entries(sample: _Sample, series: list[dict[str, Any]]
             subjects = [t for t in ("culture", "health", "science-tech")
                         if sample.has("subjects", t)] or [sample.leaf()]
             meta = {
-                "kind": "series", "id": LECTURE_HALL, "title": "网上社区教育大讲堂",
+                "kind": "series", "id": LECTURE_HALL, "code": sample.code(LECTURE_HALL),
+                "title": "网上社区教育大讲堂",
                 "title_en": "Online Community Education Lecture Hall",
                 "summary": "每周一期，邀请专家学者和各行各业的能手，"
                            "为社区居民讲健康、讲文化、讲科学。",
@@ -785,7 +796,8 @@ def _series_entries(sample: _Sample, series: list[dict[str, Any]]
             if spec["members"] else f"围绕{label}的{what[spec['for']]}，{point}。"
         first = f"“{spec['title']}”是{organiser}推出的{what[spec['for']]}。"
         meta = {
-            "kind": "series", "id": spec["id"], "title": spec["title"],
+            "kind": "series", "id": spec["id"], "code": sample.code(spec["id"]),
+            "title": spec["title"],
             "title_en": sample.title_en(spec["title_en"], 0.6), "summary": summary,
             "subjects": sample.subjects(leaf), "audiences": audiences,
             "published": spec["start"], "updated": sample.updated(spec["start"], 0.3),
@@ -835,7 +847,8 @@ def _stars(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str]]:
         ]
         body = "".join(story[:2]) + "\n\n" + "".join(story[2:2 + rng.randint(1, 3)]) + "\n"
         meta = {
-            "kind": "star", "id": entry_id, "title": title, "title_en": title_en,
+            "kind": "star", "id": entry_id, "code": sample.code(entry_id),
+            "title": title, "title_en": title_en,
             "summary": f"{short or ''}{name}坚持学习{skill}，{year}年入选百姓学习之星。",
             "subjects": sample.subjects(leaf), "audiences": sample.audiences(leaf),
             "published": published, "provider": f"{admin}终身学习活动周组委会" if admin
@@ -872,7 +885,8 @@ def _projects(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str
                 f"项目累计开展活动{sessions}场，服务学习者{people}万人次。\n\n"
                 f"{year}年，项目被认定为终身学习品牌项目。\n")
         meta = {
-            "kind": "project", "id": entry_id, "title": title,
+            "kind": "project", "id": entry_id, "code": sample.code(entry_id),
+            "title": title,
             "summary": f"{organiser}打造的{kind_zh}，以{label}为特色，把学习送到百姓家门口。",
             "subjects": sample.subjects(leaf), "audiences": sample.audiences(leaf),
             "published": published, "region": region, "featured": sample.featured(0.1),

@@ -215,7 +215,7 @@ class SearchDocument:
 INDEXED_FIELDS = ("title", "title_en", "summary", "subjects", "audiences", "language",
                   "format", "level", "duration_minutes", "year", "starts", "published",
                   "featured", "tags", "authors", "teachers", "speakers", "name", "organiser",
-                  "provider", "publisher", "accessibility")
+                  "provider", "publisher", "accessibility", "code")
 
 
 def index_view(document: SearchDocument) -> SearchDocument:
@@ -734,7 +734,8 @@ class IndexBuilder:
                     if terms.get(term, -1) < level:
                         terms[term] = level
         place[0] = "title", entry.title
-        exact = {exact_hash(entry.title), exact_hash(entry.title_en or ""), exact_hash(entry.id)}
+        exact = {exact_hash(entry.title), exact_hash(entry.title_en or ""), exact_hash(entry.id),
+                 exact_hash(entry.get("code") or "")}  # a whole code finds its entry
         order = order_key(title_sort_key(entry))
         syllables: set[str] = set()
         for field in SINGLES:

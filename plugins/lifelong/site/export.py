@@ -434,4 +434,5 @@ _SCALARS: dict[str, dict[str, Any]] = {
     "url": {"$ref": "#/$defs/web-address"},
     "media": {"$ref": "#/$defs/address"},
     "isbn": {"type": "string", "pattern": "^(?:\\d{9}[\\dX]|\\d{13})$"},
+    "code": {"type": "string", "pattern": "^[1-9][0-9]{5}$"},
 }

@@ -214,6 +214,15 @@ STRINGS: dict[str, dict[str, str]] = {
                              "to the home page."},
     "not_found_search": {"zh": "搜索全部内容", "en": "Search the catalogue"},
     "back_home": {"zh": "返回首页", "en": "Back to the home page"},
+    # The "输入编号" box (partials/lifelong-code.html: home, 404, header; codes.js) and the
+    # code under an entry's QR code
+    "code_box": {"zh": "输入编号", "en": "Enter a code"},
+    "code_hint": {"zh": "海报上二维码下方的 6 位数字",
+                  "en": "The 6 digits under the QR code on a poster"},
+    "code_open": {"zh": "打开", "en": "Open"},
+    "code_not_found": {"zh": "没有找到编号 {code} 的内容", "en": "Nothing has the code {code}"},
+    "code_bad": {"zh": "编号是 6 位数字，请检查：{code}",
+                 "en": "A code has 6 digits; check: {code}"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).

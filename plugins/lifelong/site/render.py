@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.validate import Media
 from lifelong.search.index import EASY, easy_filters, easy_labels
+from lifelong.site.codes import grouped
 from lifelong.site.feeds import CHINA
 from lifelong.site.head import follow_entry, follow_home, follow_page
 from lifelong.site.i18n import translate
@@ -134,7 +135,7 @@ class Renderer:
                                 outside=self.outside, online_media=self.online_media,
                                 kinds=catalogue.rules.kinds, human_size=self.human_size,
                                 when_words=when_words(lang))
-        self.env.filters.update(date=self.format_date, beijing=self.beijing_time)
+        self.env.filters.update(date=self.format_date, beijing=self.beijing_time, grouped=grouped)
         # tojson (when.js's words) as UTF-8: a third of the bytes of \u escapes.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}

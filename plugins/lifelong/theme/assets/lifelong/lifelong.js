@@ -4,6 +4,7 @@
    - lecture times in the reader's own time zone, upcoming / live / ended computed now;
    - QR codes the offline copy carries inline (data-qr: base64 of the modules, one bit each,
      row by row), drawn as SVG;
+   - the "输入编号" boxes: their lookup (codes.js) loaded when one is first touched;
    - the search box: the search engine (search.js, lunr.js, the index) is loaded only when the
      reader touches the box, or on the search page. Data files are classic scripts that call
      LifelongSearch.add(name, data): fetch/XHR of local files is blocked on file://. */
@@ -73,13 +74,16 @@
     });
   }
 
-  /* Loads search/<name>.js once; resolves with what it passed to LifelongSearch.add. */
-  function load(name, ordered) {
+  /* Loads <folder><name>.js once (folder: "search/" unless given; the code index's files
+     are named from the site's root, "codes/c38"); resolves with what it passed to
+     LifelongSearch.add. */
+  function load(name, ordered, folder) {
     if (Object.prototype.hasOwnProperty.call(S.data, name)) return Promise.resolve(S.data[name]);
     if (!requested[name]) {
       requested[name] = new Promise(function (resolve, reject) {
         (waiting[name] = waiting[name] || []).push(resolve);
-        addScript(S.root + "search/" + name + ".js", ordered).catch(function (error) {
+        var file = (folder === undefined ? "search/" : folder) + name + ".js";
+        addScript(S.root + file, ordered).catch(function (error) {
           delete requested[name];
           reject(error);
         });
@@ -88,6 +92,8 @@
     return requested[name];
   }
   S.need = function (name) { return load(name, false); };
+  /* The same from another folder of the site ("codes/"): S.needFrom("codes/", "c38"). */
+  S.needFrom = function (folder, name) { return load(folder + name, false, ""); };
 
   var starting = null;
   /* lunr.js, the index's meta data and the engine, downloaded at once, run in that order. */
@@ -115,6 +121,30 @@
     input.addEventListener("focus", kick);
     input.addEventListener("input", kick);
     if (document.getElementById("ll-search-page")) kick();
+  }
+
+  /* -- the "输入编号" boxes: codes.js, loaded when one is first touched, opens the entry of
+     the code or id typed (S.openCode). Until it has loaded, a submitted box waits for it;
+     if it cannot load, the form goes to the search page as it would without JavaScript. */
+  function bootCodes() {
+    var forms = document.querySelectorAll("form[data-ll-code]");
+    var loading = null;
+    function engine() {
+      if (!loading) {
+        loading = addScript(S.root + "assets/lifelong/codes.js", false);
+        loading.catch(function () { loading = null; });
+      }
+      return loading;
+    }
+    function submit(event) {
+      var form = event.currentTarget;
+      event.preventDefault();
+      engine().then(function () { S.openCode(form); }, function () { form.submit(); });
+    }
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", submit);
+      forms[i].addEventListener("focusin", function () { engine().catch(function () {}); });
+    }
   }
 
   /* -- display modes: 长辈模式 (care mode) and high contrast -----------------------------
@@ -192,6 +222,7 @@
     bootModes();
     drawQrCodes(document);
     bootSearch();
+    bootCodes();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

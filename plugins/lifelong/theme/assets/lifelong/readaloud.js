@@ -7,7 +7,8 @@
 
    What it reads is what the page shows, in order: every element marked data-ll-read,
      data-ll-read=""        its text, a sentence at a time;
-     data-ll-read="rows"    a details list: "label：value", a row at a time;
+     data-ll-read="rows"    a details list: "label：value", a row at a time (a value's
+                            data-ll-say, when it has one: a code, digit by digit);
      data-ll-read="titles"  a listing: the title of each card.
    Marked elements not shown (hidden, inside a closed <details>) are skipped. The piece being
    read is highlighted (.ll-reading). Play, pause (continue) and stop; leaving the page stops. */
@@ -55,7 +56,9 @@
       var rows = el.children, colon = /^zh/.test(lang) ? "：" : ": ";
       for (i = 0; i < rows.length; i++) {
         var label = rows[i].querySelector("dt"), value = rows[i].querySelector("dd");
-        if (label && value && shown(value)) add(textOf(label) + colon + textOf(value), value);
+        if (label && value && shown(value)) {
+          add(textOf(label) + colon + (value.getAttribute("data-ll-say") || textOf(value)), value);
+        }
       }
     } else if (how === "titles") {
       var titles = el.querySelectorAll(".ll-card__title");

@@ -1,0 +1,91 @@
+"""The code index: what the "输入编号" box reads to open an entry from its code or its id,
+online and from file://, without a list of every entry.
+
+Files under ``codes/``, each a classic script that registers its part
+(``LifelongSearch.add(name, data)``, loaded as the search index's files are):
+  index.js      which parts exist (a bit per part, in hexadecimal: asking for a part that
+                does not exist would be a failed request), how many digits name a code part
+                and how many id parts there are
+  c<digits>.js  codes starting with those digits (1 to 3 of them: more as the catalogue
+                grows, about ``PART_TARGET`` codes a part) -> the entry's address
+  i<n>.js       ids whose FNV-1a hash (``lifelong.search.text.fnv1a``) is n modulo the
+                number of id parts (a power of two) -> the entry's address
+Addresses are relative to the site's root, as the site makes them (``taiji-basics/`` or
+``taiji-basics.html``). The same entries give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from lifelong.search.text import fnv1a
+
+#: About how many codes (or ids) a part holds: a lookup loads one part of each.
+PART_TARGET = 256
+MAX_CODE_DIGITS = 3
+MAX_ID_PARTS = 4096
+
+
+def grouped(code: str) -> str:
+    """A code as people read it: "382 915"."""
+    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+
+def code_digits(count: int) -> int:
+    """How many first digits name a code's part, for ``count`` codes."""
+    digits = 1
+    while digits < MAX_CODE_DIGITS and count > 9 * 10 ** (digits - 1) * PART_TARGET:
+        digits += 1
+    return digits
+
+
+def id_parts(count: int) -> int:
+    """How many id parts ``count`` ids are shared among (a power of two)."""
+    parts = 1
+    while parts < MAX_ID_PARTS and count > parts * PART_TARGET:
+        parts *= 2
+    return parts
+
+
+def id_part(entry_id: str, parts: int) -> int:
+    return fnv1a(entry_id) % parts
+
+
+def _script(name: str, data: object) -> bytes:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return f'LifelongSearch.add("{name}",{text});\n'.encode()
+
+
+def _bitmap(present: Iterable[int], size: int) -> str:
+    bits = [0] * (-(-size // 4) * 4)
+    for number in present:
+        bits[number] = 1
+    return "".join(format(int("".join(map(str, bits[at:at + 4])), 2), "x")
+                   for at in range(0, len(bits), 4))
+
+
+def code_index_files(entries: Iterable[tuple[str, str | None, str]]
+                     ) -> Iterator[tuple[str, bytes]]:
+    """The files of the code index of ``entries``: (id, code or None, address) each."""
+    by_code: dict[str, str] = {}
+    by_id: dict[str, str] = {}
+    for entry_id, code, url in entries:
+        by_id[entry_id] = url
+        if code is not None:
+            by_code[code] = url
+    digits, parts = code_digits(len(by_code)), id_parts(len(by_id))
+    first = 10 ** (digits - 1)
+    code_parts: dict[int, dict[str, str]] = {}
+    for code, url in by_code.items():
+        code_parts.setdefault(int(code[:digits]), {})[code] = url
+    ids: dict[int, dict[str, str]] = {}
+    for entry_id, url in by_id.items():
+        ids.setdefault(id_part(entry_id, parts), {})[entry_id] = url
+    yield "codes/index.js", _script("codes/index", {
+        "c": _bitmap((prefix - first for prefix in code_parts), 9 * first), "d": digits,
+        "i": _bitmap(ids, parts), "n": parts})
+    for prefix in sorted(code_parts):
+        yield f"codes/c{prefix}.js", _script(f"codes/c{prefix}", code_parts[prefix])
+    for number in sorted(ids):
+        yield f"codes/i{number}.js", _script(f"codes/i{number}", ids[number])
