@@ -205,7 +205,7 @@ def test_one_favourite_is_removed_and_each_list_cleared_after_a_second_press(
         assert titles(page, "fav") == ["老年人如何防跌倒", "论语", "二十四式太极拳入门"]
         page.locator("[data-list=fav] .ll-mine__remove").nth(1).click()  # 论语
         assert titles(page, "fav") == ["老年人如何防跌倒", "二十四式太极拳入门"]
-        assert page.locator("[role=status]").inner_text() == "已取消收藏：论语"
+        assert page.locator(".ll-mine__status").inner_text() == "已取消收藏：论语"
         focused = "document.activeElement.textContent"
         assert page.evaluate(focused) == "取消收藏：二十四式太极拳入门"
 
@@ -222,7 +222,7 @@ def test_one_favourite_is_removed_and_each_list_cleared_after_a_second_press(
         assert titles(page, "seen") == []
         assert part.locator("[data-empty]").inner_text() == translate("mine_no_history", "zh")
         assert not part.locator("[data-clear]").is_visible()
-        assert page.locator("[role=status]").inner_text() == "已清空。"
+        assert page.locator(".ll-mine__status").inner_text() == "已清空。"
 
         page.reload(wait_until="load")
         assert titles(page, "seen") == []
