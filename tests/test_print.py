@@ -266,14 +266,17 @@ def test_print_views_are_in_the_pages_and_cost_no_file_per_entry(
     """Online, a card's QR code is the entry's SVG file, loaded only when printed; offline,
     its modules in the page. No poster, card or QR file of their own in the offline copy."""
     section = read(online_site, "community-education/index.html")
-    cards = section.count('<li class="ll-card ')
-    assert cards > 8
-    assert section.count('<img class="ll-sheet__qr" data-ll-src="../qr/') == cards - 1  # - featured
-    assert 'data-ll-src="../qr/taiji-basics.svg"' in section
+    listed = section.count('<li class="ll-card ') - 1  # the featured card is not the listing's
+    assert listed > 8
+    files = re.search(r'data-ll-cards="([^"]*)"', section).group(1).split(" ")
+    assert len(files) == listed
+    assert "../qr/taiji-basics.svg" in files
+    assert all(re.fullmatch(r"\.\./qr/[a-z0-9-]+\.svg", f) for f in files)
     assert ' src="../qr/' not in section
     offline = read(offline_site, "community-education/index.html")
-    assert len(re.findall(r'<span class="ll-sheet__qr" data-ll-qr="[A-Za-z0-9+/=]{100,}">',
-                          offline)) == offline.count('<li class="ll-card ') - 1
+    modules = re.search(r'data-ll-cards="([^"]*)"', offline).group(1).split(" ")
+    assert len(modules) == offline.count('<li class="ll-card ') - 1
+    assert all(re.fullmatch(r"[A-Za-z0-9+/=]{100,}", m) for m in modules)
     assert not (offline_site / "qr").exists()
     assert [p for p in offline_site.rglob("*") if re.search("poster|card", p.name)] == []
 

@@ -21,10 +21,44 @@
     });
   }
 
+  function add(parent, tag, className, text) {
+    var el = doc.createElement(tag);
+    if (className) el.className = className;
+    if (text) el.textContent = text;
+    parent.appendChild(el);
+    return el;
+  }
+
+  /* A listing's table cards, made once: 8 to a sheet, each the title of one of the
+     listing's cards (in order), its code, and its QR code (an SVG file, or modules). */
+  function makeCards(box) {
+    var titles = doc.querySelectorAll("[data-ll-read=titles] .ll-card__title");
+    var codes = box.getAttribute("data-codes").split(" ");
+    var qrs = box.getAttribute("data-ll-cards").split(" ");
+    var count = Math.min(titles.length, codes.length, qrs.length), sheet = null;
+    box.removeAttribute("data-ll-cards");
+    for (var n = 0; n < count; n++) {
+      if (n % 8 === 0) sheet = add(box, "ol", "ll-sheet__page");
+      var card = add(sheet, "li");
+      var code = /\.svg$/.test(qrs[n]) ? add(card, "img", "ll-sheet__qr")
+        : add(card, "span", "ll-sheet__qr");
+      if (code.tagName === "IMG") {
+        code.alt = "";
+        code.setAttribute("data-ll-src", qrs[n]);
+      } else {
+        code.setAttribute("data-ll-qr", qrs[n]);
+      }
+      add(card, "span", "ll-sheet__title", titles[n].textContent);
+      var label = add(card, "span", "ll-sheet__code", box.getAttribute("data-label") + " ");
+      add(label, "b", "", codes[n]);
+    }
+  }
+
   /* Puts `view` on the page with its QR codes; resolves once its images are loaded. */
   function show(view) {
     var box = doc.querySelector("[data-ll-print-view='" + view + "']");
     var waits = [];
+    if (box && box.hasAttribute("data-ll-cards")) makeCards(box);
     if (box) {
       var codes = box.querySelectorAll("[data-ll-qr]"), j;
       for (j = 0; j < codes.length; j++) {
