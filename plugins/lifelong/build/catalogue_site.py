@@ -114,7 +114,7 @@ class CatalogueSite:
                                  lang=options.lang, outside=self.outside,
                                  excluded_media=self.excluded_media,
                                  bytecode_cache=self.template_cache(),
-                                 offline=options.offline)
+                                 offline=options.offline, site_name=options.site_name)
 
     @cached_property
     def pages(self) -> dict[str, SitePage]:

@@ -27,7 +27,7 @@ from lifelong.mkdocs.config import CatalogueConfig, site_options
 from lifelong.mkdocs.files import catalogue_files, nav_sources, theme_files
 from lifelong.mkdocs.theme import add_catalogue_theme, theme_strings, watch_rules_and_theme
 from lifelong.site.draw import template_place
-from lifelong.site.render import squeeze_whitespace
+from lifelong.site.render import PRINT_KIT_NEEDS_URL, squeeze_whitespace
 from lifelong.site.sanitise import clean
 
 if TYPE_CHECKING:
@@ -88,6 +88,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site = build.start()
         except (CatalogueError, ValueError) as exc:
             raise PluginError(str(exc)) from None
+        if not site.renderer.print_kit:
+            logging.getLogger("mkdocs.plugins.lifelong").info(PRINT_KIT_NEEDS_URL)
         config.extra["lifelong"] = {"offline": self.config.offline,
                                     "outdated_text": site.plan.t("may_be_outdated"),
                                     "t": theme_strings(site.plan.lang)}

@@ -22,10 +22,13 @@ def _code(url: str) -> segno.QRCode:
 
 
 def qr_svg(url: str, title: str) -> bytes:
-    """A compact, deterministic SVG of the QR code for ``url`` (error correction M)."""
+    """A compact, deterministic SVG of the QR code for ``url`` (error correction M). It has
+    a viewBox and no size of its own: pages give its size (132 px on screen, centimetres on
+    a printed poster), and an SVG image without a viewBox does not scale."""
     out = io.BytesIO()
     _code(url).save(out, kind="svg", scale=4, border=BORDER, xmldecl=False, svgns=True,
-                    title=title, nl=True, svgclass="lifelong-qr", lineclass=None, dark="#000")
+                    title=title, nl=True, svgclass="lifelong-qr", lineclass=None, dark="#000",
+                    omitsize=True)
     return out.getvalue()
 
 

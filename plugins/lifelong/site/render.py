@@ -96,6 +96,13 @@ _LINK_MARK = re.compile("\ue000(\\d+)\ue001")
 _HELD_MARK = re.compile("\ue002(\\d+)\ue003")
 
 
+#: What a build without site_url says (once): QR codes, hence posters and table cards, need the
+#: public address, and an offline copy's printed poster leads to the site, not to a USB stick.
+PRINT_KIT_NEEDS_URL = ("No site_url in mkdocs.yml: pages show no QR code and no print kit "
+                       "(posters, table cards, the schedule sheet), whose QR codes lead to the "
+                       "public address.")
+
+
 class QrCode(NamedTuple):
     """Where a page's QR code comes from: an image file, or modules drawn by the page."""
     src: str | None
@@ -110,7 +117,7 @@ class Renderer:
                  outside: Mapping[str, Entry] | None = None,
                  excluded_media: frozenset[str] = frozenset(),
                  bytecode_cache: jinja2.BytecodeCache | None = None,
-                 offline: bool = False) -> None:
+                 offline: bool = False, site_name: str = "") -> None:
         self.catalogue = catalogue
         #: The offline copy: QR codes drawn by the page from inline data, no JSON-LD (no
         #: search engine reads a USB stick; every byte counts in the zip).
@@ -148,6 +155,17 @@ class Renderer:
         self.saved_cards: CardCache | None = None
         #: While ``squeezed`` draws a page: its blocks of cards, each left as a mark.
         self._held: list[str] | None = None
+        #: The print kit (posters, table cards, the schedule sheet): its QR codes lead to the
+        #: public address (site_url), in the offline copy too, since a printed poster outlives
+        #: any USB stick. Without site_url there is no public address: no QR code (as on
+        #: entry pages), hence no print kit, and the build says so (``PRINT_KIT_NEEDS_URL``).
+        self.print_kit = self.site_url is not None
+        #: QR modules by address: an entry's code is drawn on its page and on its listings'
+        #: card sheets, and each is worked out once per process (about 1 ms each).
+        self._qr_modules: dict[str, str] = {}
+        self.env.globals.update(site_name=site_name, print_kit=self.print_kit,
+                                page_qr=self.page_qr, public_page_url=self.public_page_url,
+                                entry_qr=self.qr_code, entry_public_url=self.public_url)
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
             media_link=self.media_link, image_link=self.image_link, term_link=self.term_link,
@@ -361,7 +379,25 @@ class Renderer:
             return None
         if self.qr_files:
             return QrCode(self.link(qr_path(entry.id)), None)
-        return QrCode(None, qr_modules(url))
+        return QrCode(None, self.modules(url))
+
+    def modules(self, url: str) -> str:
+        found = self._qr_modules.get(url)
+        if found is None:
+            found = self._qr_modules[url] = qr_modules(url)
+        return found
+
+    def public_page_url(self, path: str) -> str | None:
+        """The public address of a generated page (``schedule``, a section's slug)."""
+        if not self.site_url:
+            return None
+        return self.site_url + UrlScheme(True).page_url(path)
+
+    def page_qr(self, path: str) -> QrCode | None:
+        """The QR code of a generated page's public address, drawn by the page (a section's
+        poster, the schedule sheet: a few pages, no file of their own)."""
+        url = self.public_page_url(path)
+        return QrCode(None, self.modules(url)) if url else None
 
     @property
     def qr_files(self) -> bool:

@@ -19,6 +19,7 @@
     for (var i = 0; i < codes.length; i++) {
       var el = codes[i];
       var bytes;
+      if (el.querySelector("svg")) continue;  /* drawn already */
       try { bytes = atob(el.getAttribute("data-qr")); } catch (e) { continue; }
       var side = Math.floor(Math.sqrt(bytes.length * 8));
       var path = "";
@@ -48,6 +49,9 @@
       el.appendChild(svg);
     }
   }
+
+  /* print.js draws the codes of a print view when it is printed. */
+  window.LifelongDrawQr = drawQrCodes;
 
   /* -- on-demand loading of search data, shared with search.js ------------------------ */
   var S = window.LifelongSearch = window.LifelongSearch || {};
