@@ -17,9 +17,7 @@ A benchmark, not a test: it prints figures and PASS/FAIL against the issue's bud
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import re
@@ -27,10 +25,7 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,7 +35,7 @@ from benchkit import render_table
 
 REPO = scale_bench.REPO
 sys.path.insert(0, str(REPO / "tests"))
-from browser import ARGS, CHROMIUM, _QuietHandler  # noqa: E402  (the suite's Chromium)
+from browser import ARGS, CHROMIUM, serve_folder  # noqa: E402  (the suite's Chromium)
 
 KB = 1000
 BUDGET = {"html": 50 * KB, "before_images": 50 * KB, "js": 30 * KB}
@@ -196,34 +191,9 @@ def counterpart(kind: str, address: str, entries: dict[str, tuple[str, str]],
 # The browser
 # --------------------------------------------------------------------------------------
 
-class _Handler(_QuietHandler):
-    """Static files; a missing file gets the site's 404.html, as a web host sends it."""
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(folder: Path) -> Any:
+    """The site on a web host: a missing file gets its 404.html (tests/browser.py)."""
+    return serve_folder(folder, not_found_page=True)
 
 
 def content_class(content_type: str, url: str) -> str:

@@ -24,10 +24,31 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _WebHost(_QuietHandler):
+    """Files as they are, and the site's 404.html for an address that leads nowhere (as
+    GitHub Pages, Netlify or nginx's ``error_page`` answer), at any depth."""
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 @contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve_folder(folder: Path, *, not_found_page: bool = False) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 (a free port); yields the base URL. With
+    ``not_found_page``, a missing file gets the folder's 404.html, as a web host sends it."""
+    handler = functools.partial(_WebHost if not_found_page else _QuietHandler,
+                                directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -12,10 +12,7 @@ file://.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,38 +72,9 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "theme": shipped_theme(), "use_directory_urls": False}))
 
 
-class _Host(http.server.SimpleHTTPRequestHandler):
-    """A web host: files as they are, and the site's 404.html for an address that leads
-    nowhere (as GitHub Pages, Netlify or nginx's ``error_page`` answer), at any depth."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextmanager
-def host(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Host, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def host(folder: Path) -> Any:
+    """The site on a web host that answers a missing address with its 404.html."""
+    return serve_folder(folder, not_found_page=True)
 
 
 @pytest.fixture(scope="module")

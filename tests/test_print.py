@@ -59,7 +59,7 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     makes it: its QR codes still lead to the public site."""
     root = tmp_path_factory.mktemp("print-offline")
     return build_site(write_project(root, one_of_each() + EXTRA, plugin={
-        "page_size": 96, "offline": True, "subset_sections": ["community-education"]},
+        "page_size": 60, "offline": True, "subset_sections": ["community-education"]},
         mkdocs={"use_directory_urls": False}))
 
 
@@ -167,7 +167,7 @@ def test_an_entry_poster_prints_its_public_qr_code_title_and_code(
     assert code.text == PUBLIC + "taiji-basics/"
     assert code.cm >= 7.5  # a poster's: 9 cm with its quiet zone
     text = words(sheet.text)
-    for shown in (SITE_NAME, "二十四式太极拳入门", "编号taiji-basics", "用手机扫一扫二维码",
+    for shown in (SITE_NAME, "二十四式太极拳入门", "编号382915", "用手机扫一扫二维码",
                   "或在网站首页输入编号", PUBLIC + "taiji-basics/"):
         assert shown in text, shown
     assert "基本信息" not in text  # the poster alone, not the page
@@ -196,7 +196,7 @@ def test_a_section_poster_leads_to_the_section(page: Any, where: str, online_url
     assert code.cm >= 7.5
     text = words(sheet.text)
     assert "社区教育与老年教育" in text
-    assert "二十四式太极拳入门taiji-basics" in text  # the section's featured entry, with its code
+    assert "二十四式太极拳入门382915" in text  # the section's featured entry, with its code
 
 
 # -- table cards ----------------------------------------------------------------------------------
