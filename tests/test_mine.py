@@ -149,6 +149,14 @@ def keep_button(page: Any) -> Any:
     return page.locator(".ll-keep__button")
 
 
+def keep(page: Any) -> None:
+    """Press 收藏, then give the page a moment before it is left: Chromium hands a page's
+    localStorage writes to the next page's process asynchronously, and on a busy machine a
+    navigation at once can overtake them (a reader's next tap is never that quick)."""
+    keep_button(page).click()
+    page.wait_for_timeout(300)
+
+
 def titles(page: Any, part: str) -> list[str]:
     shown: list[str] = page.locator(f"[data-list={part}] .ll-mine__link").all_inner_texts()
     return shown
@@ -165,13 +173,13 @@ def test_favourites_and_history_survive_reload_and_navigation(browser: Any,
             page.goto(copy.entry(entry_id), wait_until="load")
         button = keep_button(page)
         assert (button.inner_text(), button.get_attribute("aria-pressed")) == ("收藏", "false")
-        button.click()  # the lecture saved
+        keep(page)  # the lecture saved
         assert (button.inner_text(), button.get_attribute("aria-pressed")) == ("已收藏", "true")
         page.reload(wait_until="load")
         assert (button.inner_text(), button.get_attribute("aria-pressed")) == ("已收藏", "true")
         page.goto(copy.entry("taiji-basics"), wait_until="load")  # viewed again
         assert button.get_attribute("aria-pressed") == "false"
-        button.click()
+        keep(page)
         page.locator(".ll-keep__mine").click()  # to 我的学习, from the entry
         page.wait_for_url(copy.mine)
         assert titles(page, "fav") == ["二十四式太极拳入门", "老年人如何防跌倒"]
@@ -200,7 +208,7 @@ def test_one_favourite_is_removed_and_each_list_cleared_after_a_second_press(
     with reader(browser) as page:
         for entry_id in ("taiji-basics", "lunyu", "hall-2027"):
             page.goto(copy.entry(entry_id), wait_until="load")
-            keep_button(page).click()
+            keep(page)
         page.goto(copy.mine, wait_until="load")
         assert titles(page, "fav") == ["老年人如何防跌倒", "论语", "二十四式太极拳入门"]
         page.locator("[data-list=fav] .ll-mine__remove").nth(1).click()  # 论语
@@ -241,7 +249,7 @@ def test_one_favourite_is_removed_and_each_list_cleared_after_a_second_press(
 def test_a_title_with_html_in_it_is_shown_as_text(browser: Any, copy: Copy) -> None:
     with reader(browser) as page:
         page.goto(copy.entry("html-title"), wait_until="load")
-        keep_button(page).click()
+        keep(page)
         page.goto(copy.mine, wait_until="load")
         for part in ("fav", "seen"):
             link = page.locator(f"[data-list={part}] .ll-mine__link")
@@ -265,7 +273,7 @@ def test_two_copies_on_one_device_keep_apart(browser: Any, offline_site: Path,
                 (Copy(offline_site.as_uri() + "/", True), Copy(second.as_uri() + "/", True)),
                 (Copy(url + "a/", True), Copy(url + "b/", True))]:
             page.goto(first.entry("lunyu"), wait_until="load")
-            keep_button(page).click()
+            keep(page)
             page.goto(other.entry("taiji-basics"), wait_until="load")
             page.goto(other.mine, wait_until="load")
             assert titles(page, "fav") == []
