@@ -14,15 +14,17 @@ import io
 import json
 import re
 import wave
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser import PageLog
+from browser import PageLog, serve_folder
 from conftest import COURSE, Project, edit
 from sitekit import build_site, course, read, write_project
+from test_a11y import AXE, axe_violations, open_page, phone, report
 
 OFFLINE = {"use_directory_urls": False}
 VTT = "WEBVTT\n\n00:00.000 --> 00:00.900\n起势，两脚开立。\n"
@@ -257,3 +259,23 @@ def test_the_works_offline_filter_counts_from_file(browser: Any, offline_site: P
     titles = page.locator("#ll-search-results > li").all_inner_texts()
     assert not any("在线视频课" in title for title in titles)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def axe_url() -> Iterator[str]:
+    with serve_folder(AXE.parent) as url:
+        yield url + AXE.name
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["normal", "care", "contrast"])
+def test_the_players_and_marks_pass_axe(browser: Any, offline_site: Path, axe_url: str,
+                                        mode: str) -> None:
+    """The tiny site of the accessibility walk has no local video: its pages are checked
+    here, in each mode (the marks on its lecture are in the walk itself)."""
+    problems = []
+    with phone(browser, mode) as page:
+        for name in ("local-video.html", "remote-video.html", "index.html"):
+            open_page(page, (offline_site / name).as_uri())
+            problems += [(name, v) for v in axe_violations(page, axe_url)]
+    assert problems == [], report(problems)
