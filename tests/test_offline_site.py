@@ -99,7 +99,8 @@ def test_no_media_links_to_the_online_file_instead(tmp_path: Path) -> None:
     assert not (site / "courses" / "covers" / "taiji.svg").exists()
     assert not (site / "reading" / "files" / "lunyu.html").exists()
     html = read(site, "lunyu.html")
-    assert "网页版 <span class=\"ll-muted\">（未包含在离线副本中，联网访问）</span> " \
+    assert "网页版 <span class=\"ll-badge ll-badge--online\">需要联网</span> " \
+           "<span class=\"ll-muted\">（未包含在离线副本中，联网访问）</span> " \
            '<a href="https://lifelong.example.org/reading/files/lunyu.html"' in html
     assert "ll-entry__cover" not in read(site, "taiji-basics.html")
     assert "taiji.svg" not in read(site, "index.html")

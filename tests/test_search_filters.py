@@ -156,7 +156,8 @@ def checked(state: dict[str, Any]) -> set[str]:
 
 # -- the filters --------------------------------------------------------------------------------
 
-PICKS = """() => [...document.querySelectorAll("#ll-search-easy a")].map(a => ({
+# The offline copy's "可离线使用" comes last (test_offline_media): not an easy filter.
+PICKS = """() => [...document.querySelectorAll("#ll-search-easy a:not([href*='offline='])")].map(a => ({
   href: a.href, label: a.firstChild.textContent,
   count: Number(a.querySelector(".ll-search-easy__count").textContent)}))"""
 

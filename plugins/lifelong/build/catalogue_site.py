@@ -34,6 +34,7 @@ from lifelong.search.index import (
     newest_first,
 )
 from lifelong.site.calendar import calendar_files
+from lifelong.site.captions import caption_files
 from lifelong.site.codes import code_index_files
 from lifelong.site.draw import PageDrawer
 from lifelong.site.export import data_files, robots_txt
@@ -307,7 +308,8 @@ class CatalogueSite:
         return Outputs(self.catalogue.rules,
                        self.search_documents() if documents is None else documents,
                        self.options.lang, self.scheme.page_url("search"), self.version_text(),
-                       self.options.lunr_js, site_dir, where / "search" if where else None)
+                       self.options.lunr_js, site_dir, where / "search" if where else None,
+                       self.options.offline)
 
     def write_outputs(self, site_dir: Path) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
@@ -333,6 +335,9 @@ class CatalogueSite:
                               scheme=self.scheme)
         yield from code_index_files((entry.id, entry.get("code"), scheme.entry_url(entry.id))
                                     for entry in (*catalogue.entries, *self.outside.values()))
+        if options.offline:  # file:// loads no <track src> (lifelong.site.captions)
+            yield from caption_files(catalogue.entries, options.content_dir,
+                                     self.excluded_media)
         if not options.offline and not (options.content_dir / "robots.txt").exists():
             yield "robots.txt", robots_txt(site_url)
 
@@ -355,7 +360,9 @@ class CatalogueSite:
                 cover=quote(cover.path) if cover is not None and cover.path
                 and cover.path not in self.excluded_media else None,
                 facts=" · ".join(self.renderer.facts(entry)),
-                sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry)))
+                sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry)),
+                works_offline=not self.renderer.entry_needs_internet(entry)
+                if self.options.offline else None)
 
     def index_documents(self) -> PickledSequence[SearchDocument]:
         """The search documents cut to what the index reads (``index_view``), pickled a

@@ -25,7 +25,7 @@ from lifelong.catalogue.schema import Rules
 from lifelong.search.index import DocumentError, IndexBuilder, SearchDocument, pinyin_texts, script
 from lifelong.search.text import add_readings, readings_of, t2s_table
 from lifelong.site.draw import PageDrawer
-from lifelong.site.i18n import SEARCH_STRINGS, translate
+from lifelong.site.i18n import OFFLINE_STRINGS, SEARCH_STRINGS, translate
 
 if TYPE_CHECKING:
     from lifelong.build.catalogue_site import CatalogueSite
@@ -124,6 +124,8 @@ class Outputs:
     site_dir: Path
     #: Where the search index keeps what a rewrite reuses (None: no cache).
     cache_dir: Path | None
+    #: An offline copy: the index has the "works offline" filter (``OFFLINE_COLUMN``).
+    offline: bool = False
 
     def rules_only(self) -> Catalogue:
         """A catalogue of the rules alone, no entries: the index reads each document's terms
@@ -152,10 +154,12 @@ class Outputs:
         to simplified table, all under ``folder``. Files already as they should be are left
         alone; with ``cache_dir``, a rewrite after a few changes reuses what it learnt."""
         documents = self.documents
-        ui = {key: translate(key, self.lang) for key in SEARCH_STRINGS}
+        ui = {key: translate(key, self.lang)
+              for key in SEARCH_STRINGS + (OFFLINE_STRINGS if self.offline else ())}
         extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
                  "searchPage": self.search_page, "kindNames": list(self.rules.kinds)}
-        figures = IndexBuilder(self.rules_only(), documents, lang=self.lang).write(
+        figures = IndexBuilder(self.rules_only(), documents, lang=self.lang,
+                               offline=self.offline).write(
             folder, extra_meta=extra, cache_dir=self.cache_dir)
         table = t2s_table()
         (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))

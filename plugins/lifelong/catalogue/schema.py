@@ -81,6 +81,8 @@ class FieldSpec:
     max: int | None = None
     default: Any = None
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    #: For ``media``: what a local file must be (``MEDIA_FORMATS``); any, without it.
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,11 @@ def _read_vocabulary(name: str, reader: _Reader) -> Vocabulary:
 
 
 _SPEC_KEYS = {"type", "label", "required", "list", "min_items", "max_items", "vocabulary", "kinds",
-              "min", "max", "default", "fields"}
+              "min", "max", "default", "fields", "format"}
+#: What a local file of a ``media`` field can be required to be (its ``format``): the
+#: format's name, the extension it must have and the bytes it must start with (after a
+#: UTF-8 byte order mark).
+MEDIA_FORMATS = {"webvtt": ("WebVTT", ".vtt", b"WEBVTT")}
 
 
 def _read_field(name: str, spec: Any, key: tuple[str | int, ...], reader: _Reader,
@@ -201,6 +207,11 @@ def _read_field(name: str, spec: Any, key: tuple[str | int, ...], reader: _Reade
     if kind == "term" and vocabulary not in vocabularies:
         reader.error((*key, "vocabulary"), f"no vocabulary named {vocabulary!r} in "
                                             "catalogue/vocabularies/")
+    media_format = spec.get("format")
+    if media_format is not None and (kind != "media" or media_format not in MEDIA_FORMATS):
+        reader.error((*key, "format"), f"format {media_format!r} is for media fields, one of "
+                                        f"{', '.join(sorted(MEDIA_FORMATS))}")
+        media_format = None
     subfields: dict[str, FieldSpec] = {}
     if kind == "object":
         for sub, sub_spec in (spec.get("fields") or {}).items():
@@ -211,7 +222,8 @@ def _read_field(name: str, spec: Any, key: tuple[str | int, ...], reader: _Reade
         required=bool(spec.get("required", False)), list=bool(spec.get("list", False)),
         min_items=int(spec.get("min_items", 0)), max_items=spec.get("max_items"),
         vocabulary=vocabulary, kinds=tuple(spec.get("kinds") or ()), min=spec.get("min"),
-        max=spec.get("max"), default=spec.get("default"), fields=subfields)
+        max=spec.get("max"), default=spec.get("default"), fields=subfields,
+        format=media_format)
 
 
 def _read_kinds(reader: _Reader, vocabularies: Mapping[str, Vocabulary]) -> dict[str, KindSpec]:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lifelong.catalogue.loader import SourceDocument
 from lifelong.catalogue.problems import Problem
-from lifelong.catalogue.schema import FieldSpec, Rules
+from lifelong.catalogue.schema import MEDIA_FORMATS, FieldSpec, Rules
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 64
@@ -322,7 +322,7 @@ class EntryValidator:
         if kind == "url":
             return check_url(value)
         if kind == "media":
-            return self._media(doc, value)
+            return self._media(doc, value, spec.format)
         if kind == "isbn":
             digits = re.sub(r"[\s-]", "", value).upper()
             if not re.fullmatch(r"\d{9}[\dX]|\d{13}", digits):
@@ -372,7 +372,8 @@ class EntryValidator:
             raise _Invalid(f"{value!r} contains active content ({self._unsafe[target]!r}); "
                            "scripts, event handlers and javascript: links are not allowed")
 
-    def _media(self, doc: SourceDocument, value: str) -> Media:
+    def _media(self, doc: SourceDocument, value: str, media_format: str | None = None
+               ) -> Media:
         if _SCHEME_RE.match(value) or value.startswith("//"):
             return Media(url=check_url(value))
         if "\\" in value or value.startswith("/"):
@@ -393,4 +394,18 @@ class EntryValidator:
                            "outside content/ is published: copy the file into content/")
         if target.lower().endswith((".svg", ".html", ".htm", ".xhtml")):
             self._check_markup_file(target, value)
+        if media_format is not None:
+            self._check_format(target, value, media_format)
         return Media(path=target, size=size)
+
+    def _check_format(self, target: str, value: str, media_format: str) -> None:
+        """A local file of a field with a ``format`` (captions: WebVTT, which browsers load
+        only when it is one)."""
+        name, extension, start = MEDIA_FORMATS[media_format]
+        if not target.lower().endswith(extension):
+            raise _Invalid(f"{value!r} is not a {name} file: use a {extension} file")
+        with open(os.path.join(self._root, target), "rb") as file:
+            head = file.read(len(start) + 3)
+        if not head.removeprefix(b"\xef\xbb\xbf").startswith(start):
+            raise _Invalid(f"{value!r} is not a {name} file: it must start with "
+                           f"{start.decode()!r}")

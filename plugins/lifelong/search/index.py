@@ -98,6 +98,10 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
 FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 1),
                  ("format", 1), ("level", 1), ("duration", 1), ("year", 1), ("easy", 1))
+#: The offline copy's column (``IndexBuilder(offline=True)``): "1" for a document whose
+#: media are all inside the copy, "0" for one that needs the internet. Online indexes have
+#: no such column, so their files are as they were.
+OFFLINE_COLUMN = ("offline", 1)
 #: Filters that suit older learners (the search page's "easy" facet, ``?easy=short.captions``;
 #: a result has every one checked), in this order: ``short`` (``duration_minutes`` at most
 #: SHORT_MINUTES), the terms of the accessibility vocabulary, the beginner level, a dialect
@@ -208,6 +212,9 @@ class SearchDocument:
     cover: str | None
     facts: str
     sections: tuple[int, ...]
+    #: In an offline copy: whether all it offers to watch, hear or download is inside the
+    #: copy (the "offline" facet); None online, where the index has no such column.
+    works_offline: bool | None = None
 
 
 #: The fields of an entry that the index reads (``entry_fields``, ``IndexBuilder.document``,
@@ -261,7 +268,11 @@ def document_key(doc: SearchDocument) -> bytes:
     the entry's file, or its values) and what the site adds."""
     entry = doc.entry
     source = entry.digest or repr(tuple(entry.values.items()))
-    text = repr((source, entry.id, entry.kind, doc.url, doc.cover, doc.facts, doc.sections))
+    parts: tuple[Any, ...] = (source, entry.id, entry.kind, doc.url, doc.cover, doc.facts,
+                              doc.sections)
+    if doc.works_offline is not None:
+        parts += (doc.works_offline,)
+    text = repr(parts)
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
@@ -499,8 +510,10 @@ def save_state(folder: Path, setting: str, state: IndexState) -> None:
 
 class IndexBuilder:
     def __init__(self, catalogue: Catalogue, documents: Sequence[SearchDocument], *,
-                 lang: str = "zh") -> None:
+                 lang: str = "zh", offline: bool = False) -> None:
         self.catalogue = catalogue
+        self.offline = offline
+        self.columns = (*FACET_COLUMNS, OFFLINE_COLUMN) if offline else FACET_COLUMNS
         #: Oldest first (see the module's docstring).
         self.documents = documents[::-1]
         self.lang = lang
@@ -557,7 +570,8 @@ class IndexBuilder:
     def setting(self) -> str:
         """What every cached value depends on besides its document: this code, the text
         libraries, the catalogue's kinds and vocabularies, the language."""
-        digest = hashlib.sha256(f"{CACHE_FORMAT}:{self.lang}".encode())
+        digest = hashlib.sha256(f"{CACHE_FORMAT}:{self.lang}{':offline' * self.offline}"
+                                .encode())
         for path in sorted(Path(__file__).parent.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         for dist in ("lunr", "pypinyin", "zhconv"):
@@ -780,7 +794,8 @@ class IndexBuilder:
             "0" if minutes is None else
             ALPHABET[1 + next(i for i, (limit, _) in enumerate(DURATIONS) if minutes < limit)],
             ALPHABET[min(63, max(1, year_of(entry) - 1990 + 1))],
-            ALPHABET[easy]))
+            ALPHABET[easy],
+            ("1" if doc.works_offline else "0") if self.offline else ""))
 
     # -- the files ----------------------------------------------------------------------
 
@@ -834,14 +849,15 @@ class IndexBuilder:
             yield f"r/{number}", functools.partial(self._records, state, number), \
                 start + RECORDS_PER_FILE <= first and number not in dirty
         every = "".join(state.facets)
-        step = sum(size for _name, size in FACET_COLUMNS)
+        step = sum(size for _name, size in self.columns)
         columns, at = {}, 0
-        for name, size in FACET_COLUMNS:
+        for name, size in self.columns:
             columns[name] = every[at::step] if size == 1 else "".join(
                 map(str.__add__, every[at::step], every[at + 1::step]))
             at += size
         yield "f", script("f", columns), False
         self._easy = self._easy_meta(columns)
+        self._offline = columns["offline"].count("1") if self.offline else None
         if state.titles is None:
             state.titles = array("I", sorted(range(documents), key=state.order.__getitem__))
         rank = [0] * documents
@@ -939,6 +955,9 @@ class IndexBuilder:
                 "duration": [label for _limit, label in DURATIONS],
                 "yearBase": 1990,
                 "easy": self._easy,
+                # The offline copy's filter: how many documents work offline (its words
+                # are the page's, ui.works_offline).
+                **({"offline": self._offline} if self.offline else {}),
             },
         }
 

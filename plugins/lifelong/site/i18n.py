@@ -232,6 +232,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "code_not_found": {"zh": "没有找到编号 {code} 的内容", "en": "Nothing has the code {code}"},
     "code_bad": {"zh": "编号是 6 位数字，请检查：{code}",
                  "en": "A code has 6 digits; check: {code}"},
+    # The offline copy: what needs the internet (cards, entry pages) and the search page's
+    # filter of what does not (only in offline builds' search/meta.js)
+    "needs_internet": {"zh": "需要联网", "en": "Needs the internet"},
+    "works_offline": {"zh": "可离线使用", "en": "Works offline"},
+    "facet_offline": {"zh": "离线", "en": "Offline"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).
@@ -241,6 +246,9 @@ SEARCH_STRINGS = ("found", "found_one", "no_results", "type_to_search", "show_al
                   "facet_level", "facet_duration", "facet_year", "year_from", "year_to",
                   "search_results", "filters", "facet_easy", "easy_short", "easy_dialect",
                   "filters_count", "show_results", "no_filtered_results")
+
+#: The offline copy's filter (search/meta.js of offline builds only).
+OFFLINE_STRINGS = ("facet_offline", "works_offline")
 
 
 def translate(key: str, lang: str, **values: object) -> str:

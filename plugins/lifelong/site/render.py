@@ -103,6 +103,29 @@ PRINT_KIT_NEEDS_URL = ("No site_url in mkdocs.yml: pages show no QR code and no 
                        "public address.")
 
 
+#: Media fields a page shows as pictures: a missing one shows the placeholder. Every other
+#: media field is something to watch, hear or download, which an offline copy marks when
+#: it is not inside the copy (``Renderer.needs_internet``).
+PICTURES = frozenset({"cover", "photo"})
+#: Media that go with another (a video's captions): a missing one does not stop it playing.
+COMPANIONS = frozenset({"captions"})
+#: Address fields that always lead out of the copy (a lecture's livestream).
+ONLINE_ONLY = ("livestream_url",)
+
+
+def used_media(entry: Entry) -> list[Media]:
+    """The media an entry offers to watch, hear or download, in field order."""
+    found = []
+    for name, value in entry.values.items():
+        if name in PICTURES or name in COMPANIONS:
+            continue
+        for item in value if isinstance(value, tuple) else (value,):
+            for media in item.values() if isinstance(item, Mapping) else (item,):
+                if isinstance(media, Media):
+                    found.append(media)
+    return found
+
+
 class QrCode(NamedTuple):
     """Where a page's QR code comes from: an image file, or modules drawn by the page."""
     src: str | None
@@ -169,6 +192,8 @@ class Renderer:
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
             media_link=self.media_link, image_link=self.image_link, term_link=self.term_link,
+            track_link=self.track_link, needs_internet=self.needs_internet, offline=offline,
+            entry_needs_internet=self.entry_needs_internet,
             term_label=self.term_label, person_link=self.person_link,
             field_label=self.field_label, kind_label=self.kind_label,
             entry_cards=self.entry_cards)
@@ -304,6 +329,25 @@ class Renderer:
                 return None
             return self.link(quote(media.path))
         return media.url
+
+    def track_link(self, media: Media) -> str | None:
+        """A link to a captions file, or None: an offline copy asks no outside host."""
+        return None if self.offline and media.url else self.media_link(media)
+
+    def needs_internet(self, media: Media | None) -> bool:
+        """Whether this offline copy lacks the file (at an http(s) address, or left out);
+        online, nothing is marked."""
+        if not self.offline or media is None:
+            return False
+        return media.url is not None or media.path in self.excluded_media
+
+    def entry_needs_internet(self, entry: Entry) -> bool:
+        """Whether something the entry offers to watch, hear or download is not inside
+        this offline copy (its card says so; the search page's filter leaves it out)."""
+        if not self.offline:
+            return False
+        return any(entry.get(name) for name in ONLINE_ONLY) or any(
+            map(self.needs_internet, used_media(entry)))
 
     def image_link(self, media: Media | None) -> str | None:
         """A link to an image a page shows (a cover, a photo), or None: the page shows the

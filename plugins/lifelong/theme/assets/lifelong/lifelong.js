@@ -222,11 +222,33 @@
     showModes();
   }
 
+  /* Captions in the offline copy: from file:// Chromium loads no <track src> (every file is
+     an origin of its own), so each captions file comes as a classic script (the track's
+     data-ll-captions) that hands its text to LifelongCaptions, and the track gets it as a
+     blob of the page's own origin (lifelong.site.captions). */
+  function bootCaptions() {
+    var tracks = document.querySelectorAll("track[data-ll-captions]");
+    if (!tracks.length || !window.Blob || !window.URL) return;
+    var waiting = {};
+    window.LifelongCaptions = function (text) {
+      var script = document.currentScript;
+      var track = script && waiting[script.src];
+      if (track) track.src = URL.createObjectURL(new Blob([text], { type: "text/vtt" }));
+    };
+    Array.prototype.forEach.call(tracks, function (track) {
+      var script = document.createElement("script");
+      script.src = track.getAttribute("data-ll-captions");
+      waiting[script.src] = track;
+      document.head.appendChild(script);
+    });
+  }
+
   function ready() {
     bootModes();
     drawQrCodes(document);
     bootSearch();
     bootCodes();
+    bootCaptions();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

@@ -649,6 +649,11 @@
      value of the other facets. With filters and no query, the page lists every document
      that passes them (a listing: the home page and posters can link one). */
   var FACETS = ["easy", "kind", "section", "subject", "audience", "language", "format", "level", "duration"];
+  /* An offline copy's index has an "offline" column ("1": all the entry offers to watch,
+     hear or download is in the copy) and meta.facets.offline, how many are: one filter,
+     ?offline=0 (online indexes have neither). */
+  var OFFLINE = meta.facets.offline;
+  if (OFFLINE !== undefined) FACETS.splice(1, 0, "offline");
   var MULTI = { section: true, subject: true, audience: true };
   var EVERY = { easy: true };
   var EASY = meta.facets.easy;
@@ -684,6 +689,7 @@
 
   /* Labels of a facet's values; the easy filters' from the vocabularies, or the page's. */
   function facetLabels(name) {
+    if (name === "offline") return [ui.works_offline];
     if (name !== "easy") return meta.facets[name];
     return EASY.names.map(function (n, i) { return EASY.labels[i] || ui["easy_" + n] || n; });
   }
@@ -906,25 +912,30 @@
       toggle.textContent = on ? format("filters_count", { n: on }) : ui.filters;
     }
 
-    /* Before any query or filter: the easy filters as links, with how many each finds. */
+    /* Before any query or filter: the easy filters as links, with how many each finds (and,
+       in an offline copy, what works offline). */
     function drawPicks() {
       var links = picks.querySelector("ul");
       links.textContent = "";
       var labels = facetLabels("easy");
-      EASY.names.forEach(function (name, value) {
-        if (!EASY.counts[value]) return;
+      function pick(facet, value, href, label, count) {
+        if (!count) return;
         var link = el("a", "ll-search-easy__link");
-        link.href = "?easy=" + name;
-        link.appendChild(el("span", null, labels[value]));
-        link.appendChild(el("span", "ll-search-easy__count", String(EASY.counts[value])));
+        link.href = href;
+        link.appendChild(el("span", null, label));
+        link.appendChild(el("span", "ll-search-easy__count", String(count)));
         link.addEventListener("click", function (event) {
           if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
           event.preventDefault();
-          state.filters.easy = [value];
+          state.filters[facet] = [value];
           commit(true);
         });
         links.appendChild(el("li", "ll-search-easy__item")).appendChild(link);
+      }
+      EASY.names.forEach(function (name, value) {
+        pick("easy", value, "?easy=" + name, labels[value], EASY.counts[value]);
       });
+      if (OFFLINE !== undefined) pick("offline", 0, "?offline=0", ui.works_offline, OFFLINE);
       picks.hidden = !links.childNodes.length;
     }
 
