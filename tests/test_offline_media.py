@@ -238,6 +238,10 @@ def test_the_local_video_plays_with_its_captions_from_file(browser: Any,
     inside = offline_site.as_uri() + "/"
     # The captions reach the track as a blob of the page's own (``blob:null/...``).
     assert [u for u in log.requests if not u.startswith((inside, "blob:null/"))] == []
+    # In care mode the audio player's bar is a 60 px target, as every control is.
+    page.evaluate("document.documentElement.classList.add('ll-care')")
+    assert page.evaluate("document.querySelector('audio').getBoundingClientRect().height") \
+        >= 60
     assert log.errors == []
     assert log.failed == []
     page.close()

@@ -70,7 +70,8 @@ def online_url(online_site: Path) -> Iterator[str]:
 
 
 #: Where each page is, online and in the offline copy.
-PAGES = {"course": ("taiji-basics/", "taiji-basics.html"),
+PAGES = {"home": ("", "index.html"),
+         "course": ("taiji-basics/", "taiji-basics.html"),
          "series": ("phone-class/", "phone-class.html"),
          "section": ("community-education/", "community-education/index.html"),
          "subject": ("subjects/exercise/", "subjects/exercise/index.html"),
@@ -197,6 +198,25 @@ def test_a_section_poster_leads_to_the_section(page: Any, where: str, online_url
     text = words(sheet.text)
     assert "社区教育与老年教育" in text
     assert "二十四式太极拳入门382915" in text  # the section's featured entry, with its code
+
+
+@pytest.mark.parametrize("where", ["online", "offline"])
+def test_the_home_poster_is_the_copys_own(page: Any, where: str, online_url: str,
+                                          offline_site: Path) -> None:
+    """The home page's poster leads to the public site and lists the copy's entries with
+    their codes: in a centre's subset copy, only what the copy holds."""
+    press(page, address(where, "home", online_url, offline_site), "poster")
+    [sheet] = printed(page)
+    [code] = sheet.codes
+    assert code.text == PUBLIC
+    assert code.cm >= 7.5
+    text = words(sheet.text)
+    assert SITE_NAME in text
+    assert "二十四式太极拳入门382915" in text  # featured, with its code
+    items = text.split("更多内容", 1)[1]
+    assert "社区健身操第10课extra-09" in items  # the newest course of the section
+    # The newest entry of all, a lecture of another section, is not in the subset copy.
+    assert ("老年人如何防跌倒" in items) is (where == "online")
 
 
 # -- table cards ----------------------------------------------------------------------------------

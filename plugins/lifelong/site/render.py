@@ -432,10 +432,11 @@ class Renderer:
         return found
 
     def public_page_url(self, path: str) -> str | None:
-        """The public address of a generated page (``schedule``, a section's slug)."""
+        """The public address of a generated page (``schedule``, a section's slug; ``''``,
+        the home page: the site's own address)."""
         if not self.site_url:
             return None
-        return self.site_url + UrlScheme(True).page_url(path)
+        return self.site_url + (UrlScheme(True).page_url(path) if path else "")
 
     def page_qr(self, path: str) -> QrCode | None:
         """The QR code of a generated page's public address, drawn by the page (a section's
