@@ -13,6 +13,7 @@ page type (tests/sitekit.py PAGE_TYPES, tests/test_a11y.py, tests/test_care_mode
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -157,6 +158,18 @@ def keep(page: Any) -> None:
     page.wait_for_timeout(300)
 
 
+def listed(page: Any, part: str, count: int) -> None:
+    """Wait (5 s at most) until 我的学习 lists ``count`` items in ``part``: a write that
+    reached the storage late comes as a storage event, and the page draws it then."""
+    from playwright.sync_api import TimeoutError as Late
+
+    with contextlib.suppress(Late):  # the assertion that follows says what is listed
+        page.wait_for_function(
+            "([part, count]) => document.querySelectorAll("
+            "`[data-list=${part}] .ll-mine__link`).length === count", arg=[part, count],
+            timeout=5000)
+
+
 def titles(page: Any, part: str) -> list[str]:
     shown: list[str] = page.locator(f"[data-list={part}] .ll-mine__link").all_inner_texts()
     return shown
@@ -182,6 +195,7 @@ def test_favourites_and_history_survive_reload_and_navigation(browser: Any,
         keep(page)
         page.locator(".ll-keep__mine").click()  # to 我的学习, from the entry
         page.wait_for_url(copy.mine)
+        listed(page, "fav", 2)
         assert titles(page, "fav") == ["二十四式太极拳入门", "老年人如何防跌倒"]
         assert titles(page, "seen") == ["二十四式太极拳入门", "老年人如何防跌倒", "论语"]
         assert page.locator("[data-list=seen] .ll-badge").all_inner_texts() == [
@@ -210,6 +224,7 @@ def test_one_favourite_is_removed_and_each_list_cleared_after_a_second_press(
             page.goto(copy.entry(entry_id), wait_until="load")
             keep(page)
         page.goto(copy.mine, wait_until="load")
+        listed(page, "fav", 3)
         assert titles(page, "fav") == ["老年人如何防跌倒", "论语", "二十四式太极拳入门"]
         page.locator("[data-list=fav] .ll-mine__remove").nth(1).click()  # 论语
         assert titles(page, "fav") == ["老年人如何防跌倒", "二十四式太极拳入门"]
