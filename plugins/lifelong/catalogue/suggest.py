@@ -66,7 +66,3 @@ class Suggester:
         found = process.extractOne(key, self._keys, scorer=OSA.distance, score_cutoff=limit)
         return self._exact[found[0]] if found else None
 
-
-def suggest(value: str, names: Iterable[str]) -> str | None:
-    """The one of ``names`` that ``value`` is a slip for, if any (for a single question)."""
-    return Suggester((name, name) for name in names)(value)
