@@ -367,6 +367,43 @@ def test_unknown_vocabulary_term(project: Project, old: str, new: str, line: int
     assert_problems(check_course(project, edit(COURSE, old, new)), f"{C}:{line}: {message}")
 
 
+SEE_SUBJECTS = "; see catalogue/vocabularies/subjects.yml"
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    # Issue 18: difflib offered 'nutrition', 'chinese-history' and 'foreign-languages' here.
+    ("Literary Fiction", SEE_SUBJECTS),
+    ("Science Fiction", SEE_SUBJECTS),
+    ("深度学习", SEE_SUBJECTS),
+    ("helth", "; did you mean 'health' (健康养生)?"),  # slips in an id, a label
+    ("smartphon", "; did you mean 'smartphone' (智能手机使用)?"),
+    ("健康养身", "; did you mean 'health' (健康养生)?"),
+    ("中医养生", "; did you mean 'tcm' (中医养生)?"),  # labels, as written or near
+    ("traditional chinese medicine", "; did you mean 'tcm' (中医养生)?"),
+    ("Mental_Health", "; did you mean 'mental-health' (心理健康)?"),
+    ("ＨＥＡＬＴＨ", "; did you mean 'health' (健康养生)?"),  # full width
+    ("fiction", "; did you mean 'literature' (文学欣赏)?"),  # declared synonyms
+    ("小说", "; did you mean 'literature' (文学欣赏)?"),
+    ("novles", "; did you mean 'literature' (文学欣赏)?"),
+    ("food", SEE_SUBJECTS),
+])
+def test_unknown_subject_suggests_only_what_is_meant(project: Project, written: str,
+                                                     hint: str) -> None:
+    result = check_course(project, edit(COURSE, "[exercise, tcm]", f"[exercise, {written}]"))
+    assert_problems(result, f"{C}:6: subjects.1: unknown term {written!r} in subjects{hint}")
+
+
+def test_synonyms_must_be_a_list_of_words(project: Project) -> None:
+    path = project.root / "catalogue" / "vocabularies" / "levels.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "en: Beginner}", "en: Beginner, synonyms: 入门}"), encoding="utf-8")
+    result = project.check()
+    assert result.stdout.splitlines() == [
+        "catalogue/vocabularies/levels.yml:3: terms.beginner.synonyms: synonyms must be a list "
+        "of words, e.g. synonyms: [fiction, 小说]"]
+    assert result.exit_code == 1
+
+
 def test_unknown_term_in_a_list_of_objects(project: Project) -> None:
     project.write("series/s.md", SERIES)
     project.write("lectures/t.md", edit(LECTURE, "role: scholar", "role: docter"))
@@ -464,6 +501,29 @@ def test_missing_related_entry_points_at_the_list_item(project: Project) -> None
                     f"{C}:11: related: no entry has the id 'taiji-basics-2'; did you mean "
                     "'taiji-basics'?",
                     f"{C}:12: related: no entry has the id 'nope'")
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("taiji-basic", "; did you mean 'taiji-basics'?"),
+    ("taiji-bascis", "; did you mean 'taiji-basics'?"),
+    ("taiji-advanced", ""),
+])
+def test_a_misspelt_reference_suggests_only_a_near_id(project: Project, written: str,
+                                                      hint: str) -> None:
+    project.write("courses/b.md", edit(COURSE, "id: taiji-basics", "id: other-course"))
+    result = check_course(project, edit(COURSE, "format: video",
+                                        f"format: video\nrelated: [other-course, {written}]"))
+    assert_problems(result, f"{C}:10: related: no entry has the id '{written}'{hint}")
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("Title", "; did you mean 'title'?"),
+    ("简介", "; did you mean 'summary'?"),
+])
+def test_unknown_field_suggests_by_name_or_label(project: Project, written: str,
+                                                 hint: str) -> None:
+    result = check_course(project, edit(COURSE, "format: video", f"format: video\n{written}: x"))
+    assert_problems(result, f"{C}:10: {written}: unknown field{hint}")
 
 
 # --- addresses and files -------------------------------------------------------------------

@@ -7,7 +7,6 @@ runs these over the whole catalogue.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import hashlib
 import json
@@ -22,6 +21,7 @@ from lifelong.catalogue.loader import parse_source, read_document, read_source
 from lifelong.catalogue.model import Catalogue, Entry, local_media_of
 from lifelong.catalogue.problems import Problem
 from lifelong.catalogue.schema import Rules
+from lifelong.catalogue.suggest import Suggester
 from lifelong.catalogue.validate import EntryValidator
 from lifelong.site.markup import BodyChecker
 
@@ -196,7 +196,7 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
     by_id: dict[str, list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = defaultdict(list)
     for entry, lines in loaded:
         by_id[entry.id].append((entry, lines))
-    ids = sorted(by_id)
+    suggester: Suggester | None = None  # built at the first broken reference
     for entry_id, owners in by_id.items():
         if len(owners) > 1:
             for entry, lines in owners:
@@ -226,10 +226,12 @@ def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]
                     continue
                 line = lines.get(key, lines.get((name,), 2))
                 if target not in by_id:
-                    close = difflib.get_close_matches(target, ids, n=1)
+                    if suggester is None:
+                        suggester = Suggester((i, i) for i in sorted(by_id))
+                    close = suggester(target)
                     problems.append(Problem(entry.path, line, name,
                                             f"no entry has the id '{target}'"
-                                            + (f"; did you mean '{close[0]}'?" if close else "")))
+                                            + (f"; did you mean '{close}'?" if close else "")))
                     continue
                 other = by_id[target][0][0]
                 if spec.kinds and other.kind not in spec.kinds:

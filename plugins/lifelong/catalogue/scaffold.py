@@ -7,7 +7,6 @@ published before an editor has finished the entry; optional fields are listed as
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -136,9 +135,9 @@ def write_scaffold(project: Path, rules: Rules, kind_name: str, *, title: str,
     """Write content/<folder>/<id>.md; raise ScaffoldError for anything the editor must fix."""
     kind = rules.kinds.get(kind_name)
     if kind is None:
-        close = difflib.get_close_matches(kind_name, list(rules.kinds), n=1)
+        close = rules.suggest_kind(kind_name)
         raise ScaffoldError(f"unknown kind '{kind_name}'" + (
-            f"; did you mean '{close[0]}'?" if close else
+            f"; did you mean '{close}'?" if close else
             "; use one of " + ", ".join(rules.kinds)))
     if not title.strip():
         raise ScaffoldError("--title is empty")

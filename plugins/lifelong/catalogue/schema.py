@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from lifelong.catalogue.loader import LineMap, decode_source, parse_front_matter
 from lifelong.catalogue.problems import CatalogueError, Problem
+from lifelong.catalogue.suggest import Suggester
 
 FIELD_TYPES = frozenset(
     {"text", "slug", "int", "bool", "date", "datetime", "url", "media", "isbn", "term", "ref",
@@ -32,6 +33,8 @@ class Term:
     id: str
     label: Label
     parent: str | None = None
+    #: Other names an editor may use for the term (``synonyms:``): did-you-mean offers it.
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,16 +57,15 @@ class Vocabulary:
         return [t for t in self.terms.values() if t.parent == term_id]
 
     def suggest(self, value: str) -> str | None:
-        """The closest term to a misspelt id or to a label in either language."""
-        by_label = {t.label.zh: t.id for t in self.terms.values()}
-        by_label.update({t.label.en.lower(): t.id for t in self.terms.values()})
-        if value in by_label or value.lower() in by_label:
-            return by_label.get(value) or by_label[value.lower()]
-        close = difflib.get_close_matches(value, list(self.terms), n=1, cutoff=0.6)
-        if close:
-            return close[0]
-        close = difflib.get_close_matches(value, list(by_label), n=1, cutoff=0.5)
-        return by_label[close[0]] if close else None
+        """The term meant by a misspelt id, a label in either language or a synonym."""
+        return self._suggester(value)
+
+    @cached_property
+    def _suggester(self) -> Suggester:
+        terms = self.terms.values()
+        return Suggester([*((t.id, t.id) for t in terms), *((t.label.zh, t.id) for t in terms),
+                          *((t.label.en, t.id) for t in terms),
+                          *((s, t.id) for t in terms for s in t.synonyms)])
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,13 @@ class Rules:
                 owners.setdefault(name, []).append(kind.name)
         return owners
 
+    def suggest_kind(self, value: str) -> str | None:
+        """The kind meant by a misspelt kind name or its label in either language."""
+        kinds = self.kinds.values()
+        return Suggester([*((k.name, k.name) for k in kinds),
+                          *((k.label.zh, k.name) for k in kinds),
+                          *((k.label.en, k.name) for k in kinds)])(value)
+
 
 class _Reader:
     """Reads one catalogue YAML file, collecting problems with lines instead of raising."""
@@ -174,7 +183,13 @@ def _read_vocabulary(name: str, reader: _Reader) -> Vocabulary:
             if term_id in terms:
                 reader.error(where, f"term '{term_id}' is declared twice")
                 continue
-            terms[term_id] = Term(term_id, reader.label(spec, where), parent)
+            synonyms = spec.get("synonyms", []) if isinstance(spec, Mapping) else []
+            if not isinstance(synonyms, list) or not all(
+                    isinstance(s, str) and s.strip() for s in synonyms):
+                reader.error((*where, "synonyms"), "synonyms must be a list of words, "
+                             "e.g. synonyms: [fiction, 小说]")
+                synonyms = []
+            terms[term_id] = Term(term_id, reader.label(spec, where), parent, tuple(synonyms))
             kids = spec.get("children") if isinstance(spec, Mapping) else None
             if isinstance(kids, Mapping):
                 add(kids, term_id, (*where, "children"))

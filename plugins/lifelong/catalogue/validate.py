@@ -6,7 +6,6 @@ Every problem is collected (none stops the others) and points at the line of the
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import posixpath
 import re
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 from lifelong.catalogue.loader import SourceDocument
 from lifelong.catalogue.problems import Problem
 from lifelong.catalogue.schema import MEDIA_FORMATS, FieldSpec, Rules
+from lifelong.catalogue.suggest import Suggester
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 64
@@ -167,10 +167,10 @@ class EntryValidator:
                 problems.append(Problem(doc.path, 2, "kind", "missing required field; one of "
                                         + ", ".join(self.rules.kinds)))
             else:
-                hint = difflib.get_close_matches(str(kind_name), list(self.rules.kinds), n=1)
+                hint = self.rules.suggest_kind(str(kind_name))
                 problems.append(Problem(doc.path, doc.line_of("kind"), "kind",
                                         f"unknown kind {kind_name!r}"
-                                        + (f"; did you mean '{hint[0]}'?" if hint else
+                                        + (f"; did you mean '{hint}'?" if hint else
                                            "; use one of " + ", ".join(self.rules.kinds))))
             return {}, problems
         values: dict[str, Any] = {}
@@ -191,9 +191,11 @@ class EntryValidator:
         bad = control_problem(name)
         if bad:
             return f"the field name {bad}"
-        close = difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6)
+        close = Suggester([*((f, f) for f in fields),
+                           *((s.label.zh, f) for f, s in fields.items()),
+                           *((s.label.en, f) for f, s in fields.items())])(name)
         if close:
-            return f"unknown field; did you mean '{close[0]}'?"
+            return f"unknown field; did you mean '{close}'?"
         owners = self._field_owners.get(name)
         if owners:
             return f"unknown field for a {kind}; it belongs to: {', '.join(owners)}"
