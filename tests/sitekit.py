@@ -118,6 +118,24 @@ def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
     return path
 
 
+def shipped_theme() -> dict[str, Any]:
+    """The theme settings the site ships with (its palette sets the colours that the
+    accessibility and care-mode tests measure)."""
+    theme: dict[str, Any] = yaml.safe_load(
+        (REPO / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]
+    return theme
+
+
+def build_tiny_site(root: Path, *, offline: bool = False) -> Path:
+    """The tiny site (``one_of_each``) with the shipped theme, online or as the offline copy
+    (``use_directory_urls: false``), built in ``root``."""
+    mkdocs: dict[str, Any] = {"theme": shipped_theme()}
+    if offline:
+        mkdocs["use_directory_urls"] = False
+    return build_site(write_project(root, one_of_each(), mkdocs=mkdocs,
+                                    plugin={"offline": True} if offline else None))
+
+
 def build_site(config_file: Path, **options: Any) -> Path:
     """Run MkDocs' real build, strict by default; return the site folder. ``dirty=True``
     is a rebuild over the last build, as ``lifelong build`` does."""

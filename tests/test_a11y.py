@@ -19,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from browser import PageLog, serve_folder
-from sitekit import PAGE_TYPES, REPO, build_site, fill_mine, one_of_each, read, write_project
+from sitekit import (
+    PAGE_TYPES,
+    REPO,
+    build_site,
+    build_tiny_site,
+    fill_mine,
+    one_of_each,
+    read,
+    shipped_theme,
+    write_project,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,24 +61,14 @@ AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags},
 
 # -- sites ------------------------------------------------------------------------------------
 
-def shipped_theme() -> dict[str, Any]:
-    """The theme settings the site ships with (palette included): its colours are tested."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    theme: dict[str, Any] = config["theme"]
-    return theme
-
-
 @pytest.fixture(scope="module")
 def online_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("a11y-online")
-    return build_site(write_project(root, one_of_each(), mkdocs={"theme": shipped_theme()}))
+    return build_tiny_site(tmp_path_factory.mktemp("a11y-online"))
 
 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("a11y-offline")
-    return build_site(write_project(root, one_of_each(), plugin={"offline": True}, mkdocs={
-        "theme": shipped_theme(), "use_directory_urls": False}))
+    return build_tiny_site(tmp_path_factory.mktemp("a11y-offline"), offline=True)
 
 
 def host(folder: Path) -> Any:

@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from browser import PageLog, serve_folder
-from sitekit import PAGE_TYPES, REPO, build_site, fill_mine, one_of_each, write_project
+from sitekit import PAGE_TYPES, build_tiny_site, fill_mine
 
 pytestmark = pytest.mark.browser
 
@@ -49,25 +48,14 @@ MEASURED = ["course", "section", "home", "search", "mine"]
 
 # -- sites and pages --------------------------------------------------------------------------
 
-def shipped_theme() -> dict[str, Any]:
-    """The theme the site ships with: its palette sets colours on <body>, which the high
-    contrast mode must override."""
-    theme: dict[str, Any] = yaml.safe_load(
-        (REPO / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]
-    return theme
-
-
 @pytest.fixture(scope="module")
 def online_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("care-online")
-    return build_site(write_project(root, one_of_each(), mkdocs={"theme": shipped_theme()}))
+    return build_tiny_site(tmp_path_factory.mktemp("care-online"))
 
 
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("care-offline")
-    return build_site(write_project(root, one_of_each(), plugin={"offline": True}, mkdocs={
-        "theme": shipped_theme(), "use_directory_urls": False}))
+    return build_tiny_site(tmp_path_factory.mktemp("care-offline"), offline=True)
 
 
 @pytest.fixture(scope="module")

@@ -390,15 +390,21 @@ def _hashed(name: str) -> str:
     return hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
-def local_media_of(values: Mapping[str, Any]) -> list[tuple[str, Media]]:
-    """(field, media) of every local file an entry's values link to, in field order."""
+def media_of(values: Mapping[str, Any]) -> list[tuple[str, Media]]:
+    """(field, media) of every file or address an entry's values link to, in field order
+    (a field's value, a list of them, or mappings holding them: files, captions)."""
     found = []
     for name, value in values.items():
         for item in value if isinstance(value, tuple) else (value,):
             for media in item.values() if isinstance(item, Mapping) else (item,):
-                if isinstance(media, Media) and media.path:
+                if isinstance(media, Media):
                     found.append((name, media))
     return found
+
+
+def local_media_of(values: Mapping[str, Any]) -> list[tuple[str, Media]]:
+    """(field, media) of every local file an entry's values link to, in field order."""
+    return [(name, media) for name, media in media_of(values) if media.path]
 
 
 

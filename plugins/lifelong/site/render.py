@@ -18,7 +18,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.model import Catalogue, Entry, media_of
 from lifelong.catalogue.validate import Media
 from lifelong.search.index import EASY, easy_filters, easy_labels
 from lifelong.site.codes import grouped
@@ -115,15 +115,8 @@ ONLINE_ONLY = ("livestream_url",)
 
 def used_media(entry: Entry) -> list[Media]:
     """The media an entry offers to watch, hear or download, in field order."""
-    found = []
-    for name, value in entry.values.items():
-        if name in PICTURES or name in COMPANIONS:
-            continue
-        for item in value if isinstance(value, tuple) else (value,):
-            for media in item.values() if isinstance(item, Mapping) else (item,):
-                if isinstance(media, Media):
-                    found.append(media)
-    return found
+    return [media for name, media in media_of(entry.values)
+            if name not in PICTURES and name not in COMPANIONS]
 
 
 class QrCode(NamedTuple):
