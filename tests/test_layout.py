@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugins" / "lifelong"
-ROOMS = ("catalogue", "site", "search", "offline", "build", "mkdocs", "cli", "sample")
+ROOMS = ("catalogue", "site", "search", "offline", "build", "mkdocs", "cli", "sample",
+         "interchange")
 #: Modules outside build/ that may hold processes' or caches' tools, and why.
 MAY_PICKLE = {"search/index.py": "the index's saved state between builds (pickle, gc pauses)"}
 PROCESS_MODULES = {"multiprocessing", "pickle", "gc"}
