@@ -56,6 +56,8 @@ def test_isbns_are_checked_restored_and_hyphenated(raw: object, value: str,
     ("12345", "12345 is not an ISBN: an ISBN has 10 or 13 digits (the last of an ISBN-10 may "
               "be X)"),
     (float("nan"), "an empty number (NaN) is not an ISBN"),
+    (9780439023480, "9780439023480 fails the ISBN checksum: stored as a number, it may have "
+                    "lost its last digits (or it has a typing error); write the ISBN as text"),
     (True, "True is not an ISBN"),
 ])
 def test_isbns_that_cannot_be_trusted_are_refused(raw: object, message: str) -> None:

@@ -93,6 +93,10 @@ def repair_isbn(value: object) -> Repaired[str]:
             raise RepairError(f"{shown} fails the ISBN checksum as {text}: the number lost "
                               "digits when it was stored as a float; write the ISBN as "
                               "text") from None
+        if not isinstance(value, str):
+            raise RepairError(f"{shown} fails the ISBN checksum: stored as a number, it may "
+                              "have lost its last digits (or it has a typing error); write "
+                              "the ISBN as text") from None
         raise RepairError(f"{shown} is not a valid ISBN: its check digit is wrong (a typing "
                           "error?)") from None
     except InvalidComponent:
