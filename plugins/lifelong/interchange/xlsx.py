@@ -11,7 +11,7 @@ as Excel shows it; empty cells are left out; values are as openpyxl gives them (
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -59,7 +59,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[Row]:
         book.close()
 
 
-def _header(path: Path, number: int, cells: dict[int, object]) -> dict[int, str]:
+def _header(path: Path, number: int, cells: Mapping[int, object]) -> dict[int, str]:
     names: dict[int, str] = {}
     seen: dict[str, int] = {}
     for column, value in cells.items():
