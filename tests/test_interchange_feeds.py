@@ -18,8 +18,11 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
+from lifelong.build.loading import load_catalogue
 from lifelong.interchange.feeds import read_opds
 from lifelong.interchange.sources import OPDS_KEYS, Row, SourceError
+from lifelong.site.opds import opds_files
+from sitekit import one_of_each, write_project
 
 SHARED = Path("/work/shared")
 PALACE = SHARED / "data" / "opds" / "palace_feed.opds"
@@ -169,7 +172,7 @@ OPDS2 = {
         },
         "links": [{"rel": "http://opds-spec.org/acquisition/open-access",
                    "href": "/files/smartphones.epub", "type": "application/epub+zip",
-                   "properties": {"size": 2048}},
+                   "size": 2048},
                   {"rel": "alternate", "href": "/books/1", "type": "text/html"}],
         "images": [{"href": "covers/1.jpg", "type": "image/jpeg"}],
     }],
@@ -270,3 +273,25 @@ def test_a_missing_page_is_named(tmp_path: Path) -> None:
         list(read_opds([tmp_path / "page-9.xml"]))
     assert str(caught.value) == f"{tmp_path / 'page-9.xml'}: cannot read file: No such file " \
                                 "or directory"
+
+
+def test_the_sites_own_feeds_read_back_alike_in_both_versions(tmp_path: Path) -> None:
+    """What ``lifelong build`` publishes under opds/ (Atom and JSON) comes back with the
+    same books, ISBNs, authors and files."""
+    write_project(tmp_path, one_of_each())
+    catalogue = load_catalogue(tmp_path / "content", tmp_path / "catalogue")
+    files = dict(opds_files(catalogue, site_url="https://lifelong.example.org/", lang="zh",
+                            site_name="终身学习资源目录"))
+    read = {}
+    for name in ("1.xml", "1.json"):
+        path = tmp_path / name
+        path.write_bytes(files[f"opds/all/{name}"])
+        read[name] = [{key: row.values.get(key) for key in ("title", "isbn", "authors",
+                                                             "language", "files")}
+                      for row in read_opds([path])]
+    assert read["1.xml"] == read["1.json"] == [{
+        "title": "论语", "isbn": "9787020002207", "authors": ["孔子弟子"], "language": "zh",
+        "files": [{"type": "text/html", "size": 79,
+                   "link": "https://lifelong.example.org/reading/files/lunyu.html"},
+                  {"type": "application/pdf", "size": 1048576,
+                   "link": "https://example.org/lunyu.pdf"}]}]

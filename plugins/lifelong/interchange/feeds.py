@@ -471,8 +471,7 @@ def _opds2_publication(publication: Mapping[str, object], base: str | None
         item: dict[str, Value] = {"link": href}
         if isinstance(link.get("type"), str):
             item = {"type": link["type"], **item}
-        properties = link.get("properties")
-        size = properties.get("size") if isinstance(properties, dict) else None
+        size = link.get("size")
         if isinstance(size, int) and not isinstance(size, bool):
             item["size"] = size
         files.append(item)
