@@ -339,12 +339,23 @@
     return Promise.all(Object.keys(names).sort().map(S.need));
   }
 
+  /* Whether a term of a loaded d/ file starts with `start`. */
+  function completes(start) {
+    var dict = S.data["d/" + dictionaryKey(start)] || {};
+    return Object.keys(dict).some(function (term) { return term.indexOf(start) === 0; });
+  }
+
   /* Adds prefix and one-typo variants of English words, from the term dictionaries. The
      typo files are read only for a word of five letters or more that the index does not
-     know (a known word costs nothing more). */
+     know, nor, while it is being typed, as the start of a word (a known word costs nothing
+     more). */
   function expand(groups, prefix) {
     var wanted = groups.filter(function (g) { return g.expand; });
-    var unknown = function (g) { return g.word.length >= 5 && !frequency(g.english); };
+    var typing = function (g) { return prefix && g === groups[groups.length - 1]; };
+    var unknown = function (g) {
+      return g.word.length >= 5 && !frequency(g.english) &&
+        !(typing(g) && (completes(g.english) || completes(g.word)));
+    };
     var typos = groups.map(function (g) {
       return g.expand && g.word.length >= 5 ? typoStems(g.word) : Object.create(null);
     });
