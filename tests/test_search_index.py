@@ -459,7 +459,7 @@ AWKWARD = [
     ("long-word", "x" * 300, "y" * 300),
 ]
 #: Every file the index writes (and the search page).
-SAFE_NAME = re.compile(r"(?:p|r)/[0-9]+\.js|d/[a-z0-9_]{1,2}\.js|(?:meta|f|o|t2s|lunr)\.js"
+SAFE_NAME = re.compile(r"(?:p|r)/[0-9]+\.js|[de]/[a-z0-9_]{1,2}\.js|(?:meta|f|o|t2s|lunr)\.js"
                        r"|index\.html")
 
 
@@ -476,12 +476,13 @@ def awkward_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_awkward_words_build_and_name_no_file(awkward_site: Path) -> None:
     folder = awkward_site / "search"
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
-    assert [n for n in names if not SAFE_NAME.fullmatch(n) and n not in ("p", "d", "r")] == []
+    assert [n for n in names if not SAFE_NAME.fullmatch(n) and n not in ("p", "d", "e", "r")] == []
     meta = (folder / "meta.js").read_text(encoding="utf-8")
     assert '"i_"' in meta and '"n_"' in meta and '"s_"' in meta and '"c_"' in meta
     assert '"i/o":' in (folder / "d" / "i_.js").read_text(encoding="utf-8")
     assert (folder / "d" / "i_.js").read_text(encoding="utf-8").startswith(
         'LifelongSearch.add("d/i_",{')
+    assert '"s/mime":' in (folder / "e" / "mi.js").read_text(encoding="utf-8")
 
 
 def test_awkward_words_are_found_whole_by_prefix_and_with_a_typo(awkward_site: Path) -> None:

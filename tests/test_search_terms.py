@@ -45,6 +45,9 @@ STRINGS: list[tuple[str, str]] = [
     ("en-communities", "communities community communal organise organization organisers"),
     ("en-title", "Artificial Intelligence and Our Daily Lives"),
     ("en-possessive", "James Legge's classic 1861 English translation"),
+    ("en-upper-case", "GAMES STATS The HUNGER Games STEPHEN KING"),
+    # long words with one typo (issue 18's reporter found nothing for them)
+    ("en-long-typos", "Illuxions Constrxction Operxting Meditxtions"),
     # hyphens
     ("hyphen-id", "taiji-basics"),
     ("hyphen-id-long", "lh-protect-your-wallet"),
@@ -75,6 +78,10 @@ STRINGS: list[tuple[str, str]] = [
     ("cjk-radicals", "⼈⼤⽂化 ⺁"),
     ("cjk-enclosed", "㊗㍿㈱"),
     ("cjk-ext-b", "𠀀𠀁学习𪚥"),
+    # beyond the BMP: surrogate pairs in JavaScript, one character each (tests/realdata.py)
+    ("cjk-ext-b-title", "火𤙖供養儀軌"),
+    ("cjk-ext-b-edges", "𤙖 𤙖供 火𤙖 a𤙖b 𠀀𠀁𠀂 火𤙖𠀀供"),
+    ("cjk-ext-c-to-h", "\U0002a700\U0002b740\U0002b820\U0002ceb0\U0002ebf0\U00030000\U00031350"),
     # emoji
     ("emoji", "学习👍😀 ok 👨‍👩‍👧 🇨🇳 1️⃣ ❤️"),
     ("emoji-between", "tai👍chi 太👍极"),
@@ -149,6 +156,12 @@ def test_the_strings_really_reach_the_engine(js_terms: dict[str, dict[str, Any]]
     assert js_terms["learning learners learned"]["index"] == ["learn", "learner", "learn"]
     assert js_terms["The Running of the Classes"]["index"] == ["run", "class"]
     assert js_terms["ＡＢＣ１２３"]["index"] == ["abc123"]
+    assert js_terms["火𤙖供養儀軌"]["index"] == [
+        "火", "𤙖", "供", "养", "仪", "轨", "火𤙖", "𤙖供", "供养", "养仪", "仪轨", "火供"]
+    assert js_terms["GAMES STATS The HUNGER Games STEPHEN KING"]["index"] == [
+        "game", "stat", "hunger", "game", "stephen", "king"]
+    assert js_terms["Illuxions Constrxction Operxting Meditxtions"]["index"] == [
+        "illuxion", "constrxction", "operxt", "meditxt"]
     assert js_terms["学习Python编程"]["query"] == [["han", "学习"], ["word", "python"],
                                                  ["han", "编程"]]
     assert js_terms["café naïve résumé Ångström Über São Paulo"]["index"][:2] == ["cafe",

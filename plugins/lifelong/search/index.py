@@ -7,12 +7,16 @@ Layout under ``search/`` in the site (all names derived, so a query loads only i
                   the digits numbers are written with
   p/<n>.js        postings: term -> its usual level and one number per document (see
                   postings.py); shard = fnv1a(term) % P. The key "=" holds the exact keys of
-                  the shard (whole titles and ids, as 32-bit hashes h with h % P = n): per
+                  the shard (whole titles, ids and, ``NAME_KEY`` flipped, people's names,
+                  as 32-bit hashes h with h % P = n): per
                   key, in hash order, the distance from the previous h // P, then the document
                   in fixed width
   d/<ab>.js       English words (no digits) starting with "ab", with document frequencies
                   (prefix and one-typo matching while typing); ``dictionary_key`` names the
                   file ("i/o" is in d/i_.js: no term makes a path)
+  e/<cd>.js       the same words of three characters or more, by their third and fourth
+                  ("illus" is in e/lu.js, "fli" in e/i.js): a word typed with a typo in its
+                  first two letters finds its term there (``typo_key``)
   r/<n>.js        result records of documents n*R .. n*R+R-1: [address, title, kind, facts,
                   snippet, English title, cover], empty trailing fields left out
   f.js            facet columns, one character (or two) per document; the "easy" column
@@ -68,6 +72,7 @@ from lifelong.search.postings import (
     update,
 )
 from lifelong.search.text import (
+    HAN,
     INITIALS_MARK,
     PINYIN_MARK,
     _pinyin,
@@ -82,6 +87,12 @@ from lifelong.search.text import (
 #: title (or the whole id) beats them all: the browser adds 10,000 to the documents of the
 #: query's exact key.
 WEIGHTS = {"title": 10, "id": 8, "names": 6, "subjects": 4, "tags": 3, "summary": 2}
+#: A whole name of a person of the entry (an author, a teacher, a star...) is an exact key
+#: too, with this bit flipped: the query "Stephen King" puts the entries of Stephen King
+#: first, after an exact title (the browser adds 5,000 to them), though the words of the
+#: name weigh less than those of a title. Flipping the top bit keeps the key in the shard
+#: of the same text's title key (shard counts are powers of two), which every query loads.
+NAME_KEY = 0x80000000
 #: An id of one word with a digit in it (c078326) is a short code, not words: its exact key
 #: finds it, and it makes no term.
 CODE = re.compile("[^-]*[0-9][^-]*")
@@ -164,6 +175,19 @@ def dictionary_key(term: str) -> str:
     return _NOT_KEY.sub("_", term[:2])
 
 
+#: Terms in the typo files are at least this long (they are filed by their third and fourth
+#: characters, or their third alone).
+TYPO_LENGTH = 3
+
+
+def typo_key(term: str) -> str:
+    """The name of the typo file of ``term`` (e/<key>.js): its third and fourth characters
+    (or its third), written as ``dictionary_key`` writes them. A word typed with a typo in
+    its first two letters is not in its term's d/ file; the browser reads the e/ files of
+    the stems of the words such a typo may stand for (``typoKeys`` in search.js)."""
+    return dictionary_key(term[2:4])
+
+
 #: Where entries' files are (their ``path`` is relative to it), as reports name them.
 CONTENT = "content"
 
@@ -243,9 +267,7 @@ def entry_fields(catalogue: Catalogue, entry: Entry) -> dict[str, list[str]]:
     for term in catalogue.terms_of(entry, "subjects", "subjects"):
         label = vocab.terms[term].label
         subjects += [label.zh, label.en]
-    names = [name for _field, name in entry.people()]
-    if entry.get("name"):
-        names.append(entry.get("name"))
+    names = person_names(entry)
     for name in ("organiser", "provider", "publisher"):
         if entry.get(name):
             names.append(entry.get(name))
@@ -253,6 +275,15 @@ def entry_fields(catalogue: Catalogue, entry: Entry) -> dict[str, list[str]]:
             "id": [] if CODE.fullmatch(entry.id) else [entry.id], "names": names,
             "subjects": subjects, "tags": list(entry.get("tags", ())),
             "summary": [entry.summary]}
+
+
+def person_names(entry: Entry) -> list[str]:
+    """The names of the people an entry names (and a star's own name): their exact keys
+    are ``NAME_KEY`` keys."""
+    names = [name for _field, name in entry.people()]
+    if entry.get("name"):
+        names.append(entry.get("name"))
+    return names
 
 
 def pinyin_texts(catalogue: Catalogue, documents: Iterable[SearchDocument]) -> Iterator[str]:
@@ -281,7 +312,8 @@ class DocumentData:
     """What one document gives the index."""
 
     terms: dict[str, int]  # term -> weight level
-    exact: bytes  # exact keys: hashes of the whole title, English title, id (array "I")
+    exact: bytes  # exact keys: hashes of the whole title, English title, id, code, and
+    # of each person's whole name with NAME_KEY flipped (array "I")
     syllables: str  # pinyin syllables of its titles and names, space-separated
     order: bytes  # title_sort_key, as order_key
     row: str  # its result record, as JSON
@@ -750,6 +782,10 @@ class IndexBuilder:
         place[0] = "title", entry.title
         exact = {exact_hash(entry.title), exact_hash(entry.title_en or ""), exact_hash(entry.id),
                  exact_hash(entry.get("code") or "")}  # a whole code finds its entry
+        for name in person_names(entry):
+            key = exact_hash(name)
+            if key is not None:
+                exact.add(key ^ NAME_KEY)
         order = order_key(title_sort_key(entry))
         syllables: set[str] = set()
         for field in SINGLES:
@@ -830,15 +866,24 @@ class IndexBuilder:
             yield f"p/{shard}", functools.partial(shard_file, shard), \
                 dirty is not None and shard not in dirty
         dictionary: dict[str, dict[str, int]] = defaultdict(dict)
+        typos: dict[str, dict[str, int]] = defaultdict(dict)
         for term, postings in state.postings.items():
             if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
                 dictionary[dictionary_key(term)][term] = sum(postings.counts)
+                if len(term) >= TYPO_LENGTH:
+                    typos[typo_key(term)][term] = sum(postings.counts)
         dirty_keys = None if changes is None else {dictionary_key(t) for t in changes.terms}
         for key in sorted(dictionary):
             name = f"d/{key}"
             yield name, functools.partial(script, name, dict(sorted(dictionary[key].items()))), \
                 dirty_keys is not None and key not in dirty_keys
         self._dictionaries = sorted(dictionary)
+        dirty_keys = None if changes is None else {typo_key(t) for t in changes.terms}
+        for key in sorted(typos):
+            name = f"e/{key}"
+            yield name, functools.partial(script, name, dict(sorted(typos[key].items()))), \
+                dirty_keys is not None and key not in dirty_keys
+        self._typos = sorted(typos)
         # Record files: those of added documents, and all from the first one numbered anew.
         first, dirty = 0, set()
         if changes is not None:
@@ -943,6 +988,7 @@ class IndexBuilder:
             "digits": DIGITS, "final": FINAL, "width": width,
             "weights": WEIGHT_LEVELS, "pinyinMark": PINYIN_MARK,
             "initialsMark": INITIALS_MARK, "dictionaries": dictionaries,
+            "typos": self._typos,
             "syllables": syllables,
             "facets": {
                 "kind": [k.label.get(lang) for k in rules.kinds.values()],
@@ -962,6 +1008,10 @@ class IndexBuilder:
         }
 
 
+#: The folders of index files under search/ (see the module's docstring).
+INDEX_FOLDERS = ("p", "d", "e", "r")
+
+
 def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes], bool]],
                 stamps: dict[str, tuple[int, int, bytes]], *, remove: bool = True
                 ) -> dict[str, Any]:
@@ -969,11 +1019,11 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes
     ``stamps`` were taken) as ``out/<name>.js``. ``stamps``: per file its size, modification
     time and digest as an earlier call wrote it: an unchanged file that still has its stamp
     is not made again nor read; other files are made, and written only if their bytes
-    differ from the file's. With ``remove``, index files (under p/, d/, r/) that are not
+    differ from the file's. With ``remove``, index files (under INDEX_FOLDERS) that are not
     among ``files`` are removed. Returns figures: files, bytes, written (how many were),
     shards, and the stamps of every file, in order."""
     out.mkdir(parents=True, exist_ok=True)
-    for folder in ("p", "d", "r"):
+    for folder in INDEX_FOLDERS:
         (out / folder).mkdir(exist_ok=True)
     written = size = 0
     new_stamps = {}
@@ -1000,7 +1050,7 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes
             stat = path.stat()
         new_stamps[name] = (stat.st_size, stat.st_mtime_ns, digest)
     if remove:
-        for folder in ("p", "d", "r"):
+        for folder in INDEX_FOLDERS:
             for path in (out / folder).iterdir():
                 if f"{folder}/{path.stem}" not in new_stamps and path.is_file():
                     path.unlink()
@@ -1009,7 +1059,7 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes
             "stamps": new_stamps}
 
 
-_HAN_OR_NOT = re.compile("[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
+_HAN_OR_NOT = re.compile(f"[{HAN}]+|[^{HAN}]+")
 
 
 def title_sort_key(entry: Entry) -> tuple[str, str, str]:

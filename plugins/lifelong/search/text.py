@@ -3,9 +3,11 @@
 Both sides run the same steps:
 1. fold: NFKD, drop combining marks (U+0300-036F), lower case, traditional characters to
    simplified (one table, shipped to the browser as t2s.js), every other non-ASCII character
-   except Han ideographs becomes a space;
+   except Han ideographs (HAN, the supplementary planes included) becomes a space;
 2. Han runs: each character and each pair of neighbours (any substring of two or more
-   characters is then found by its pairs, a single character by itself);
+   characters is then found by its pairs, a single character by itself), and the pair
+   around a character outside the BMP, which readers leave out (``han_terms``); characters
+   are code points (the browser iterates a run with Array.from, never by UTF-16 unit);
 3. the rest: lunr's tokenizer, trimmer, stop-word filter and stemmer (the lunr.js of the
    installed mkdocs package in the browser; here lunr.py's tokenizer and stop words, and
    ports of lunr.js's trimmer and stemmer, since lunr.py's differ);
@@ -27,7 +29,14 @@ from importlib import resources
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Han ideographs: Extension A, the unified block, compatibility ideographs, and the
+#: supplementary planes (Extensions B to I and the compatibility supplement, U+20000 up to
+#: U+323AF), which hold thousands of characters of classical titles and names (火𤙖供養儀軌).
+#: The browser's regular expressions carry the same ranges with the "u" flag (code points).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+#: The Basic Multilingual Plane's part of HAN: the traditional -> simplified table keeps to
+#: it (the browser reads t2s.js a UTF-16 unit at a time).
+HAN_BMP = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _NOT_KEPT = re.compile(f"[^\\x00-\\x7f{HAN}]")
 _COMBINING = re.compile("[\u0300-\u036f]")
@@ -40,7 +49,7 @@ def t2s_table() -> dict[str, str]:
     """Traditional -> simplified, one character to one character, from zhconv's tables
     (MediaWiki's conversion data). Read directly: zhconv's own loader leaks a file handle."""
     data = json.loads(resources.files("zhconv").joinpath("zhcdict.json").read_bytes())
-    han = re.compile(f"[{HAN}]")
+    han = re.compile(f"[{HAN_BMP}]")
     return {k: v for k, v in sorted(data["zh2Hans"].items())
             if len(k) == 1 and len(v) == 1 and k != v and han.match(k) and han.match(v)}
 
@@ -179,9 +188,15 @@ def _stem(w: str) -> str:
 
 
 def han_terms(run: str) -> Iterator[str]:
+    """Each character, each pair of neighbours, and the pair around each character outside
+    the Basic Multilingual Plane (火𤙖供養 also gives 火供): most readers cannot type
+    such a character, and leave it out (火供養 finds 火𤙖供養儀軌)."""
     yield from run
     for i in range(len(run) - 1):
         yield run[i:i + 2]
+    for i in range(1, len(run) - 1):
+        if run[i] > "\uffff":
+            yield run[i - 1] + run[i + 1]
 
 
 #: The pinyin of each run of Han characters read so far (``_pinyin``), or given

@@ -22,8 +22,12 @@
   var LEVELS = meta.weights.length;
 
   /* -- text: the same steps as text.py ------------------------------------------------ */
-  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
-  var NOT_KEPT = /[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+  /* Han ideographs as text.py's HAN, the supplementary planes (Extension B and later,
+     U+20000-U+323AF) included: "u" regular expressions, which see a surrogate pair as the
+     one character it is. Everything that cuts a run of Han characters counts code points
+     (Array.from), never UTF-16 units. */
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]+/gu;
+  var NOT_KEPT = /[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/gu;
   var COMBINING = /[\u0300-\u036f]/g;
   var T2S = null;
   /* The traditional -> simplified table, once search/t2s.js is loaded (only queries with
@@ -36,7 +40,7 @@
     }
     return T2S || {};
   }
-  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/u;
   var pipeline = new lunr.Pipeline();
   pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
 
@@ -56,8 +60,18 @@
   }
 
   function hanTerms(run) {
-    var terms = run.split("");
-    for (var i = 0; i + 1 < run.length; i++) terms.push(run.substr(i, 2));
+    var chars = Array.from(run), terms = chars.slice();
+    for (var i = 0; i + 1 < chars.length; i++) terms.push(chars[i] + chars[i + 1]);
+    return terms;
+  }
+
+  /* The index's terms of a run (han_terms in text.py): hanTerms, and the pair around each
+     character outside the BMP (火𤙖供養 also gives 火供), which readers leave out. */
+  function indexHanTerms(run) {
+    var chars = Array.from(run), terms = hanTerms(run);
+    for (var i = 1; i + 1 < chars.length; i++) {
+      if (chars[i].length > 1) terms.push(chars[i - 1] + chars[i + 1]);
+    }
     return terms;
   }
 
@@ -66,7 +80,7 @@
     var folded = fold(text), terms = [], last = 0, match;
     HAN_RUN.lastIndex = 0;
     while ((match = HAN_RUN.exec(folded)) !== null) {
-      terms = terms.concat(lunrTerms(folded.slice(last, match.index)), hanTerms(match[0]));
+      terms = terms.concat(lunrTerms(folded.slice(last, match.index)), indexHanTerms(match[0]));
       last = match.index + match[0].length;
     }
     return terms.concat(lunrTerms(folded.slice(last)));
@@ -89,7 +103,7 @@
   }
 
   function exactKey(text) {
-    var key = fold(text).replace(/[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g, "");
+    var key = fold(text).replace(/[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{323af}]/gu, "");
     return key ? "=" + fnv1a(key).toString(16) : "=";
   }
 
@@ -179,7 +193,7 @@
       }
       var scores = new Float64Array(n), idf = Math.log(1 + meta.documents / n);
       for (var k = 0; k < n; k++) scores[k] = meta.weights[levels[k]] * 10 + idf;
-      result = { docs: docs.subarray(0, n), scores: scores };
+      result = { docs: docs.subarray(0, n), scores: scores, idf: idf };
     }
     decoded[term] = result;
     return result;
@@ -218,19 +232,6 @@
     return Array.from(String(term)).slice(0, 2).join("").replace(/[^a-z0-9]/gu, "_");
   }
 
-  function editDistanceAtMostOne(a, b) {
-    if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
-    var i = 0, j = 0, edits = 0;
-    while (i < a.length && j < b.length) {
-      if (a.charAt(i) === b.charAt(j)) { i++; j++; continue; }
-      if (++edits > 1) return false;
-      if (a.length > b.length) i++;
-      else if (a.length < b.length) j++;
-      else { i++; j++; }
-    }
-    return edits + (a.length - i) + (b.length - j) <= 1;
-  }
-
   /* -- the query plan ----------------------------------------------------------------- */
   /* A plan is a list of groups (all must match). A group has alternatives (any may match);
      an alternative is a list of slots (all must match); a slot is a list of terms (any). */
@@ -239,8 +240,8 @@
     var groups = [];
     parts.forEach(function (part, index) {
       if (part.han) {
-        var run = part.han;
-        var slots = run.length === 1 ? [[run]] : hanTerms(run).slice(run.length).map(function (t) { return [t]; });
+        var run = part.han, length = Array.from(run).length;
+        var slots = length === 1 ? [[run]] : hanTerms(run).slice(length).map(function (t) { return [t]; });
         groups.push({ alternatives: [slots], text: run });
         return;
       }
@@ -280,37 +281,126 @@
     return terms;
   }
 
-  /* Adds prefix and one-typo variants of English words, from the term dictionaries. */
-  function expand(groups, prefix) {
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+  /* The stems of every word one typo away from `word` (a letter replaced, added or left
+     out, two neighbours swapped): stem -> whether a typo in the first two letters makes it
+     (its term is then in another d/ file than the word's). A typo is matched on the word as
+     typed, not on its stem: stemming takes words one letter apart further apart
+     ("illuxions" stems to "illuxion", "illusions" to "illus"). */
+  function typoStems(word) {
+    var stems = Object.create(null);  // no "constructor" in it but a real one
+    // A word of letters only (most are) skips the tokenizer and the trimmer, which would
+    // leave it as it is: a fifth of the time, for the 500 variants of a word of ten letters.
+    var letters = /^[a-z]+$/.test(word);
+    function add(variant, early) {
+      var term;
+      if (letters) {
+        var token = lunr.stopWordFilter(new lunr.Token(variant));
+        term = token ? lunr.stemmer(token).toString() : "";
+      } else {
+        var terms = lunrTerms(variant);
+        term = terms.length === 1 ? terms[0] : "";
+      }
+      if (term) stems[term] = stems[term] || early;
+    }
+    for (var i = 0; i <= word.length; i++) {
+      var head = word.slice(0, i), tail = word.slice(i), early = i < 2;
+      for (var k = 0; k < LETTERS.length; k++) {
+        var letter = LETTERS.charAt(k);
+        add(head + letter + tail, early);
+        if (tail && letter !== tail.charAt(0)) add(head + letter + tail.slice(1), early);
+      }
+      if (tail) add(head + tail.slice(1), early);
+      if (tail.length > 1) add(head + tail.charAt(1) + tail.charAt(0) + tail.slice(2), early);
+    }
+    return stems;
+  }
+
+  /* The typo files (e/<key>.js: terms by their third and fourth letters, typo_key in
+     search/index.py) of the terms a typo in the first two letters may stand for (`stems`:
+     typoStems of the word). */
+  function typoKeys(stems) {
     var keys = {};
-    groups.forEach(function (g) {
-      if (!g.expand) return;
+    Object.keys(stems).forEach(function (stem) {
+      if (stems[stem]) keys[dictionaryKey(stem.slice(2, 4))] = true;
+    });
+    return Object.keys(keys).filter(function (key) { return meta.typos.indexOf(key) >= 0; });
+  }
+
+  /* How many documents have `term`, from whichever dictionary of it is loaded. */
+  function frequency(term) {
+    var own = Object.prototype.hasOwnProperty;
+    var d = S.data["d/" + dictionaryKey(term)], e = S.data["e/" + dictionaryKey(term.slice(2, 4))];
+    return (d && own.call(d, term) ? d[term] : 0) || (e && own.call(e, term) ? e[term] : 0);
+  }
+
+  function need(names) {
+    return Promise.all(Object.keys(names).sort().map(S.need));
+  }
+
+  /* Whether a term of a loaded d/ file starts with `start`. */
+  function completes(start) {
+    var dict = S.data["d/" + dictionaryKey(start)] || {};
+    return Object.keys(dict).some(function (term) { return term.indexOf(start) === 0; });
+  }
+
+  /* Adds prefix and one-typo variants of English words, from the term dictionaries. The
+     typo files are read only for a word of five letters or more that the index does not
+     know, nor, while it is being typed, as the start of a word (a known word costs nothing
+     more). */
+  function expand(groups, prefix) {
+    var wanted = groups.filter(function (g) { return g.expand; });
+    var typing = function (g) { return prefix && g === groups[groups.length - 1]; };
+    var unknown = function (g) {
+      return g.word.length >= 5 && !frequency(g.english) &&
+        !(typing(g) && (completes(g.english) || completes(g.word)));
+    };
+    var typos = groups.map(function (g) {
+      return g.expand && g.word.length >= 5 ? typoStems(g.word) : Object.create(null);
+    });
+    var files = {};
+    wanted.forEach(function (g) {
       [g.english, g.word].forEach(function (t) {
         var key = dictionaryKey(t);
-        if (meta.dictionaries.indexOf(key) >= 0) keys["d/" + key] = true;
+        if (meta.dictionaries.indexOf(key) >= 0) files["d/" + key] = true;
       });
     });
-    var names = Object.keys(keys);
-    return Promise.all(names.map(S.need)).then(function () {
+    return need(files).then(function () {
+      var more = {};
+      groups.forEach(function (g, index) {
+        if (!g.expand || !unknown(g)) return;
+        typoKeys(typos[index]).forEach(function (key) { more["e/" + key] = true; });
+      });
+      return need(more);
+    }).then(function () {
       groups.forEach(function (g, index) {
         if (!g.expand) return;
-        var found = [];
+        var found = [], costs = Object.create(null);
         var last = prefix && index === groups.length - 1;
+        var stems = typos[index];
+        function consider(term, isPrefix) {
+          if (term === g.english || !(isPrefix || term in stems)) return;
+          var cost = isPrefix ? PREFIX_COST : TYPO_COST;
+          if (!(term in costs)) found.push(term);
+          costs[term] = Math.min(cost, term in costs ? costs[term] : cost);
+        }
         [g.english, g.word].forEach(function (t) {
-          var dict = S.data["d/" + dictionaryKey(t)] || {};
-          Object.keys(dict).forEach(function (term) {
-            if (term === g.english) return;
-            var isPrefix = last && (term.indexOf(t) === 0);
-            var isTypo = g.word.length >= 5 && (editDistanceAtMostOne(term, g.english) || editDistanceAtMostOne(term, g.word));
-            if ((isPrefix || isTypo) && found.indexOf(term) < 0) found.push(term);
+          Object.keys(S.data["d/" + dictionaryKey(t)] || {}).forEach(function (term) {
+            consider(term, last && term.indexOf(t) === 0);
           });
         });
+        if (unknown(g)) {
+          typoKeys(stems).forEach(function (key) {
+            Object.keys(S.data["e/" + key] || {}).forEach(function (term) { consider(term, false); });
+          });
+        }
         found.sort(function (a, b) {
-          var da = (S.data["d/" + dictionaryKey(a)] || {})[a] || 0, db = (S.data["d/" + dictionaryKey(b)] || {})[b] || 0;
-          return db - da || (a < b ? -1 : a > b ? 1 : 0);
+          return frequency(b) - frequency(a) || (a < b ? -1 : a > b ? 1 : 0);
         });
         // The most frequent few: each variant may cost a shard (about 20 KB) to load.
         g.alternatives[0][0] = [g.english].concat(found.slice(0, 6));
+        g.variants = costs;  // read by variant()
       });
       return groups;
     });
@@ -355,7 +445,7 @@
   /* The documents matching a plan, scored: in every group (scores added), in one of its
      alternatives (the best), in every slot of it (added), by one of its terms (the best).
      A document whose whole title (or id) is the query is a match whatever its terms, and
-     first. */
+     first; one of whose people's whole name is the query, next. */
   function evaluate(groups, exact) {
     var total = null;
     groups.forEach(function (group) {
@@ -364,24 +454,57 @@
         var all = null;
         alt.forEach(function (slot) {
           var any = NONE;
-          slot.forEach(function (term) { any = union(any, postings(term) || NONE); });
+          slot.forEach(function (term) { any = union(any, variant(group, slot[0], term)); });
           all = all === null ? any : intersection(all, any);
         });
         best = union(best, all || NONE);
       });
       total = total === null ? best : intersection(total, best);
     });
-    total = total || NONE;
-    var docs = exactDocs(exact).sort(function (a, b) { return a - b; });
-    if (docs.length) {
-      var scores = new Float64Array(docs.length);
-      for (var i = 0; i < docs.length; i++) {
-        var at = binarySearch(total.docs, docs[i]);
-        scores[i] = 10000 + (at >= 0 ? total.scores[at] : 0);
-      }
-      total = union(total, { docs: Int32Array.from(docs), scores: scores });
+    total = withBonus(total || NONE, exactDocs(nameKey(exact)), NAME_BONUS);
+    return withBonus(total, exactDocs(exact), TITLE_BONUS);
+  }
+
+  /* What finding the word less surely costs: a term that completes the word being typed,
+     or one the word is a typo of, scores below the word's own term in the same field. */
+  var PREFIX_COST = 1, TYPO_COST = 3;
+
+  /* The postings of `term`, a term of a slot whose own term is `own`, scored as such: a
+     variant costs its kind's cost (group.variants), and never gains from being rarer than
+     the word's own term (a rare "stephan" must not beat a common "stephen"). */
+  function variant(group, own, term) {
+    var match = postings(term) || NONE;
+    var cost = term === own || !group.variants ? undefined : group.variants[term];
+    if (cost === undefined || !match.docs.length) return match;
+    var mine = postings(own);
+    cost += mine ? Math.max(0, match.idf - mine.idf) : 0;
+    var scores = new Float64Array(match.scores.length);
+    for (var i = 0; i < scores.length; i++) scores[i] = match.scores[i] - cost;
+    return { docs: match.docs, scores: scores };
+  }
+
+  /* A whole title (or id) typed is the first result; a whole name of a person of an entry
+     (its author, teacher...), next: an author's books come before the titles that merely
+     hold the words of the name. */
+  var TITLE_BONUS = 10000, NAME_BONUS = 5000;
+
+  /* The exact key of a person's whole name: the text's exact key with its top bit flipped
+     (NAME_KEY in search/index.py), which keeps it in the same shard. */
+  function nameKey(key) {
+    if (key === "=") return key;
+    return "=" + ((parseInt(key.slice(1), 16) ^ 0x80000000) >>> 0).toString(16);
+  }
+
+  /* The match with `docs` added, each scored `bonus` more than its score in the match. */
+  function withBonus(total, docs, bonus) {
+    if (!docs.length) return total;
+    docs.sort(function (a, b) { return a - b; });
+    var scores = new Float64Array(docs.length);
+    for (var i = 0; i < docs.length; i++) {
+      var at = binarySearch(total.docs, docs[i]);
+      scores[i] = bonus + (at >= 0 ? total.scores[at] : 0);
     }
-    return total;
+    return union(total, { docs: Int32Array.from(docs), scores: scores });
   }
 
   function binarySearch(sorted, value) {
@@ -474,6 +597,9 @@
     var code = c.charCodeAt(0);
     if (code < 128) return c.toLowerCase();
     if ((code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff)) return t2s()[c] || c;
+    // Half of a surrogate pair (Extension B and later): kept, so that a run's UTF-16 units
+    // meet the query's one by one.
+    if (code >= 0xd800 && code <= 0xdfff) return c;
     return fold(c);
   }
 
