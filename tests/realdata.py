@@ -3,7 +3,7 @@ few classical Buddhist texts of the Taishō canon, as e-book entries written str
 tiny project (no importer needed).
 
 Sources:
-- data/goodbooks-10k/books-1-400.csv (beside this file): github.com/zygmuntz/goodbooks-10k,
+- ../shared/data/goodbooks-10k/books-1-400.csv (SHARED_DATA): github.com/zygmuntz/goodbooks-10k,
   books.csv at commit 6dd165b555a7, CC BY-SA 4.0 (titles, authors, years as published there).
 - CLASSICS: titles and translators of texts of the Taishō Tripiṭaka (大正新脩大藏經) as
   CBETA catalogues them; titles and attributions are public facts. 火𤙖供養儀軌 holds
@@ -19,7 +19,9 @@ from typing import Any
 
 from lifelong.catalogue.scaffold import fresh_id, slug_from_title
 
-GOODBOOKS = Path(__file__).with_name("data") / "goodbooks-10k" / "books-1-400.csv"
+#: ../shared/data beside the repository: real public records with their licences.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+GOODBOOKS = SHARED_DATA / "goodbooks-10k" / "books-1-400.csv"
 
 #: (Taishō number, title, translator).
 CLASSICS = [

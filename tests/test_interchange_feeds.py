@@ -1,7 +1,7 @@
 """OPDS feeds read as rows (``lifelong.interchange.feeds``): a real OPDS 1.2 feed, an OPDS
 2.0 feed, a paginated feed given as its pages, and feeds that must be refused.
 
-palace_feed.opds: /work/shared/data/opds/, from github.com/ThePalaceProject/circulation
+palace_feed.opds: ../shared/data/opds/, from github.com/ThePalaceProject/circulation
 (tests/files/opds/palace_feed.opds at commit 0cf6839f4e70), Apache-2.0. The OPDS 2.0
 publications built here are checked against Readium's metadata schema
 (../shared/schemas/readium-webpub-manifest/, BSD-3), registered locally."""
@@ -24,7 +24,7 @@ from lifelong.interchange.sources import OPDS_KEYS, Row, SourceError
 from lifelong.site.opds import opds_files
 from sitekit import one_of_each, write_project
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 PALACE = SHARED / "data" / "opds" / "palace_feed.opds"
 READIUM = SHARED / "schemas" / "readium-webpub-manifest" / "schema"
 
