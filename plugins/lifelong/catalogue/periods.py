@@ -59,6 +59,7 @@ _RANGE_RE = re.compile(r"\s*" + _YEAR.format(n="a") + r"\s*(?:(?:-|–|—|~|～
 _DYNASTY_RE = re.compile(r"\s*(?P<name>.+?)\s*(?:[（(]\s*(?P<inner>[^（()）]+?)\s*[)）]|"
                          r"(?P<after>(?:公元前|前|公元|-|−|\d).*?))?\s*")
 _BCE = ("公元前", "前", "-", "−")
+_SEPARATORS = frozenset(" \t-−_（(")
 _BCE_AFTER = ("bce", "b.c.e.", "bc", "b.c.")
 EXAMPLES = "e.g. 1923, 1920-1925, 前500 (500 BCE), 唐 or 唐 756"
 
@@ -132,13 +133,19 @@ def _parse_text(value: str, dynasties: Vocabulary | None) -> int | Period:
         whole = dynasties.named(text)
         if whole is not None:
             return _in_dynasty(dynasties, whole, None)
+        # The longest beginning that names a dynasty; the rest are its years.
+        for cut in range(len(text) - 1, 0, -1):
+            if text[cut - 1] in _SEPARATORS:  # "tang -500": the minus goes with the year
+                continue
+            dynasty = dynasties.named(text[:cut])
+            if dynasty is not None:
+                rest = text[cut:].strip()
+                if rest[:1] in ("（", "(") and rest[-1:] in ("）", ")"):
+                    rest = rest[1:-1].strip()
+                return _in_dynasty(dynasties, dynasty, rest)
         match = _DYNASTY_RE.fullmatch(text)
         assert match is not None  # .+? with all else optional matches any text
         name = match.group("name")
-        written = match.group("inner") or match.group("after")
-        dynasty = dynasties.named(name)
-        if dynasty is not None:
-            return _in_dynasty(dynasties, dynasty, written)
         hint = dynasties.suggest(name)
         if hint is not None:
             label = dynasties.terms[hint].label.zh
@@ -154,7 +161,7 @@ def _parse_text(value: str, dynasties: Vocabulary | None) -> int | Period:
 
 def _in_dynasty(dynasties: Vocabulary, dynasty: str, written: str | None) -> Period:
     term = dynasties.terms[dynasty]
-    if written is None:
+    if not written:
         if term.years is None:
             raise PeriodError(f"the dynasty '{dynasty}' has no years in catalogue/vocabularies/"
                               f"dynasties.yml; give them, e.g. {term.label.zh} 756")

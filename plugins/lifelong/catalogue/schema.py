@@ -257,7 +257,7 @@ def _read_field(name: str, spec: Any, key: tuple[str | int, ...], reader: _Reade
                                       f"{', '.join(sorted(FIELD_TYPES))}")
         kind = "text"
     vocabulary = spec.get("vocabulary")
-    if (kind == "term" or kind == "period" and vocabulary is not None) \
+    if (kind == "term" or (kind == "period" and vocabulary is not None)) \
             and vocabulary not in vocabularies:
         reader.error((*key, "vocabulary"), f"no vocabulary named {vocabulary!r} in "
                                             "catalogue/vocabularies/")

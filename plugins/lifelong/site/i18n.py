@@ -242,13 +242,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "weeks_count": {"zh": "{n} 周", "en": "{n} weeks"},
     "volumes_count": {"zh": "{n} 册", "en": "{n} volumes"},
     # A period (lifelong.site.render.period_text): a year, a year BCE, a range, a dynasty
-    "year_ce": {"zh": "{n}", "en": "{n}"},
     "year_bce": {"zh": "公元前{n}年", "en": "{n} BCE"},
     "years_bce": {"zh": "公元前{start}–前{end}年", "en": "{start}–{end} BCE"},
     "years_across": {"zh": "公元前{start}年–公元{end}年", "en": "{start} BCE – {end} CE"},
     "dynasty_years": {"zh": "{dynasty}（{years}）", "en": "{dynasty} ({years})"},
-    "role_names": {"zh": "{role}：{names}", "en": "{role}: {names}"},
-    "licence_text": {"zh": "协议全文", "en": "Licence text"},
     "contributed_as": {"zh": "参与方式", "en": "Contributed as"},
 }
 
