@@ -404,7 +404,7 @@ def test_read_aloud_reads_an_entry_in_order(reader: Any, where: str, online_site
     assert [u for u in opened.log.requests if u.endswith("readaloud.js")]
     assert spoken == ["二十四式太极拳入门", "一门测试微课。",
                       *rows(read(online_site, "taiji-basics/index.html")), "正文第一段。"]
-    assert "时长（分钟）：18 分钟" in spoken
+    assert "时长：18 分钟" in spoken
     assert set(page.evaluate("__speech.langs")) == {"zh-CN"}
     assert page.locator(".ll-read__play").inner_text() == "朗读本页"  # done: back to play
 

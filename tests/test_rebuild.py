@@ -553,3 +553,13 @@ def test_the_code_version_counts_only_code_that_shapes_the_output(tmp_path: Path
     with (package / "site" / "render.py").open("a", encoding="utf-8") as file:
         file.write("# an edit\n")
     assert lifelong_cache.sources_digest(package) != before
+
+
+def test_a_prerequisite_retitled_is_redrawn_on_the_course_that_needs_it(tmp_path: Path) -> None:
+    config = write_project(tmp_path, [*one_of_each(), course(
+        "phone-exam", title="手机课结业测评", prerequisites=["phone-1"], weeks=2)])
+    site = build_site(config)
+    edit_entry(tmp_path, "courses/phone-1.md", lambda m, b: ({**m, "title": "开机与设置（新）"}, b))
+    build_site(config, dirty=True)
+    assert "开机与设置（新）</a>" in (site / "phone-exam" / "index.html").read_text(encoding="utf-8")
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))

@@ -430,7 +430,9 @@ def test_the_easy_filters_of_every_document(catalogue: Catalogue, tmp_path: Path
     levels = list(catalogue.rules.vocabularies["levels"].terms)
     languages = list(catalogue.rules.vocabularies["languages"].terms)
     assert easy["level"] == levels.index("beginner")
-    assert easy["dialects"] == [languages.index("yue")]  # Cantonese; not Tibetan, Uyghur...
+    # Chinese dialects (Cantonese, Wu, Min...); not Tibetan, Uyghur, Literary Chinese...
+    assert easy["dialects"] == [languages.index(code) for code in (
+        "yue", "wuu", "nan", "hak", "hsn", "gan", "cdo", "cjy")]
     beginners = sum(1 for d in builder.documents if d.entry.get("level") == "beginner")
     dialects = sum(1 for d in builder.documents if d.entry.get("language") == "yue")
     assert easy["counts"] == [sum(1 for has in found if name in has) for name in stored] + \

@@ -40,7 +40,7 @@ def test_course_page_has_panel_cover_player_link_and_breadcrumbs(site: Path) -> 
     assert '<img class="ll-entry__cover" src="../courses/covers/taiji.svg"' in html
     assert '<li><a href="../">首页</a></li>' in html
     assert '<li><a href="../community-education/">社区教育与老年教育</a></li>' in html
-    assert "<dt>时长（分钟）</dt><dd>18 分钟</dd>" in html
+    assert "<dt>时长</dt><dd>18 分钟</dd>" in html
     assert '<a href="../subjects/exercise/">运动健身</a>' in html
     assert '<a href="../people/li-xiu-lan/">李秀兰</a>' in html
     assert '<a href="../regions/beijing/">北京</a>' in html
@@ -235,7 +235,7 @@ def test_without_directory_urls_links_end_in_html(tmp_path: Path) -> None:
 def test_english_interface(tmp_path: Path) -> None:
     site = build_site(write_project(tmp_path, one_of_each(), plugin={"language": "en"}))
     html = read(site, "phone-3/index.html")
-    assert "<dt>Duration (minutes)</dt><dd>18 min</dd>" in html
+    assert "<dt>Duration</dt><dd>18 min</dd>" in html
     assert '<a href="../subjects/online-safety/">Online safety and fraud prevention</a>' in html
     assert "Scan to learn" in html
 

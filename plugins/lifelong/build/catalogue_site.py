@@ -97,7 +97,8 @@ class CatalogueSite:
         #: says so, with their online address and QR code, so that no link is broken.
         self.outside: dict[str, Entry] = {}
         for entry in self.catalogue.entries:
-            for target in (*entry.get("related", ()), entry.series):
+            for target in (*entry.get("related", ()), *entry.get("prerequisites", ()),
+                           entry.series):
                 if target and target not in self.catalogue.by_id and target in full.by_id:
                     self.outside[target] = full.by_id[target]
         self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size,

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from lifelong.catalogue.periods import Period
 from lifelong.catalogue.schema import Label, Rules, SectionSpec
 from lifelong.catalogue.validate import Media
 
@@ -26,7 +27,7 @@ RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "
 RESERVED_NAMES |= {"mine"}
 
 #: Fields whose values name people; each gets term pages under people/.
-PEOPLE_FIELDS = ("authors", "teachers", "speakers")
+PEOPLE_FIELDS = ("authors", "teachers", "speakers", "contributors")
 
 
 
@@ -90,8 +91,18 @@ class Entry:
                              for item in items)
         return found
 
+    def contributors_by_role(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(role, names) of the entry's contributors, a role once, in the order first
+        given: 注：郑玄 as title pages credit them."""
+        roles: dict[str, list[str]] = {}
+        for item in self.values.get("contributors") or ():
+            roles.setdefault(item["role"], []).append(item["name"])
+        return [(role, tuple(names)) for role, names in roles.items()]
+
     def sort_value(self, name: str) -> Any:
         value = self.values.get(name)
+        if isinstance(value, Period):  # beside plain years: by its first year
+            return value.start
         if isinstance(value, dt.datetime):
             return value.timestamp()
         if isinstance(value, dt.date):
@@ -125,6 +136,9 @@ class Person:
     name: str
     slug: str
     entries: tuple[Entry, ...]
+    #: What they did as a contributor (``contributors``): (role, how many entries), most
+    #: first; empty for someone named only as an author, teacher or speaker.
+    roles: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,9 +265,12 @@ class Catalogue:
     def people(self) -> tuple[Person, ...]:
         # dicts as ordered sets: an entry once per person, in catalogue order
         named: dict[str, dict[str, Entry]] = defaultdict(dict)
+        roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for entry in self.entries:
             for _field, name in entry.people():
                 named[name].setdefault(entry.id, entry)
+            for item in entry.values.get("contributors") or ():
+                roles[item["name"]][item["role"]].add(entry.id)
         known = self.slugs
         slugs = {name: known.get(name) or person_slug(name) for name in named}
         clashes = defaultdict(list)
@@ -264,7 +281,9 @@ class Catalogue:
             slug = slugs[name]
             if len(clashes[slug]) > 1:
                 slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-            people.append(Person(name, slug, tuple(named[name].values())))
+            counted = sorted(((role, len(ids)) for role, ids in roles.get(name, {}).items()),
+                             key=lambda pair: (-pair[1], pair[0]))
+            people.append(Person(name, slug, tuple(named[name].values()), tuple(counted)))
         return tuple(people)
 
     @cached_property

@@ -112,10 +112,12 @@ def scaffold_text(kind: KindSpec, rules: Rules, *, entry_id: str, title: str,
     meta["subjects"] = list(subjects)
     meta["published"] = today
     optional: list[str] = []
+    # Of each group the kind needs one of (an e-book's authors or contributors), the first.
+    needed = {group[0] for group in kind.one_of}
     for name, spec in kind.fields.items():
         if name in meta or name == "draft":
             continue
-        if spec.required:
+        if spec.required or name in needed:
             meta[name] = _required_default(spec, rules, today, title, kind.name)
         else:
             optional.append(f"# {name}:  # {_hint(spec, rules)}")

@@ -14,7 +14,7 @@ from lifelong.catalogue.suggest import Suggester
 
 FIELD_TYPES = frozenset(
     {"text", "slug", "int", "bool", "date", "datetime", "url", "media", "isbn", "term", "ref",
-     "object", "code"})
+     "object", "code", "period"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class Term:
     parent: str | None = None
     #: Other names an editor may use for the term (``synonyms:``): did-you-mean offers it.
     synonyms: tuple[str, ...] = ()
+    #: Where the term is explained (``url:``, an http(s) address: a licence's text).
+    url: str | None = None
+    #: The first and last year the term spans (``years: [618, 907]``; BCE negative): a
+    #: dynasty's, for ``period`` fields.
+    years: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ class Vocabulary:
     def suggest(self, value: str) -> str | None:
         """The term meant by a misspelt id, a label in either language or a synonym."""
         return self._suggester(value)
+
+    def named(self, value: str) -> str | None:
+        """The term whose id, label in either language or synonym ``value`` is, written
+        loosely (case, width, spaces and hyphens aside): 唐, tang, 唐朝, Tang dynasty."""
+        return self._suggester.exact(value)
 
     @cached_property
     def _suggester(self) -> Suggester:
@@ -93,6 +103,9 @@ class KindSpec:
     label: Label
     fields: Mapping[str, FieldSpec]
     folder: str = ""
+    #: Groups of fields of which an entry needs at least one (``one_of: [[authors,
+    #: contributors]]``): an e-book names its authors, or its contributors.
+    one_of: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,13 +202,38 @@ def _read_vocabulary(name: str, reader: _Reader) -> Vocabulary:
                 reader.error((*where, "synonyms"), "synonyms must be a list of words, "
                              "e.g. synonyms: [fiction, 小说]")
                 synonyms = []
-            terms[term_id] = Term(term_id, reader.label(spec, where), parent, tuple(synonyms))
+            terms[term_id] = Term(term_id, reader.label(spec, where), parent, tuple(synonyms),
+                                  _term_url(spec, where, reader), _term_years(spec, where, reader))
             kids = spec.get("children") if isinstance(spec, Mapping) else None
             if isinstance(kids, Mapping):
                 add(kids, term_id, (*where, "children"))
 
     add(data.get("terms") or {}, None, ("terms",))
     return Vocabulary(name, reader.label(data.get("label"), ("label",)), terms)
+
+
+def _term_url(spec: Any, where: tuple[str | int, ...], reader: _Reader) -> str | None:
+    url = spec.get("url") if isinstance(spec, Mapping) else None
+    if url is None:
+        return None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        reader.error((*where, "url"), "url must be an http(s) address")
+        return None
+    return url
+
+
+def _term_years(spec: Any, where: tuple[str | int, ...], reader: _Reader
+                ) -> tuple[int, int] | None:
+    years = spec.get("years") if isinstance(spec, Mapping) else None
+    if years is None:
+        return None
+    if not (isinstance(years, list) and len(years) == 2 and all(
+            isinstance(y, int) and not isinstance(y, bool) and y != 0 for y in years)
+            and years[0] <= years[1]):
+        reader.error((*where, "years"), "years must be [first, last], BCE years negative, "
+                     "e.g. years: [618, 907]")
+        return None
+    return years[0], years[1]
 
 
 _SPEC_KEYS = {"type", "label", "required", "list", "min_items", "max_items", "vocabulary", "kinds",
@@ -219,7 +257,8 @@ def _read_field(name: str, spec: Any, key: tuple[str | int, ...], reader: _Reade
                                       f"{', '.join(sorted(FIELD_TYPES))}")
         kind = "text"
     vocabulary = spec.get("vocabulary")
-    if kind == "term" and vocabulary not in vocabularies:
+    if (kind == "term" or (kind == "period" and vocabulary is not None)) \
+            and vocabulary not in vocabularies:
         reader.error((*key, "vocabulary"), f"no vocabulary named {vocabulary!r} in "
                                             "catalogue/vocabularies/")
     media_format = spec.get("format")
@@ -257,8 +296,18 @@ def _read_kinds(reader: _Reader, vocabularies: Mapping[str, Vocabulary]) -> dict
         if not isinstance(folder, str) or "/" in folder or folder.startswith("."):
             reader.error(("kinds", kind, "folder"), "a folder name directly inside content/")
             folder = f"{kind}s"
+        fields = {**common, **own}
+        one_of: list[tuple[str, ...]] = []
+        for group in spec.get("one_of") or ():
+            if not (isinstance(group, list) and len(group) > 1
+                    and all(name in fields and not fields[name].required for name in group)):
+                reader.error(("kinds", kind, "one_of"), "one_of lists groups of two or more "
+                             "fields of the kind that are not required, e.g. one_of: "
+                             "[[authors, contributors]]")
+                continue
+            one_of.append(tuple(group))
         kinds[kind] = KindSpec(kind, reader.label(spec.get("label"), ("kinds", kind, "label")),
-                               {**common, **own}, folder)
+                               fields, folder, tuple(one_of))
     if not kinds:
         reader.error(("kinds",), "declare at least one kind of entry")
     for kind in kinds.values():

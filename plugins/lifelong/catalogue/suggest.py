@@ -54,6 +54,11 @@ class Suggester:
                 self._exact.setdefault(key, name)
         self._keys = list(self._exact)
 
+    def exact(self, value: str) -> str | None:
+        """The name ``value`` stands for when it matches a candidate exactly (after
+        ``normalise``), with no near miss."""
+        return self._exact.get(normalise(value))
+
     def __call__(self, value: str) -> str | None:
         key = normalise(value)
         if not key:

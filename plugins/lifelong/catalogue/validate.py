@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lifelong.catalogue import periods
 from lifelong.catalogue.loader import SourceDocument
 from lifelong.catalogue.problems import Problem
 from lifelong.catalogue.schema import MEDIA_FORMATS, FieldSpec, Rules
@@ -124,6 +125,49 @@ def isbn_is_valid(isbn: str) -> bool:
     return False
 
 
+def check_isbn(value: str) -> str:
+    """An ISBN's digits (and X), its hyphens and spaces taken out, checked."""
+    digits = re.sub(r"[\s-]", "", value).upper()
+    if not re.fullmatch(r"\d{9}[\dX]|\d{13}", digits):
+        raise _Invalid(f"{value!r} is not an ISBN: 10 or 13 digits (hyphens allowed)")
+    if not isbn_is_valid(digits):
+        raise _Invalid(f"ISBN {value} has a wrong check digit; check for a typo")
+    return digits
+
+
+_DOI_RE = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)",
+                     re.IGNORECASE)
+_ISSN_RE = re.compile(r"(\d{4})-?(\d{3}[\dX])")
+
+
+def identifier(scheme: str, value: str) -> str:
+    """An identifier's value checked by its scheme, normalised: an ISBN's digits, a DOI
+    without its doi: or https://doi.org/ prefix, an ISSN as NNNN-NNNC; other schemes'
+    values as written."""
+    if scheme == "isbn":
+        return check_isbn(value)
+    if scheme == "doi":
+        match = _DOI_RE.fullmatch(value)
+        if match is None:
+            raise _Invalid(f"{value!r} is not a DOI: it starts with 10. and a number of 4 to "
+                           "9 digits, then / and the item's own part, e.g. 10.1000/182")
+        return match.group(1)
+    if scheme == "issn":
+        match = _ISSN_RE.fullmatch(value.upper())
+        if match is None:
+            raise _Invalid(f"{value!r} is not an ISSN: 8 digits (the last may be X), "
+                           "e.g. 0317-8471")
+        digits = match.group(1) + match.group(2)
+        total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+        check = (11 - total % 11) % 11
+        if digits[7] != ("X" if check == 10 else str(check)):
+            raise _Invalid(f"ISSN {value} has a wrong check digit; check for a typo")
+        return f"{digits[:4]}-{digits[4:]}"
+    if scheme == "uri":
+        return check_url(value)
+    return value
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -184,6 +228,12 @@ class EntryValidator:
             # entries would otherwise hold a million slots of nothing.
             if value is not None and value != ():
                 values[name] = value
+        for group in kind.one_of:
+            if not any(name in values for name in group):
+                first = group[0]
+                problems.append(Problem(doc.path, doc.lines.get((first,), 2), first,
+                                        "missing required field (or give "
+                                        + " or ".join(group[1:]) + " instead)"))
         values["kind"] = kind.name
         return values, problems
 
@@ -258,8 +308,17 @@ class EntryValidator:
                                             f"{name}.{shown_name(str(extra))}",
                                             self._unknown_field(str(extra), spec.name,
                                                                 spec.fields)))
-            return {sub_name: self._field(doc, (*key, sub_name), value, sub, problems)
-                      for sub_name, sub in spec.fields.items()}
+            found = {sub_name: self._field(doc, (*key, sub_name), value, sub, problems)
+                     for sub_name, sub in spec.fields.items()}
+            scheme = spec.fields.get("scheme")
+            if scheme is not None and scheme.vocabulary == "identifier_schemes" \
+                    and found.get("scheme") and found.get("value"):
+                try:
+                    found["value"] = identifier(found["scheme"], found["value"])
+                except _Invalid as exc:
+                    problems.append(Problem(doc.path, doc.line_of(*key, "value"),
+                                            f"{name}.value", str(exc)))
+            return found
         try:
             return self._scalar(doc, value, spec)
         except _Invalid as exc:
@@ -282,6 +341,14 @@ class EntryValidator:
             return value
         if kind == "code":
             return check_code(value)
+        if kind == "period":
+            if isinstance(value, str) and (bad := control_problem(value)):
+                raise _Invalid(bad)
+            vocabulary = self.rules.vocabularies[spec.vocabulary] if spec.vocabulary else None
+            try:
+                return periods.parse(value, vocabulary, spec.min, spec.max)
+            except periods.PeriodError as exc:
+                raise _Invalid(str(exc)) from None
         if kind == "isbn" and isinstance(value, int) and not isinstance(value, bool):
             if len(str(value)) not in (10, 13):  # YAML read a leading-0 ISBN as octal
                 raise _Invalid("write the ISBN in quotes, e.g. isbn: '0306406152' (without "
@@ -326,12 +393,7 @@ class EntryValidator:
         if kind == "media":
             return self._media(doc, value, spec.format)
         if kind == "isbn":
-            digits = re.sub(r"[\s-]", "", value).upper()
-            if not re.fullmatch(r"\d{9}[\dX]|\d{13}", digits):
-                raise _Invalid(f"{value!r} is not an ISBN: 10 or 13 digits (hyphens allowed)")
-            if not isbn_is_valid(digits):
-                raise _Invalid(f"ISBN {value} has a wrong check digit; check for a typo")
-            return digits
+            return check_isbn(value)
         if kind == "term":
             vocabulary = self.rules.vocabularies[spec.vocabulary or ""]
             if value not in vocabulary.terms:

@@ -673,6 +673,12 @@ def _ebooks(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]
             "authors": names, "publisher": publisher, "year": year, "isbn": isbn,
             "pages": pages, "series": spec["id"] if spec is not None else None,
             "series_order": order, "files": files,
+            # From the number, not the random stream (the rest of the sample stays as it was):
+            # a licence for one in four, a library's record number for one in three.
+            "licence": "cc-by-nc-4.0" if number % 4 == 0 and sample.has(
+                "licences", "cc-by-nc-4.0") else None,
+            "identifiers": [{"scheme": "source", "value": f"NLC-{number:06d}"}]
+            if number % 3 == 0 and sample.has("identifier_schemes", "source") else None,
         }
         body = sample.body("ebook", leaf, topic, audiences, first)
         yield meta, _render(meta, body, allowed)

@@ -246,7 +246,7 @@ class SearchDocument:
 INDEXED_FIELDS = ("title", "title_en", "summary", "subjects", "audiences", "language",
                   "format", "level", "duration_minutes", "year", "starts", "published",
                   "featured", "tags", "authors", "teachers", "speakers", "name", "organiser",
-                  "provider", "publisher", "accessibility", "code")
+                  "provider", "publisher", "accessibility", "code", "contributors")
 
 
 def index_view(document: SearchDocument) -> SearchDocument:

@@ -167,6 +167,10 @@ class PageDrawer:
         related = entry.values.get("related")
         if related:
             parts.extend(card(e) for e in map(self._known, related) if e)
+        parts.append("prerequisites")
+        prerequisites = entry.values.get("prerequisites")
+        if prerequisites:
+            parts.extend(card(e) for e in map(self._known, prerequisites) if e)
         parts.append("sections")
         shown = self._shown_sections
         parts.extend(s.slug for s in catalogue.sections_of(entry) if s.slug in shown)

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.periods import Period
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Label, Rules
 from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE, Media
 from lifelong.site.i18n import translate
@@ -279,6 +280,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else None
 
 
+def _period(value: Any) -> Any:
+    """A period as its field takes it back: a year of the common era as a number, any other
+    period as text (-500, 1920-1925, tang, tang 755-763)."""
+    return str(value) if isinstance(value, Period) else value
+
+
 def _converter(spec: FieldSpec, media: Callable[[Any], str | None]
                ) -> Callable[[Any], Any] | None:
     """How a field's value becomes JSON, or None when it is JSON as it is (text, numbers,
@@ -293,6 +300,8 @@ def _converter(spec: FieldSpec, media: Callable[[Any], str | None]
         one = media
     elif spec.type == "url":
         one = _web_address
+    elif spec.type == "period":
+        one = _period
     else:
         return None
     if not spec.list:
@@ -418,6 +427,17 @@ def _value_schema(spec: FieldSpec) -> dict[str, Any]:
         return schema
     if kind == "term":
         return {"$ref": f"#/$defs/terms-{spec.vocabulary}"}
+    if kind == "period":
+        year: dict[str, Any] = {"type": "integer", "not": {"const": 0}}
+        if spec.min is not None:
+            year["minimum"] = max(spec.min, 1)
+        if spec.max is not None:
+            year["maximum"] = spec.max
+        return {"anyOf": [year, {"type": "string", "minLength": 1}],
+                "description": "a year of the common era as a number; any other period as "
+                               "text, as catalogue/fields.yml describes it (-500 is 500 BCE, "
+                               "1920-1925, a dynasty of the vocabulary 'dynasties' by id, "
+                               "alone or with years: tang, tang 755-763)"}
     if kind in ("slug", "ref"):
         schema = {"type": "string", "pattern": f"^{SLUG_RE.pattern}$", "maxLength": SLUG_MAX}
         if spec.kinds:

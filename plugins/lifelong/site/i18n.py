@@ -237,6 +237,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "needs_internet": {"zh": "需要联网", "en": "Needs the internet"},
     "works_offline": {"zh": "可离线使用", "en": "Works offline"},
     "facet_offline": {"zh": "离线", "en": "Offline"},
+    # The widened content model (issue 18): long courses, periods, contributors, licences
+    "hours": {"zh": "{n} 小时", "en": "{n} hours"},
+    "weeks_count": {"zh": "{n} 周", "en": "{n} weeks"},
+    "volumes_count": {"zh": "{n} 册", "en": "{n} volumes"},
+    # A period (lifelong.site.render.period_text): a year, a year BCE, a range, a dynasty
+    "year_bce": {"zh": "公元前{n}年", "en": "{n} BCE"},
+    "years_bce": {"zh": "公元前{start}–前{end}年", "en": "{start}–{end} BCE"},
+    "years_across": {"zh": "公元前{start}年–公元{end}年", "en": "{start} BCE – {end} CE"},
+    "dynasty_years": {"zh": "{dynasty}（{years}）", "en": "{dynasty} ({years})"},
+    "contributed_as": {"zh": "参与方式", "en": "Contributed as"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).

@@ -8,12 +8,20 @@ from collections.abc import Callable
 from typing import Any
 
 from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.periods import Period
 
 _TYPES = {"course": "Course", "ebook": "Book", "lecture": "EducationEvent",
           "series": "CreativeWorkSeries", "star": "Person", "project": "Project"}
+#: Contributor roles -> schema.org's properties of a CreativeWork (others: contributor).
+_ROLES = {"author": "author", "writer": "author", "editor": "editor", "compiler": "editor",
+          "translator": "translator", "illustrator": "illustrator", "narrator": "readBy"}
 _MODES = {"livestream": "https://schema.org/OnlineEventAttendanceMode",
           "in-person": "https://schema.org/OfflineEventAttendanceMode",
           "recorded": "https://schema.org/OnlineEventAttendanceMode"}
+
+
+def _iso_year(year: int) -> str:
+    return f"{year:04d}" if year > 0 else f"-{-year - 1:04d}"
 
 
 def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry], str | None],
@@ -42,14 +50,42 @@ def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry
         data["dateModified"] = entry.get("updated").isoformat()
     if entry.get("provider"):
         data["provider"] = {"@type": "Organization", "name": entry.get("provider")}
+    if entry.get("original_title"):
+        data["alternateName"] = [*filter(None, [entry.title_en]), entry.get("original_title")]
+    licence = entry.get("licence")
+    if licence:
+        term = vocab["licences"].terms[licence]
+        data["license"] = term.url or term.label.en
+    if entry.get("identifiers"):
+        data["identifier"] = [entry.id, *({"@type": "PropertyValue", "propertyID": item["scheme"],
+                                           "value": item["value"]}
+                                          for item in entry.get("identifiers"))]
+    for item in entry.get("contributors", ()):
+        data.setdefault(_ROLES.get(item["role"], "contributor"), []).append(
+            {"@type": "Person", "name": item["name"]})
     kind = entry.kind
     if kind == "course":
         data["timeRequired"] = f"PT{entry.get('duration_minutes')}M"
         if entry.get("teachers"):
             data["instructor"] = [{"@type": "Person", "name": n} for n in entry.get("teachers")]
+        prerequisites = [catalogue.by_id[i] for i in entry.get("prerequisites", ())
+                         if i in catalogue.by_id]
+        if prerequisites:
+            data["coursePrerequisites"] = [
+                {"@type": "Course", "name": other.title,
+                 **({"url": url} if (url := public_url(other)) else {})}
+                for other in prerequisites]
         data["isAccessibleForFree"] = True
     elif kind == "ebook":
-        data["author"] = [{"@type": "Person", "name": n} for n in entry.get("authors", ())]
+        data["author"] = [*({"@type": "Person", "name": n} for n in entry.get("authors", ())),
+                          *data.get("author", ())]
+        year = entry.get("year")
+        if year is not None:
+            # ISO 8601 years (BCE as astronomical years: 500 BCE is -0499), an interval for
+            # a range or a dynasty.
+            first, last = (year.start, year.end) if isinstance(year, Period) else (year, year)
+            data["dateCreated"] = _iso_year(first) if first == last else \
+                f"{_iso_year(first)}/{_iso_year(last)}"
         if entry.get("isbn"):
             data["isbn"] = entry.get("isbn")
         if entry.get("publisher"):

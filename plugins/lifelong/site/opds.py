@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
 from lifelong.site.urls import UrlScheme, relative_url
@@ -303,9 +304,20 @@ class _Writer:
     def _people(self, entry: Entry) -> list[tuple[str, str | None]]:
         people = self.catalogue.person_by_name
         found = []
-        for name in entry.get("authors", ()):
+        for name in entry_authors(entry):
             person = people.get(name)
             found.append((name, person.slug if person is not None else None))
+        return found
+
+    def _contributors(self, entry: Entry) -> list[tuple[str, str, str | None]]:
+        """(name, role, person slug) of the contributors who are not authors."""
+        people = self.catalogue.person_by_name
+        found = []
+        for item in entry.get("contributors", ()):
+            if item["role"] not in AUTHOR_ROLES:
+                person = people.get(item["name"])
+                found.append((item["name"], item["role"],
+                              person.slug if person is not None else None))
         return found
 
     def _subjects(self, entry: Entry) -> list[tuple[str, str]]:
@@ -336,8 +348,12 @@ class _Writer:
         out.append(f"<dc:language>{_x(entry.get('language', 'zh'))}</dc:language>\n")
         if entry.get("publisher"):
             out.append(f"<dc:publisher>{_x(entry.get('publisher'))}</dc:publisher>\n")
-        if entry.get("year"):
-            out.append(f"<dc:issued>{int(entry.get('year')):04d}</dc:issued>\n")
+        for name, _role, slug in self._contributors(entry):
+            uri = f"<uri>{_x(prefix + self.person_page(slug))}</uri>" if slug else ""
+            out.append(f"<contributor><name>{_x(name)}</name>{uri}</contributor>\n")
+        year = issued_year(entry.get("year"))
+        if year is not None:
+            out.append(f"<dc:issued>{year:04d}</dc:issued>\n")
         for term, label in self._subjects(entry):
             out.append(f'<category term="{_a(term)}" label="{_a(label)}"/>\n')
         if entry.summary:
@@ -383,6 +399,12 @@ class _Writer:
                     {"href": prefix + self.person_page(slug), "type": "text/html"}]
             authors.append(author)
         metadata["author"] = authors
+        for name, role, slug in self._contributors(entry):
+            person: dict[str, Any] = {"name": _clean(name)}
+            if slug:
+                person["links"] = [{"href": prefix + self.person_page(slug),
+                                    "type": "text/html"}]
+            metadata.setdefault(OPDS2_ROLES.get(role, "contributor"), []).append(person)
         if entry.get("publisher"):
             metadata["publisher"] = _clean(entry.get("publisher"))
         metadata["language"] = entry.get("language", "zh")
@@ -580,6 +602,29 @@ class _Writer:
         return "".join(out).encode(), (_json(document) + "\n").encode()
 
 
+#: Contributor roles that make someone an author (the OPDS author feeds list them).
+AUTHOR_ROLES = frozenset({"author", "writer"})
+#: Contributor roles -> OPDS 2.0's metadata keys (Readium's contributors); others are
+#: "contributor".
+OPDS2_ROLES = {"translator": "translator", "editor": "editor", "compiler": "editor",
+               "illustrator": "illustrator", "narrator": "narrator"}
+
+
+def entry_authors(entry: Entry) -> list[str]:
+    """An e-book's authors: ``authors``, then contributors as authors, each once."""
+    names = dict.fromkeys(entry.get("authors", ()))
+    for item in entry.get("contributors", ()):
+        if item["role"] in AUTHOR_ROLES:
+            names.setdefault(item["name"])
+    return list(names)
+
+
+def issued_year(year: int | Period | None) -> int | None:
+    """The year ``dc:issued`` gives (a range's first; none before the common era)."""
+    first = year.start if isinstance(year, Period) else year
+    return first if first is not None and first > 0 else None
+
+
 def _author_stem(slug: str) -> str:
     return f"opds/author/{_segment(slug)}/1"
 
@@ -631,7 +676,7 @@ def opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_na
         for term in subjects_of.get(entry.id, ()):
             by_subject[term].append(entry)
         by_language[entry.get("language", "zh")].append(entry)
-        for name in dict.fromkeys(entry.get("authors", ())):
+        for name in entry_authors(entry):
             person = people.get(name)
             if person is not None:
                 by_author[person.slug].append(entry)

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from lifelong.catalogue.model import Catalogue, Entry, media_of
+from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.search.index import EASY, easy_filters, easy_labels
 from lifelong.site.codes import grouped
@@ -43,6 +44,36 @@ def human_size(size: int | None, lang: str) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return ""
+
+
+def period_text(value: int | Period | None, lang: str,
+                dynasty_label: Callable[[str], str]) -> str:
+    """A period as readers expect it: 1923, 1920–1925, 公元前500年 (500 BCE), 公元前500–前400年
+    (500–400 BCE), 唐（618–907）; ``dynasty_label`` names a dynasty's term."""
+    if value is None:
+        return ""
+    if not isinstance(value, Period):
+        return str(value)
+    start, end = value.start, value.end
+    if start == end:
+        years = str(start) if start > 0 else translate("year_bce", lang, n=-start)
+    elif start > 0:
+        years = f"{start}–{end}"
+    elif end < 0:
+        years = translate("years_bce", lang, start=-start, end=-end)
+    else:
+        years = translate("years_across", lang, start=-start, end=end)
+    if value.dynasty is None:
+        return years
+    return translate("dynasty_years", lang, dynasty=dynasty_label(value.dynasty), years=years)
+
+
+def duration_text(minutes: int, lang: str) -> str:
+    """A course's length: in minutes, or in hours from two hours on when they are whole
+    (a course of 150 hours: 150 小时, not 9000 分钟)."""
+    if minutes >= 120 and minutes % 60 == 0:
+        return translate("hours", lang, n=minutes // 60)
+    return translate("minutes", lang, n=minutes)
 
 
 def day_period(hour: int) -> int:
@@ -158,7 +189,8 @@ class Renderer:
                                 outside=self.outside, online_media=self.online_media,
                                 kinds=catalogue.rules.kinds, human_size=self.human_size,
                                 when_words=when_words(lang))
-        self.env.filters.update(date=self.format_date, beijing=self.beijing_time, grouped=grouped)
+        self.env.filters.update(date=self.format_date, beijing=self.beijing_time, grouped=grouped,
+                                period=self.period_text, duration=self.duration_text)
         # tojson (when.js's words) as UTF-8: a third of the bytes of \u escapes.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
@@ -209,6 +241,12 @@ class Renderer:
     def beijing_time(self, value: dt.datetime) -> Markup:
         return beijing_time(value, self.lang)
 
+    def period_text(self, value: int | Period | None) -> str:
+        return period_text(value, self.lang, lambda term: self.term_label("dynasties", term))
+
+    def duration_text(self, minutes: int) -> str:
+        return duration_text(minutes, self.lang)
+
     def facts(self, entry: Entry) -> list[str]:
         """Key facts of an entry by kind, for cards and search results."""
         label = self.catalogue.label
@@ -216,11 +254,14 @@ class Renderer:
         kind = entry.kind
         found: list[Any] = []
         if kind == "course":
-            found = [self.t("minutes", n=get("duration_minutes")),
+            found = [self.duration_text(get("duration_minutes")),
+                     get("weeks") and self.t("weeks_count", n=get("weeks")),
                      get("level") and label("levels", get("level")).get(self.lang),
                      label("formats", get("format")).get(self.lang)]
         elif kind == "ebook":
-            found = ["、".join(get("authors", ())), get("year")]
+            found = ["、".join(get("authors", ()) or [
+                name for _role, names in entry.contributors_by_role()[:1] for name in names]),
+                self.period_text(get("year"))]
         elif kind == "lecture":
             found = [self.format_date(get("starts").date()),
                      label("lecture_modes", get("mode")).get(self.lang),
@@ -402,6 +443,7 @@ class Renderer:
             else None,
             own_members=catalogue.series_members.get(entry.id, ()),
             related=related, public_url=public, plan=self.plan,
+            prerequisites=[e for e in map(known, entry.get("prerequisites", ())) if e],
             follow=follow_entry(catalogue, entry, lang=self.lang),
             qr=self.qr_code(entry),
             jsonld=None if self.offline else Markup(entry_jsonld(
