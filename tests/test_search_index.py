@@ -23,7 +23,7 @@ from lifelong.build.loading import load_catalogue
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.search import index
 from lifelong.search.index import CACHE_FILE, IndexBuilder, SearchDocument, newest_first
-from lifelong.search.postings import CHECKPOINT, Postings, _decode, encode, update
+from lifelong.search.postings import CHECKPOINT, DIGITS, Postings, _decode, encode, update
 from sitekit import REPO
 
 LEVELS = 5
@@ -226,6 +226,19 @@ def test_a_write_with_a_cache_equals_a_write_without(
     write(catalogue, again, out, cache)
     write(catalogue, again, tmp_path / "fresh-again")
     assert files(out) == files(tmp_path / "fresh-again")
+
+
+def test_a_cached_write_widens_document_numbers_as_a_fresh_one(
+        catalogue: Catalogue, tmp_path: Path) -> None:
+    """91 documents are numbered in one digit, 92 in two: the cached shards' exact keys are
+    written again at the new width (they were kept at the old one)."""
+    one_digit = len(DIGITS)
+    entries = list(catalogue.entries)[:one_digit]
+    write(catalogue, documents_of(catalogue, entries), tmp_path / "out", tmp_path / "cache")
+    after = documents_of(catalogue, add_newest(entries))
+    write(catalogue, after, tmp_path / "out", tmp_path / "cache")
+    write(catalogue, after, tmp_path / "fresh")
+    assert files(tmp_path / "out") == files(tmp_path / "fresh")
 
 
 def test_an_unchanged_catalogue_rewrites_nothing(catalogue: Catalogue, tmp_path: Path) -> None:

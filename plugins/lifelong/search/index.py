@@ -349,10 +349,12 @@ class IndexState:
         self.rows: list[str] = []
         self.facets: list[str] = []
         self.postings: dict[str, Postings] = {}
-        #: The exact keys of each shard as written, for ``exact_shards`` shards, but for the
-        #: shards in ``exact_dirty`` (None: all).
+        #: The exact keys of each shard as written, for ``exact_shards`` shards and document
+        #: numbers ``exact_width`` digits wide, but for the shards in ``exact_dirty`` (None:
+        #: all).
         self.exact_texts: dict[int, str] = {}
         self.exact_shards = 0
+        self.exact_width = 0
         self.exact_dirty: set[int] | None = None
         #: Documents in title order (None: to be sorted).
         self.titles: array[int] | None = None
@@ -396,6 +398,7 @@ class IndexState:
         yield "lasts", array("I", [p.last for p in postings.values()])
         yield "exact_texts", self.exact_texts
         yield "exact_shards", self.exact_shards
+        yield "exact_width", self.exact_width
         yield "exact_dirty", self.exact_dirty
         yield "titles", self.titles
         yield "folder", self.folder
@@ -429,6 +432,7 @@ class IndexState:
                 starts[at:at + marks[i]], offsets[at:at + marks[i]], lasts[i])
             at += marks[i]
         self.exact_texts, self.exact_shards = saved["exact_texts"], saved["exact_shards"]
+        self.exact_width = saved["exact_width"]
         self.exact_dirty = saved["exact_dirty"]
         self.titles = saved["titles"]
         self.folder, self.stamps = saved["folder"], saved["stamps"]
@@ -719,6 +723,7 @@ class IndexBuilder:
                 insort(titles, number, key=state.order.__getitem__)
             state.titles = array("I", titles)
         state.exact_texts, state.exact_shards = old.exact_texts, old.exact_shards
+        state.exact_width = old.exact_width
         state.exact_dirty = None if breaks or old.exact_dirty is None else \
             old.exact_dirty | {h % old.exact_shards for h in changed_exact}
         first_break = breaks[0] if breaks else None
@@ -845,7 +850,10 @@ class IndexBuilder:
         total = sum(len(t) + len(p.text) + 6 for t, p in state.postings.items()) \
             + exact_count * (3 + width)
         shards = 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
-        changes = state.changes if state.exact_shards == shards else None
+        # A new shard count or a wider document number (the 92nd document needs two digits)
+        # rewrites every shard's exact keys.
+        same_layout = (state.exact_shards, state.exact_width) == (shards, width)
+        changes = state.changes if same_layout else None
         exact = self._exact_texts(state, shards, width)
         buckets: list[dict[str, str]] = []
 
@@ -952,7 +960,8 @@ class IndexBuilder:
     def _exact_texts(self, state: IndexState, shards: int, width: int) -> dict[int, str]:
         """Shard -> its exact keys, written (shards of the last write that no document
         changed are kept as they were)."""
-        dirty = state.exact_dirty if state.exact_shards == shards else None
+        same_layout = (state.exact_shards, state.exact_width) == (shards, width)
+        dirty = state.exact_dirty if same_layout else None
         entries: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for doc, hashes in enumerate(state.exact):
             for value in array("I", hashes):
@@ -971,6 +980,7 @@ class IndexBuilder:
                 last = high
             texts[shard] = "".join(parts)
         state.exact_texts, state.exact_shards, state.exact_dirty = texts, shards, set()
+        state.exact_width = width
         return texts
 
     def _meta(self, documents: int, shards: int, width: int, dictionaries: list[str],
