@@ -4,6 +4,7 @@ each rule with its exact message, and the pages, data and feeds that show them."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -11,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, EBOOK, REPO, Project, edit
+from lifelong.catalogue.model import Entry
 from lifelong.catalogue.periods import Period, PeriodError, parse
 from lifelong.catalogue.schema import load_rules
+from lifelong.search.index import year_of
 from lifelong.site.render import duration_text, period_text
 from sitekit import build_site, course, one_of_each, read, write_project
 
@@ -328,3 +331,14 @@ def test_opds_gives_contributors_with_their_roles(site: Path) -> None:
                 if p["metadata"]["title"] == "周礼注疏")
     assert [a["name"] for a in book["author"]] == ["周公旦"]
     assert [c["name"] for c in book["contributor"]] == ["郑玄", "贾公彦"]
+
+
+
+@pytest.mark.parametrize(("year", "filed"), [
+    (1923, 1923), (Period(1920, 1925), 1925), (Period(618, 907, "tang", own_years=True), 907),
+])
+def test_the_year_facet_files_a_period_under_its_last_year(year: object, filed: int) -> None:
+    """A book of 1920-1925 is of 1925 to the search's year filter, a Tang text of 907."""
+    entry = Entry(id="b", kind="ebook", path="reading/b.md",
+                  values={"year": year, "published": dt.date(2024, 5, 1)})
+    assert year_of(entry) == filed

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.periods import Period
 from lifelong.search.postings import (
     DIGITS,
     FINAL,
@@ -1082,9 +1083,13 @@ def title_sort_key(entry: Entry) -> tuple[str, str, str]:
 
 
 def year_of(entry: Entry) -> int:
+    """The year the year facet files an entry under: its own year (the last of a period's:
+    a book of 1920-1925 is of 1925), a lecture's, else the year it was published."""
     year = entry.get("year")
     if isinstance(year, int):
         return year
+    if isinstance(year, Period):
+        return year.end
     starts = entry.get("starts")
     if isinstance(starts, dt.datetime):
         return starts.year
