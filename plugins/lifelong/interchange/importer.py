@@ -39,7 +39,7 @@ from lifelong.catalogue.reading import MarkdownSettings, _cross_checks, _EntryRe
 from lifelong.catalogue.scaffold import fresh_id, slug_from_title
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Rules, Vocabulary
 from lifelong.catalogue.suggest import normalise
-from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE
+from lifelong.catalogue.validate import CODE_RE, SLUG_MAX, SLUG_RE
 from lifelong.interchange.mapping import BODY, PLACEHOLDER, FieldSource, ImportMapping
 from lifelong.interchange.sources import Row
 
@@ -58,6 +58,14 @@ _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0+)?")
 _TRUE = {"true", "yes", "y", "1", "是", "有"}
 _FALSE = {"false", "no", "n", "0", "否", "无"}
+#: Files' media types (as feeds give them) and the terms of file_types they are.
+MEDIA_TYPES = {"application/epub+zip": "epub", "application/pdf": "pdf", "text/html": "html",
+               "application/xhtml+xml": "html", "application/kepub+zip": "kepub",
+               "application/x-mobipocket-ebook": "mobi", "application/vnd.amazon.ebook": "azw3",
+               "application/x-mobi8-ebook": "azw3", "image/vnd.djvu": "djvu",
+               "image/x-djvu": "djvu", "text/plain": "txt", "application/vnd.comicbook+zip": "cbz",
+               "application/x-cbz": "cbz", "audio/mpeg": "audio", "audio/mp4": "audio",
+               "application/audiobook+json": "audio", "application/audiobook+zip": "audio"}
 #: Columns every source may have that are not fields (or not mapped as fields).
 _ROW_COLUMNS = ("kind", "id", "code", BODY)
 
@@ -289,9 +297,10 @@ class Importer:
             entry_id = mapped.meta["id"]
             twin = next((seen_isbn[i] for i in sorted(mapped.isbns) if i in seen_isbn), None)
             if twin is not None or entry_id in seen_id:
-                what = (f"the same ISBN as {twin}" if twin is not None else
-                        f"the same id '{entry_id}' as {seen_id[entry_id]}")
-                self.report.skipped.append(f"{row.where}: {what}: a duplicate, skipped")
+                what = (f"the same ISBN as {twin}: a duplicate" if twin is not None else
+                        f"the same id '{entry_id}' as {seen_id[entry_id]}: a duplicate (if "
+                        "it is another record, make the mapping's id pattern tell them apart)")
+                self.report.skipped.append(f"{row.where}: {what}, skipped")
                 continue
             matched = next((by_isbn[i] for i in sorted(mapped.isbns) if i in by_isbn), None)
             if matched is not None and matched != entry_id:
@@ -502,7 +511,10 @@ class Importer:
 
     def _known_terms(self, items: list[Any], spec: FieldSpec, name: str) -> list[Any]:
         """A list of terms less the items its vocabulary lacks (counted for the report),
-        unless that would leave none: then check reports them, with did-you-mean."""
+        unless that would leave none: then check reports them, with did-you-mean. So too
+        a list of objects, by their terms (a feed's links to files of other types)."""
+        if spec.type == "object":
+            return self._known_objects(items, spec, name)
         if spec.type != "term":
             return items
         vocabulary = self.rules.vocabularies[spec.vocabulary or ""]
@@ -510,6 +522,25 @@ class Importer:
         for item in items:
             if not (isinstance(item, str) and item in vocabulary.terms):
                 self._unused(name, item, vocabulary)
+        return known or items
+
+    def _known_objects(self, items: list[Any], spec: FieldSpec, name: str) -> list[Any]:
+        terms = [(sub, self.rules.vocabularies[sub.vocabulary or ""])
+                 for sub in spec.fields.values() if sub.type == "term" and not sub.list]
+        if not terms:
+            return items
+        unknown: list[tuple[str, object, Vocabulary]] = []
+        known = []
+        for item in items:
+            bad = [(f"{name}.{sub.name}", item.get(sub.name), vocabulary)
+                   for sub, vocabulary in terms if isinstance(item, dict)
+                   and isinstance(item.get(sub.name), str)
+                   and item[sub.name] not in vocabulary.terms]
+            unknown.extend(bad)
+            if not bad:
+                known.append(item)
+        for where, value, vocabulary in unknown:
+            self._unused(where, value, vocabulary)
         return known or items
 
     def _unused(self, name: str, value: object, vocabulary: Vocabulary) -> None:
@@ -593,6 +624,8 @@ class Importer:
             return self._repair("isbn", value, repairs)
         if kind == "term":
             return self._term(value, spec, repairs)
+        if kind == "code" and isinstance(value, str) and CODE_RE.fullmatch(value):
+            return int(value)  # as `lifelong new` and `lifelong codes` write it
         if isinstance(value, (int, float)) and kind in ("slug", "ref", "url", "media"):
             return str(value)
         return value
@@ -627,6 +660,10 @@ class Importer:
         vocabulary = self.rules.vocabularies.get(spec.vocabulary or "")
         if vocabulary is None or not isinstance(value, str) or value in vocabulary.terms:
             return value
+        media = MEDIA_TYPES.get(value.split(";")[0].strip().lower())
+        if media is not None and media in vocabulary.terms:
+            repairs.append(f"{value!r} -> {media!r} ({vocabulary.name})")
+            return media
         exact = self._exact_terms(vocabulary).get(normalise(value))
         if exact is not None:
             repairs.append(f"{value!r} -> {exact!r} ({vocabulary.name})")
@@ -739,9 +776,10 @@ class Importer:
         changes: list[str] = []
         for name in differing:
             old = current.meta.get(name)
-            if old is not None and (name not in last or last[name] != old):
+            if (last[name] != old) if name in last else (old is not None):
+                what = "removed by hand" if old is None else "edited by hand"
                 self.report.kept.append(
-                    f"{entry_id}: {name}: kept {_shown(old)} (edited by hand; the source "
+                    f"{entry_id}: {name}: kept {_shown(old)} ({what}; the source "
                     f"has {_shown(imported[name])})")
                 continue
             meta[name] = imported[name]
