@@ -187,18 +187,25 @@ def test_a_broken_row_names_its_row_and_writes_nothing_and_dry_run_writes_nothin
     Path("c.csv").write_text(
         "title,summary,subjects,published,duration_minutes,format,language\n"
         "太极拳入门,学太极,exercise,2024-03-12,18,video,zh\n"
-        "八段锦,跟练,exercise; helth,2024-03-12,9000,video,zh\n", encoding="utf-8")
+        "八段锦,跟练,exercise; helth,2024-03-12,0,video,zh\n", encoding="utf-8")
     before = snapshot(empty)
     code, out = run("import", "c.csv", "--into", "site/content", "--kind", "course",
                     "--dry-run")
     assert (code, out) == (1, "Problems:\n"
-                              "  c.csv:3: duration_minutes -> duration_minutes: 9000 is more "
-                              "than the maximum 1440\n"
+                              "  c.csv:3: duration_minutes -> duration_minutes: 0 is less "
+                              "than the minimum 1\n"
                               "No home:\n"
                               '  subjects: "helth" ×1 not in vocabulary subjects (did you mean '
                               "'health'?): add it to the mapping's values\n"
                               "Dry run, nothing written: created 1, updated 0, unchanged 0, "
                               "skipped 0, invalid 1\n")
+    assert snapshot(empty) == before
+    code, out = run("import", "c.csv", "--into", "site/content", "--kind", "course",
+                    "--dry-run", "--format", "json")
+    report = json.loads(out)
+    assert (code, report["dry_run"], report["counts"]["invalid"]) == (1, True, 1)
+    assert report["problems"] == ["c.csv:3: duration_minutes -> duration_minutes: 0 is less "
+                                  "than the minimum 1"]
     assert snapshot(empty) == before
     code, _ = run("import", "c.csv", "--into", "site/content", "--kind", "course")
     assert code == 1
@@ -276,7 +283,7 @@ def test_a_mapping_is_checked_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "m.yml"
     path.write_text("kind: ebook\nfields:\n  titel: 书名\n  subjects:\n    column: 类别\n"
                     "    values: {Literary Fiction: literatur, 历史: null}\n"
-                    "  isbn: {column: ISBN, split: ','}\ndefaults: {language: chinese}\n",
+                    "  isbn: {column: ISBN, split: ','}\ndefaults: {language: martian}\n",
                     encoding="utf-8")
     from lifelong.interchange.mapping import load_mapping
 
@@ -287,7 +294,7 @@ def test_a_mapping_is_checked_with_lines(tmp_path: Path) -> None:
         "m.yml:6: fields.subjects.values.Literary Fiction: unknown term 'literatur' in "
         "subjects; did you mean 'literature' (文学欣赏)?",
         "m.yml:7: fields.isbn.split: only a list field can be split",
-        "m.yml:8: defaults.language: unknown term 'chinese' in languages; see "
+        "m.yml:8: defaults.language: unknown term 'martian' in languages; see "
         "catalogue/vocabularies/languages.yml",
     ]
 
@@ -373,8 +380,21 @@ def test_fuzzed_csv_cells_are_reported_never_a_crash(tmp_path_factory: pytest.Te
         assert all(p.startswith("f.csv:") for p in report.problems)
 
 
-def test_the_empty_mapping_maps_columns_named_after_fields() -> None:
-    assert ImportMapping().columns() == set()
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["f.csv", "f.json", "f.jsonl", "f.txt"]))
+def test_fuzzed_source_files_are_read_or_refused_with_a_message(data: bytes, name: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        message = None
+        try:
+            rows = list(read(path, shown=name))
+        except SourceError as exc:
+            message, rows = str(exc), []
+        assert message is None or message.startswith(name)
+        assert all(isinstance(row.values, dict) and row.source == name for row in rows)
 
 
 def test_feed_entries_as_the_feed_readers_give_them(tmp_path: Path) -> None:

@@ -112,11 +112,11 @@ def read(path: Path | str, *, shown: str | None = None) -> Iterator[Row]:
     if fmt == "json":
         data = _load_json(path, name)
         if isinstance(data, dict) and ("publications" in data or "navigation" in data):
-            return _plugin("feeds", "read_opds")([path])
+            return _plugin("feeds", "read_opds", name)([path])
         return _json_rows(data, name)
     if fmt == "xlsx":
-        return _plugin("xlsx", "read_xlsx")(path)
-    return _plugin("feeds", "read_opds")([path])
+        return _plugin("xlsx", "read_xlsx", name)(path)
+    return _plugin("feeds", "read_opds", name)([path])
 
 
 def read_all(paths: Sequence[Path | str]) -> Iterator[Row]:
@@ -130,11 +130,11 @@ def read_all(paths: Sequence[Path | str]) -> Iterator[Row]:
             pending.append(path)
             continue
         if pending:
-            yield from _plugin("feeds", "read_opds")(pending)
+            yield from _plugin("feeds", "read_opds", str(pending[0]))(pending)
             pending = []
         yield from read(path, shown=str(item))
     if pending:
-        yield from _plugin("feeds", "read_opds")(pending)
+        yield from _plugin("feeds", "read_opds", str(pending[0]))(pending)
 
 
 def _is_opds2(path: Path) -> bool:
@@ -142,7 +142,7 @@ def _is_opds2(path: Path) -> bool:
     return b'"publications"' in head or b'"navigation"' in head
 
 
-def _plugin(module: str, name: str) -> Callable[..., Iterator[Row]]:
+def _plugin(module: str, name: str, shown: str) -> Callable[..., Iterator[Row]]:
     """A reader of another module of this room, by name (feeds and spreadsheets are read
     by ``feeds.read_opds(paths)`` and ``xlsx.read_xlsx(path)``)."""
     try:
@@ -152,7 +152,8 @@ def _plugin(module: str, name: str) -> Callable[..., Iterator[Row]]:
     reader = getattr(found, name, None)
     if reader is None:
         what = {"feeds": "OPDS feeds", "xlsx": "XLSX spreadsheets"}[module]
-        raise SourceError(f"{what} cannot be read by this version (no {module}.{name})")
+        raise SourceError(f"{shown}: {what} cannot be read by this version (no "
+                          f"{module}.{name})")
     return reader  # type: ignore[no-any-return]
 
 
