@@ -45,10 +45,11 @@ from lifelong.interchange.sources import Row
 
 LEDGER = "import-ledger.json"
 
-#: A repair: the value as the source gives it -> (the value repaired, what was done, or None
-#: when nothing needed doing). Raises ValueError, with the reason, for a value it cannot
-#: make right.
-Repair = Callable[[object], tuple[object, "str | None"]]
+#: A repair: the value as the source gives it -> the value repaired and what was done (None
+#: when nothing worth saying): a ``(value, note)`` pair or an object with ``value`` and
+#: ``note`` (``repairs.Repaired``). Raises ValueError (``repairs.RepairError``), with the
+#: reason, for a value it cannot make right. Dates may come back as ``datetime.date``.
+Repair = Callable[[object], object]
 
 #: What is repaired, and the function of ``lifelong.interchange.repairs`` that does it.
 REPAIR_FUNCTIONS = {"isbn": "repair_isbn", "language": "repair_language",
@@ -694,11 +695,19 @@ class Importer:
 
     def _repair(self, what: str, value: object, repairs: list[str]) -> Any:
         try:
-            result, description = self.repairs[what](value)
+            repaired = self.repairs[what](value)
         except ValueError as exc:
             raise _Bad(str(exc)) from None
-        if description:
-            repairs.append(description)
+        if isinstance(repaired, tuple):
+            result, note = repaired
+        else:
+            result, note = getattr(repaired, "value", None), getattr(repaired, "note", None)
+        if note:
+            repairs.append(str(note))
+        if isinstance(result, dt.datetime) and what == "datetime":
+            return result.isoformat()
+        if isinstance(result, dt.date) and not isinstance(result, dt.datetime):
+            return result.isoformat()  # as YAML reads a date back: text
         return result
 
     # -- validation ---------------------------------------------------------------------------
