@@ -85,7 +85,8 @@ def test_goodbooks_imports_checks_builds_and_reimports_unchanged(empty: Path) ->
     repairs = section(out, "Repairs")
     assert [r.split(": ", 2)[:2] for r in repairs if r.startswith("books.csv:2: isbn")] == [
         ["books.csv:2", "isbn -> isbn"], ["books.csv:2", "isbn -> isbn"]]
-    assert "books.csv:2: isbn -> isbn: isbn13: '9.78043902348e+12' " in out
+    assert any(r.startswith("books.csv:2: isbn -> isbn: isbn13: ") and "9.78043902348e+12" in r
+               for r in repairs)
     assert "  books.csv:78: authors -> authors: 'Louis Sachar' listed twice, kept once" in out
     assert '  column "average_rating": 400 values, no field' in out
     text = (empty / "content/reading/the-hunger-games-the-hunger-games-1.md").read_text()
@@ -142,12 +143,12 @@ def test_a_gb18030_tab_separated_course_list(empty: Path) -> None:
     mapping = write_mapping(Path("courses.yml"), COURSE_MAPPING)
     code, out = run("import", "课程.csv", "--into", "site/content", "--mapping", str(mapping))
     assert code == 1
-    problems = section(out, "Problems")
-    assert problems[0] == ("课程.csv:4: 类别 -> subjects.0: unknown term '广场舞' in subjects; "
+    problems = sorted(section(out, "Problems"))
+    assert problems[1] == ("课程.csv:4: 类别 -> subjects.0: unknown term '广场舞' in subjects; "
                            "see catalogue/vocabularies/subjects.yml")
     assert len(problems) == 2
-    assert problems[1].startswith("课程.csv:4: 上线日期 -> published: ")
-    assert "2024-13-01" in problems[1]
+    assert problems[0].startswith("课程.csv:4: 上线日期 -> published: ")
+    assert "2024-13-01" in problems[0]
     # What was repaired, from which column into which field (the words are the repairs').
     assert [r.split(": ", 2)[:2] for r in section(out, "Repairs")] == [
         ["课程.csv:2", "简介 -> summary"], ["课程.csv:2", "上线日期 -> published"],

@@ -239,9 +239,11 @@ class _Mapped:
     changes: list[str] = field(default_factory=list)       #: an update's, for the report
     #: What came from the source (the ledger's record), when ``meta`` keeps hand edits.
     imported: dict[str, Any] | None = None
+    failed: set[str] = field(default_factory=set)   #: fields with a problem reported
 
     def problem(self, name: str | None, message: str) -> None:
         top = (name or "").split(".")[0]
+        self.failed.add(top)
         column = self.origin.get(top)
         where = f"{column} -> {name}" if column and name else name
         self.problems.append(f"{self.row.where}: {where}: {message}" if where else
@@ -385,7 +387,7 @@ class Importer:
                 meta[name] = _plain(value, kind.fields[name])
                 mapped.origin.setdefault(name, "defaults")
         if "language" in kind.fields and meta.get("language") is None and \
-                not mapped.problems:
+                "language" not in mapped.origin:
             mapped.problem("language", "no language given and no default: map a column to "
                                        "language, or set defaults: {language: zh} in the "
                                        "mapping")
@@ -409,8 +411,7 @@ class Importer:
         for column, value in row.values.items():
             if column not in used and value not in (None, "", [], {}):
                 self.report.unused_columns[column] += 1
-        if not mapped.problems:
-            self._validate(mapped)
+        self._validate(mapped)
         return mapped
 
     def _id(self, mapped: _Mapped, meta: Mapping[str, Any], reserved: set[str]) -> str | None:
@@ -716,7 +717,11 @@ class Importer:
         doc = SourceDocument(mapped.rel, mapped.meta, {}, mapped.body)
         values, problems = self.reader.validator.validate(doc)
         problems += self.reader.bodies.problems(mapped.rel, mapped.body, 1)
+        # A field whose value could not be made right is reported once, as that.
+        reported = set(mapped.failed)
         for problem in problems:
+            if (problem.field or "").split(".")[0] in reported:
+                continue
             if problem.field == BODY:
                 mapped.origin.setdefault(BODY, BODY)
             mapped.problem(problem.field, problem.message)
