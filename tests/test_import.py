@@ -405,7 +405,8 @@ def test_feed_entries_as_the_feed_readers_give_them(tmp_path: Path) -> None:
     shutil.copytree(REPO / "catalogue", tmp_path / "catalogue")
     (tmp_path / "content").mkdir()
     rules = load_rules(tmp_path / "catalogue")
-    star = {"title": "The Star", "summary": "<p>In January 1900 &amp; after.</p>",
+    star = {"title": "The Star", "summary": "<p>In January 1900 &amp;\x9d after.</p>",
+            "region": "Atlantis",
             "language": "en", "published": "1926-01-01", "authors": ["H. G. Wells"],
             "subjects": ["Fiction", "Science Fiction"], "isbn": "9780000000002",
             "cover": "https://covers.example/607.jpg",
@@ -420,9 +421,11 @@ def test_feed_entries_as_the_feed_readers_give_them(tmp_path: Path) -> None:
                                "invalid": 0}
     assert report.skipped == ["b.opds:1: the same ISBN as a.opds:1 (the-star): a duplicate, "
                               "skipped"]
+    assert "a.opds:1: summary -> summary: control character U+009D removed" in report.repairs
     assert report.no_home() == [
         'files.type: "application/vnd.adobe.adept+xml" ×2 not in vocabulary file_types: add '
         "it to the mapping's values",
+        'region: "Atlantis" ×2 not in vocabulary regions: add it to the mapping\'s values',
         'subjects: "Science Fiction" ×2 not in vocabulary subjects: add it to the mapping\'s '
         "values"]
     text = (tmp_path / "content/reading/the-star.md").read_text(encoding="utf-8")

@@ -492,6 +492,8 @@ class Importer:
                 continue
             if value is None:
                 continue
+            if self._unknown_optional_term(value, spec, name):
+                continue
             mapped.origin[name] = source.label
             if first_error is not None:
                 repairs.insert(0, f"{first_error[0]}: {first_error[1]}; {source.label} used")
@@ -525,6 +527,18 @@ class Importer:
             if not (isinstance(item, str) and item in vocabulary.terms):
                 self._unused(name, item, vocabulary)
         return known or items
+
+    def _unknown_optional_term(self, value: object, spec: FieldSpec, name: str) -> bool:
+        """Whether ``value`` is no term of an optional field's vocabulary (a feed's rights
+        statement as a licence): then the field is left out and the value counted, as an
+        unknown item of a list is. A language is never left out (see ``_map``)."""
+        if spec.type != "term" or spec.required or spec.list or name == "language":
+            return False
+        vocabulary = self.rules.vocabularies.get(spec.vocabulary or "")
+        if vocabulary is None or not isinstance(value, str) or value in vocabulary.terms:
+            return False
+        self._unused(name, value, vocabulary)
+        return True
 
     def _known_objects(self, items: list[Any], spec: FieldSpec, name: str) -> list[Any]:
         terms = [(sub, self.rules.vocabularies[sub.vocabulary or ""])
@@ -608,6 +622,7 @@ class Importer:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return str(value)
             if isinstance(value, str):
+                value = _without_controls(value, repairs)
                 return self._repair("html", value, repairs) if _LOOKS_LIKE_HTML.search(
                     value) else value
             return value
@@ -666,7 +681,7 @@ class Importer:
         if media is not None and media in vocabulary.terms:
             repairs.append(f"{value!r} -> {media!r} ({vocabulary.name})")
             return media
-        exact = self._exact_terms(vocabulary).get(normalise(value))
+        exact = self._exact_terms(vocabulary).get(_url_key(value) or normalise(value))
         if exact is not None:
             repairs.append(f"{value!r} -> {exact!r} ({vocabulary.name})")
             return exact
@@ -681,9 +696,9 @@ class Importer:
         return value
 
     def _exact_terms(self, vocabulary: Vocabulary) -> dict[str, str]:
-        """A vocabulary's terms by their ids, labels and synonyms, compared loosely (case,
-        width, spaces and hyphens): an exact match is the term, whatever spelling the source
-        used."""
+        """A vocabulary's terms by their ids, labels, synonyms and addresses (``url``),
+        compared loosely (case, width, spaces and hyphens): an exact match is the term,
+        whatever spelling the source used."""
         found = self._exact.get(vocabulary.name)
         if found is None:
             found = {}
@@ -691,6 +706,9 @@ class Importer:
                 for text in (term.id, term.label.zh, term.label.en, *term.synonyms):
                     if text:
                         found.setdefault(normalise(text), term.id)
+                url = getattr(term, "url", None)  # a licence's text, where terms have one
+                if isinstance(url, str) and (key := _url_key(url)):
+                    found.setdefault(key, term.id)
             self._exact[vocabulary.name] = found
         return found
 
@@ -896,6 +914,30 @@ def _whole(value: object, repairs: list[str]) -> object:
             repairs.append(f"{value!r} -> {number}")
         return number
     return value
+
+
+#: Control characters a record may carry (C0 but tab and newline, DEL, C1: mojibake of
+#: Windows-1252, carriage returns); check refuses them in any field.
+_CONTROLS = re.compile("\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _without_controls(text: str, repairs: list[str]) -> str:
+    """``text`` with carriage returns made newlines and other control characters removed
+    (each kind said once)."""
+    if not _CONTROLS.search(text):
+        return text
+    found = sorted({c for c in _CONTROLS.findall(text) if c[0] != "\r"})
+    if found:
+        repairs.append("control character" + ("s " if len(found) > 1 else " ")
+                       + ", ".join(f"U+{ord(c):04X}" for c in found) + " removed")
+    return _CONTROLS.sub(lambda m: "\n" if m.group()[0] == "\r" else "", text)
+
+
+def _url_key(text: str) -> str | None:
+    """A web address compared loosely (scheme, ``www.``, case and a last ``/`` aside), or
+    None for text that is not one: a feed gives a licence by its address."""
+    match = re.fullmatch(r"(?i)https?://(?:www\.)?([^\s]+?)/?", text.strip())
+    return f"url:{match.group(1).lower()}" if match else None
 
 
 def _item(templates: Mapping[str, str], value: object, row: Mapping[str, object]
