@@ -488,3 +488,17 @@ def read_document_text(text: str, name: str):  # type: ignore[no-untyped-def]
     doc, problems = split_document(text, name)
     assert doc is not None, problems
     return doc
+
+
+def test_ids_from_titles_in_any_script(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "catalogue", tmp_path / "catalogue")
+    (tmp_path / "content").mkdir()
+    rules = load_rules(tmp_path / "catalogue")
+    base = {"summary": "s", "subjects": ["literature"], "published": "2024-01-01",
+            "authors": ["a"], "language": "zh"}
+    rows = [Row("t.json", n, dict(base, title=title)) for n, title in
+            enumerate(["José Martí: Versos sencillos", "Лев Толстой", "太极拳入门", "Search"], 1)]
+    report = Importer(tmp_path, tmp_path / "content", rules, ImportMapping(),
+                      kind="ebook", dry_run=True).run(rows)
+    assert report.created == ["jose-marti-versos-sencillos", "lev-tolstoy", "tai-ji-quan-ru-men",
+                              "search-2"]  # search is the site's own address

@@ -436,7 +436,7 @@ class Importer:
             pattern = "{title_en}" if meta.get("title_en") else "{title}"
         filled = _fill(pattern, lambda name: meta.get(name) if name in meta
                        else row.values.get(name))
-        base = slug_from_title(filled, None) if filled else ""
+        base = _slug(filled) if filled else ""
         if not base:
             mapped.problem("id", f"the id pattern {pattern!r} gives no id for this row; "
                                  "set 'id:' in the mapping to columns it has")
@@ -931,6 +931,21 @@ def _without_controls(text: str, repairs: list[str]) -> str:
         repairs.append("control character" + ("s " if len(found) > 1 else " ")
                        + ", ".join(f"U+{ord(c):04X}" for c in found) + " removed")
     return _CONTROLS.sub(lambda m: "\n" if m.group()[0] == "\r" else "", text)
+
+
+def _slug(text: str) -> str:
+    """An id made from text as `lifelong new` makes one from a title (pinyin for Chinese),
+    except that text in other scripts is spelt in Latin letters first (``José Martí`` ->
+    ``jose-marti``, not ``jos-mart``), and pinyin's dictionaries are loaded only when there
+    is Chinese to spell."""
+    if _HAN.search(text):
+        return slug_from_title(text, None)
+    from anyascii import anyascii
+
+    return slug_from_title("", anyascii(text))
+
+
+_HAN = re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
 def _url_key(text: str) -> str | None:
