@@ -502,3 +502,21 @@ def test_ids_from_titles_in_any_script(tmp_path: Path) -> None:
                       kind="ebook", dry_run=True).run(rows)
     assert report.created == ["jose-marti-versos-sencillos", "lev-tolstoy", "tai-ji-quan-ru-men",
                               "search-2"]  # search is the site's own address
+
+
+def test_a_record_is_matched_to_an_entry_by_its_isbn(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "catalogue", tmp_path / "catalogue")
+    (tmp_path / "content/reading").mkdir(parents=True)
+    (tmp_path / "content/reading/lunyu.md").write_text(
+        "---\nkind: ebook\nid: lunyu\ncode: 382915\ntitle: 论语\nsummary: 孔子言行\n"
+        "subjects: [classics]\npublished: 2024-01-02\nauthors: [孔子弟子]\n"
+        "isbn: 978-7-101-00304-8\n---\n手写的介绍\n", encoding="utf-8")
+    rules = load_rules(tmp_path / "catalogue")
+    record = {"title": "The Analects", "summary": "孔子言行", "subjects": "classics",
+              "published": "2024-01-02", "authors": "孔子弟子", "language": "zh",
+              "isbn": "9787101003048"}
+    report = Importer(tmp_path, tmp_path / "content", rules, ImportMapping(), kind="ebook",
+                      dry_run=True).run([Row("a.csv", 2, record)])
+    assert (report.created, report.skipped) == ([], [
+        "a.csv:2: lunyu: exists (content/reading/lunyu.md), skipped; pass --update to update "
+        "it"])

@@ -307,7 +307,7 @@ class Importer:
                 continue
             matched = next((by_isbn[i] for i in sorted(mapped.isbns) if i in by_isbn), None)
             if matched is not None and matched != entry_id:
-                entry_id = mapped.meta["id"] = matched
+                entry_id = mapped.meta["id"] = mapped.values["id"] = matched
             seen_id[entry_id] = row.where
             seen_isbn.update((i, f"{row.where} ({entry_id})") for i in mapped.isbns)
             action = self._action(mapped, existing.get(entry_id), ledger.get(entry_id))
