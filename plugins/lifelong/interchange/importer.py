@@ -396,9 +396,15 @@ class Importer:
         for source in body_sources:
             text = self._raw(row, source)
             if text is not None:
-                mapped.body = str(text)
+                repairs: list[str] = []
+                mapped.body = _without_controls(str(text), repairs)
                 mapped.origin[BODY] = source.label
+                mapped.repairs.extend(f"{row.where}: {source.label} -> {BODY}: {r}"
+                                      for r in repairs)
                 break
+        for column, value in row.values.items():
+            if column not in used and value not in (None, "", [], {}):
+                self.report.unused_columns[column] += 1
         entry_id = self._id(mapped, meta, reserved)
         if entry_id is None:
             return mapped
@@ -408,9 +414,6 @@ class Importer:
         mapped.rel = f"{self.prefix}/" if self.prefix else ""
         mapped.rel += f"{kind.folder}/{entry_id}.md"
         mapped.isbns = _isbns(ordered, self.rules)
-        for column, value in row.values.items():
-            if column not in used and value not in (None, "", [], {}):
-                self.report.unused_columns[column] += 1
         self._validate(mapped)
         return mapped
 
