@@ -457,6 +457,24 @@ def test_the_easy_filters_of_every_document(catalogue: Catalogue, tmp_path: Path
                               None]
 
 
+def test_the_language_column_holds_any_of_iso_639(catalogue: Catalogue, tmp_path: Path) -> None:
+    """Two characters a document, 1 + the language's place, low digit first: the 213 terms
+    of ISO 639 pass the 63 one character holds (Spanish, Zulu, a dialect and none)."""
+    languages = list(catalogue.rules.vocabularies["languages"].terms)
+    assert languages.index("zu") > 63
+    entries = list(catalogue.entries)
+    for n, code in enumerate(("es", "zu", "nan")):
+        entries[n] = edited(entries[n], language=code)
+    builder = IndexBuilder(catalogue, documents_of(catalogue, entries))
+    builder.write(tmp_path, extra_meta={"ui": {}})
+    column = script_data(tmp_path / "f.js")["language"]
+    digit = index.ALPHABET.index
+    found = [digit(column[i]) + 64 * digit(column[i + 1]) for i in range(0, len(column), 2)]
+    assert found == [languages.index(d.entry.get("language")) + 1 if d.entry.get("language")
+                     else 0 for d in builder.documents]
+    assert {"es", "zu", "nan"} <= {languages[n - 1] for n in found if n}
+
+
 # -- file names: no text of an entry makes one ---------------------------------------------
 
 #: Titles and summaries whose words once named dictionary files after their first two

@@ -108,7 +108,9 @@ SHARD_TARGET_BYTES = 12_000
 #: Digits of the facet columns (six bits each).
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
-FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 1),
+#: A column of two characters holds a set of bits (section, subject, audience) or, for the
+#: language (ISO 639 has more than 63 terms), one number: 1 + the term's place, low digit first.
+FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 2),
                  ("format", 1), ("level", 1), ("duration", 1), ("year", 1), ("easy", 1))
 #: The offline copy's column (``IndexBuilder(offline=True)``): "1" for a document whose
 #: media are all inside the copy, "0" for one that needs the internet. Online indexes have
@@ -132,7 +134,7 @@ BEGINNER = "beginner"
 DIALECTS = frozenset({"yue", "nan", "wuu", "hak", "hsn", "gan", "cdo", "cjy", "cpx", "czh",
                       "czo", "mnp", "cnp", "csp"})
 #: Bump when what the cache holds changes shape.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_FILE = "search-index.pickle"
 #: More changed documents than this and a rewrite encodes every term again (cheaper then).
 MOST_CHANGES = 40
@@ -819,6 +821,11 @@ class IndexBuilder:
             choices = self._choices[name]
             return ALPHABET[choices.index(value) + 1] if value in choices else "0"
 
+        def wide(value: str | None, name: str) -> str:
+            choices = self._choices[name]
+            number = choices.index(value) + 1 if value in choices else 0
+            return ALPHABET[number & 63] + ALPHABET[number >> 6]
+
         tops = self._tops
         subjects = self.catalogue.terms_of(entry, "subjects", "subjects")
         audiences = self._choices["audiences"]
@@ -830,7 +837,7 @@ class IndexBuilder:
             bits(doc.sections),
             bits(tops.index(s) for s in subjects if s in tops),
             bits(audiences.index(a) for a in entry.get("audiences", ()) if a in audiences),
-            one(entry.get("language"), "languages"),
+            wide(entry.get("language"), "languages"),
             one(entry.get("format"), "formats"),
             one(entry.get("level"), "levels"),
             "0" if minutes is None else
@@ -954,7 +961,9 @@ class IndexBuilder:
                   for bit in range(len(EASY_BITS))]
         level, language = columns["level"], columns["language"]
         counts.append(level.count(ALPHABET[beginner + 1]) if beginner >= 0 else 0)
-        counts.append(sum(language.count(ALPHABET[number + 1]) for number in dialects))
+        wide = collections.Counter(language[i:i + 2] for i in range(0, len(language), 2))
+        counts.append(sum(wide[ALPHABET[(number + 1) & 63] + ALPHABET[(number + 1) >> 6]]
+                          for number in dialects))
         return {"names": list(EASY), "labels": labels, "level": beginner,
                 "dialects": dialects, "counts": counts}
 

@@ -781,6 +781,11 @@
   var OFFLINE = meta.facets.offline;
   if (OFFLINE !== undefined) FACETS.splice(1, 0, "offline");
   var MULTI = { section: true, subject: true, audience: true };
+  /* Columns of two characters holding one number, low digit first (the languages). */
+  var WIDE = { language: true };
+  function wideValue(column, doc) {
+    return DIGIT[column.charAt(doc * 2)] + DIGIT[column.charAt(doc * 2 + 1)] * 64;
+  }
   var EVERY = { easy: true };
   var EASY = meta.facets.easy;
   var BEGINNER = EASY.names.indexOf("beginner"), DIALECT = EASY.names.indexOf("dialect");
@@ -794,7 +799,7 @@
     }
     var level = DIGIT[columns.level.charAt(doc)] - 1;
     if (level >= 0 && level === EASY.level) values.push(BEGINNER);
-    var language = DIGIT[columns.language.charAt(doc)] - 1;
+    var language = wideValue(columns.language, doc) - 1;
     if (language >= 0 && EASY.dialects.indexOf(language) >= 0) values.push(DIALECT);
     return values;
   }
@@ -808,7 +813,7 @@
       for (var bit = 0; mask; bit++, mask >>= 1) if (mask & 1) values.push(bit);
       return values;
     }
-    var digit = DIGIT[column.charAt(doc)];
+    var digit = WIDE[name] ? wideValue(column, doc) : DIGIT[column.charAt(doc)];
     if (name === "kind") return [digit];
     return digit ? [digit - 1] : [];
   }
