@@ -24,15 +24,15 @@ and line; a group of copies gives a warning on each copy, naming the first.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -47,7 +47,6 @@ NEAR = 95
 SCHEMES = {"isbn": "ISBN", "doi": "DOI", "oclc": "OCLC number", "lccn": "LCCN"}
 #: A trailing series marker: "Catching Fire (The Hunger Games, #2)", "（三体, #1）".
 _SERIES_MARK = re.compile(r"\s*[(（][^()（）]*#\s*(\d+(?:\.\d+)?)\s*[)）]\s*$")
-_NOT_KEPT = re.compile(r"[\W_]+")
 _NUMBERS = re.compile(r"\d+")
 
 Key = tuple[str | int, ...]
@@ -56,18 +55,33 @@ Lines = Mapping[Key, int]
 _Add = Callable[[int, int, Key, Key, str], None]
 
 
+class _Folding(dict[int, str | None]):
+    """``str.translate``'s table: a traditional character to its simplified one (zhconv's
+    tables, MediaWiki's conversion data: one character for one, as titles and names are
+    compared, not converted), anything but a letter or a digit to nothing; worked out for
+    each character when first met, in one pass over the text (a regular expression's
+    substitution took longer than the rest of the search)."""
+
+    def __init__(self) -> None:
+        data = json.loads(resources.files("zhconv").joinpath("zhcdict.json").read_bytes())
+        self.simplified = {ord(k): v for k, v in data["zh2Hans"].items()
+                           if len(k) == 1 and len(v) == 1}
+        super().__init__()
+
+    def __missing__(self, code: int) -> str | None:
+        char = self.simplified.get(code, chr(code))
+        found = self[code] = char if char.isalnum() else None
+        return found
+
+
 @functools.cache
-def _simplified() -> dict[int, str]:
-    """Traditional -> simplified, one character for one (zhconv's tables, MediaWiki's
-    conversion data; the phrase tables are not needed to compare titles and names)."""
-    data = json.loads(resources.files("zhconv").joinpath("zhcdict.json").read_bytes())
-    return {ord(k): v for k, v in data["zh2Hans"].items() if len(k) == 1 and len(v) == 1}
+def _folding() -> _Folding:
+    return _Folding()
 
 
 def fold(text: str) -> str:
     """Text as compared: NFKC, case-folded, simplified, only letters and digits."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_simplified())
-    return _NOT_KEPT.sub("", text)
+    return unicodedata.normalize("NFKC", text).casefold().translate(_folding())
 
 
 def isbn13(value: str) -> str | None:
@@ -91,11 +105,9 @@ class _Identifier:
     where: Key  # its key in the front matter, for its line
 
 
-@dataclass(frozen=True, slots=True)
-class _Person:
-    key: str
-    name: str
-    role: str
+#: A person as compared: (folded name, name, role).
+_Person = tuple[str, str, str]
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -106,7 +118,6 @@ class _Record:
     isbns: frozenset[str]
     title: str  # folded, without a series marker
     mark: str | None  # the series marker's number
-    numbers: tuple[str, ...]
     people: list[_Person]
     distinct: frozenset[str]  # ids named by not_duplicate_of
 
@@ -119,45 +130,43 @@ class _Record:
         return 2
 
 
-def _record(entry: Entry, lines: Lines) -> _Record:
+def _record(entry: Entry, lines: Lines, fold_name: Callable[[str], str]) -> _Record:
+    """What an entry is compared by; ``fold_name`` folds names (remembering them: a busy
+    teacher's name is met hundreds of times). Lean: it runs for every entry."""
     values = entry.values
     identifiers: list[_Identifier] = []
-    for name, value in values.items():
-        if name == "isbn" and isinstance(value, str) and (key := isbn13(value)):
-            identifiers.append(_Identifier("isbn", key, value, ("isbn",)))
+    isbn = values.get("isbn")
+    if isinstance(isbn, str) and (key := isbn13(isbn)):
+        identifiers.append(_Identifier("isbn", key, isbn, ("isbn",)))
     for index, item in enumerate(values.get("identifiers") or ()):
         if not isinstance(item, Mapping):
             continue
         scheme, value = str(item.get("scheme") or ""), str(item.get("value") or "")
         if scheme not in SCHEMES or not value:
             continue
-        key = isbn13(value) if scheme == "isbn" else fold(value)
+        key = isbn13(value) if scheme == "isbn" else value.strip().casefold()
         if key:
             identifiers.append(_Identifier(scheme, key, value, ("identifiers", index, "value")))
-    people = [_Person(fold(name), name, field.removesuffix("s")) for field, name in
-              _people(values)]
-    title = str(values.get("title") or "")
-    mark = _SERIES_MARK.search(title)
-    bare = title[:mark.start()] if mark and mark.start() else title
-    folded = fold(bare) or fold(title)
-    distinct = values.get("not_duplicate_of") or ()
-    return _Record(entry, lines, identifiers,
-                   frozenset(i.key for i in identifiers if i.scheme == "isbn"), folded,
-                   mark.group(1) if mark else None, tuple(_NUMBERS.findall(folded)),
-                   [p for p in people if p.key],
-                   frozenset((distinct,) if isinstance(distinct, str) else distinct))
-
-
-def _people(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """(role, name) of every person an entry names."""
+    people: list[_Person] = []
     for field in PEOPLE_FIELDS:
         for item in values.get(field) or ():
             name = item if isinstance(item, str) else item.get("name")
-            if name:
-                yield field, str(name)
+            if name and (folded := fold_name(name)):
+                people.append((folded, name, field[:-1]))  # authors -> author
     for item in values.get("contributors") or ():
-        if isinstance(item, Mapping) and item.get("name"):
-            yield str(item.get("role") or "contributor"), str(item["name"])
+        if isinstance(item, Mapping) and (name := item.get("name")) and \
+                (folded := fold_name(str(name))):
+            people.append((folded, str(name), str(item.get("role") or "contributor")))
+    title = str(values.get("title") or "")
+    mark = _SERIES_MARK.search(title) if "#" in title else None
+    bare = title[:mark.start()] if mark and mark.start() else title
+    distinct = values.get("not_duplicate_of")
+    return _Record(entry, lines, identifiers,
+                   frozenset(i.key for i in identifiers if i.scheme == "isbn")
+                   if identifiers else _NONE,
+                   fold(bare) if people else "", mark.group(1) if mark else None,
+                   people, _NONE if not distinct else
+                   frozenset((distinct,) if isinstance(distinct, str) else distinct))
 
 
 def _differ(a: _Record, b: _Record) -> bool:
@@ -169,7 +178,7 @@ def _differ(a: _Record, b: _Record) -> bool:
         return True
     if a.mark and b.mark and a.mark != b.mark:
         return True
-    if a.numbers != b.numbers:
+    if _NUMBERS.findall(a.title) != _NUMBERS.findall(b.title):
         return True
     series = a.entry.values.get("series")
     return bool(series and series == b.entry.values.get("series")
@@ -184,12 +193,12 @@ def find_duplicates(loaded: Sequence[tuple[Entry, Lines]], base: str = "content"
                     ) -> list[Problem]:
     """A warning for each pair of likely duplicates among ``loaded`` (entries with the
     lines of their keys), sorted; other files are named as ``base/path:line``."""
-    records = sorted((_record(entry, lines) for entry, lines in loaded), key=_order)
+    fold_name = functools.cache(fold)
+    records = sorted((_record(entry, lines, fold_name) for entry, lines in loaded), key=_order)
     # (later, first) -> why: the first reason found is kept (identifiers, then titles).
     pairs: dict[tuple[int, int], tuple[Key, Key, str]] = {}
 
-    def add(later: int, first: int, mine: Key,
-            theirs: Key, why: str) -> None:
+    def add(later: int, first: int, mine: Key, theirs: Key, why: str) -> None:
         if later == first or (later, first) in pairs:
             return
         a, b = records[later], records[first]
@@ -214,8 +223,8 @@ def find_duplicates(loaded: Sequence[tuple[Entry, Lines]], base: str = "content"
     blocks: dict[tuple[str, str], list[tuple[int, _Person]]] = defaultdict(list)
     for number, record in enumerate(records):
         if record.title:
-            for person in {p.key: p for p in record.people}.values():
-                blocks[(record.entry.kind, person.key)].append((number, person))
+            for person in {p[0]: p for p in record.people}.values():
+                blocks[(record.entry.kind, person[0])].append((number, person))
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -251,12 +260,14 @@ def _near_titles(records: list[_Record], by_title: Mapping[str, list[tuple[int, 
     """Pairs of one person's titles that are nearly the same. Titles are compared only
     with those of a length the ratio allows (sorted by length, a window)."""
     titles = sorted((t for t in by_title if len(t) >= 10), key=lambda t: (len(t), t))
+    if len(titles) < 2:
+        return
+    lengths = [len(t) for t in titles]
     share = 1 - NEAR / 100
     for index, title in enumerate(titles):
-        end = index + 1
-        while end < len(titles) and len(titles[end]) - len(title) <= \
-                share * (len(titles[end]) + len(title)):
-            end += 1
+        # The ratio is at least 1 - (l2 - l1) / (l1 + l2): l2 is at most this long.
+        end = bisect.bisect_right(lengths, int(len(title) * (1 + share) / (1 - share) + 1e-9),
+                                  index + 1)
         if end == index + 1:
             continue
         for other, _score, _ in process.extract(title, titles[index + 1:end], scorer=fuzz.ratio,
@@ -274,4 +285,4 @@ def _near_titles(records: list[_Record], by_title: Mapping[str, list[tuple[int, 
 def _title_why(mine: _Record, theirs: _Record, person: _Person, what: str) -> str:
     title, other = str(mine.entry.values["title"]), str(theirs.entry.values["title"])
     shown = f"'{title}'" if title == other else f"'{title}' here, '{other}' there"
-    return f"{what} {shown} and {person.role} '{person.name}'"
+    return f"{what} {shown} and {person[2]} '{person[1]}'"
