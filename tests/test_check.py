@@ -677,8 +677,9 @@ def test_format_json(project: Project) -> None:
     _several_problems(project)
     result = project.check("--format", "json")
     report = json.loads(result.stdout)
-    assert report == {"count": 8, "problems": [
-        {"path": p, "line": n, "field": f, "message": m} for p, n, f, m in SEVERAL]}
+    assert report == {"count": 8, "errors": 8, "warnings": 0, "problems": [
+        {"path": p, "line": n, "field": f, "message": m, "severity": "error", "related": []}
+        for p, n, f, m in SEVERAL]}
     assert result.stderr == ""
     assert result.exit_code == 1
 
@@ -686,7 +687,8 @@ def test_format_json(project: Project) -> None:
 def test_format_json_when_clean(project: Project) -> None:
     project.write_valid()
     result = project.check("--format", "json")
-    assert json.loads(result.stdout) == {"problems": [], "count": 0}
+    assert json.loads(result.stdout) == {"problems": [], "count": 0, "errors": 0,
+                                         "warnings": 0}
     assert result.exit_code == 0
 
 

@@ -24,6 +24,7 @@ from lifelong.build.cache import (
 )
 from lifelong.build.processes import Sharing, share_out
 from lifelong.build.progress import Progress
+from lifelong.catalogue.duplicates import find_duplicates
 from lifelong.catalogue.model import RESERVED_NAMES, Catalogue, Entry, person_slug, top_level_names
 from lifelong.catalogue.problems import CatalogueError, Problem
 from lifelong.catalogue.reading import (
@@ -45,14 +46,17 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
                    only: Iterable[Path] | None = None, reserved: Iterable[str] = (),
                    cache_dir: Path | None = None,
                    markdown: MarkdownSettings = (DEFAULT_EXTENSIONS, {}),
-                   sharing: Sharing | None = None) -> Catalogue:
+                   sharing: Sharing | None = None,
+                   warnings: list[Problem] | None = None) -> Catalogue:
     """Load, validate and index every entry; raise CatalogueError with all problems.
 
     ``only`` limits which files' problems are reported (all files are still read, since ids
     and references span the catalogue). With ``cache_dir``, files validated by an earlier
     load and unchanged since (with the local files they link to) are not read again.
     ``sharing``: how many reader processes may read them (by default, one per core when
-    there are thousands).
+    there are thousands). With a ``warnings`` list, likely duplicates are looked for and
+    added to it as warnings (before an error is raised, if any): what `lifelong check`
+    asks for; a build does not look.
     """
     rules = rules or load_rules(catalogue_dir)
     rules_digest = hashlib.sha256()
@@ -114,13 +118,21 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         slugs = kept
     catalogue = Catalogue(rules, entries, drafts, digest.hexdigest()[:12], slugs)
     problems.extend(_featured_problems(catalogue))
+    found = find_duplicates(loaded, base) if warnings is not None else []
     if only is not None:
         wanted = {p.resolve() for p in only}
 
-        def selected(problem: Problem) -> bool:
-            target = (content_dir / problem.path).resolve()
+        def chosen(path: Path) -> bool:
+            target = path.resolve()
             return any(target == w or w in target.parents for w in wanted)
+
+        def selected(problem: Problem) -> bool:
+            return chosen(content_dir / problem.path) or any(
+                chosen(content_dir.parent / path) for path, _line in problem.related)
         problems = [p for p in problems if selected(p)]
+        found = [p for p in found if selected(p)]
+    if warnings is not None:
+        warnings.extend(_prefixed(p, base) for p in found)
     if problems and empty:  # one clear problem, not one per id the rules name
         raise CatalogueError([Problem(base, 0, None, "holds no entries, which the rules in "
                                       f"{catalogue_dir.name}/ name: an entry is a Markdown "

@@ -1,10 +1,16 @@
-"""Problems found in the catalogue, reported compiler-style: ``path:line: field: message``."""
+"""Problems found in the catalogue, reported compiler-style: ``path:line: field: message``.
+
+A problem is an error (the catalogue cannot be built) unless its severity is ``warning``:
+something an editor should look at (a likely duplicate) that never stops a build. Warnings
+read ``path:line: warning: message``, as compilers write them.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, order=True)
@@ -15,9 +21,14 @@ class Problem:
     line: int
     field: str | None
     message: str
+    severity: Literal["error", "warning"] = "error"
+    #: Other places the problem concerns, as (path, line): the entry a duplicate copies.
+    related: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.severity == "warning":
+            where += ": warning"
         if self.field:
             return f"{where}: {self.field}: {self.message}"
         return f"{where}: {self.message}"
@@ -28,7 +39,12 @@ class Problem:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         line = f",line={self.line}" if self.line else ""
-        return f"::error file={path}{line}::{text}"
+        return f"::{self.severity} file={path}{line}::{text}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "field": self.field,
+                "message": self.message, "severity": self.severity,
+                "related": [{"path": path, "line": line} for path, line in self.related]}
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, str, str]:
@@ -47,10 +63,13 @@ class CatalogueError(Exception):
 
 
 def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
-    """Render problems as plain text lines, GitHub annotations or a JSON document."""
+    """Render problems as plain text lines, GitHub annotations or a JSON document (every
+    problem with its severity; ``count`` of them all, then of ``errors`` and ``warnings``)."""
     items = sorted(set(problems), key=_sort_key)
     if fmt == "json":
-        return json.dumps({"problems": [asdict(p) for p in items], "count": len(items)},
+        warnings = sum(p.severity == "warning" for p in items)
+        return json.dumps({"problems": [p.as_json() for p in items], "count": len(items),
+                           "errors": len(items) - warnings, "warnings": warnings},
                           ensure_ascii=False, indent=2)
     if fmt == "github":
         return "\n".join(p.github() for p in items)

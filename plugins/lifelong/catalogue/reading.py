@@ -13,7 +13,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,7 @@ def _local_media_sizes(values: Mapping[str, Any]) -> list[tuple[str, int | None]
 def _prefixed(problem: Problem, base: str) -> Problem:
     if problem.path.startswith("catalogue/") or problem.path.startswith(base + "/"):
         return problem
-    return Problem(f"{base}/{problem.path}", problem.line, problem.field, problem.message)
+    return replace(problem, path=f"{base}/{problem.path}")
 
 
 def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]], rules: Rules,
