@@ -39,6 +39,16 @@ def test_the_same_isbn_written_as_isbn10_and_isbn13_is_a_warning(project: Projec
     assert result.exit_code == 0
 
 
+def test_an_entry_that_says_it_is_not_a_duplicate_is_not_warned_about(
+        project: Project) -> None:
+    other = edit(second(), "isbn: 978-7-02-000220-7", "isbn: 7-02-000220-X")
+    write_pair(project, edit(other, "title: 论语选读\n",
+                             "title: 论语选读\nnot_duplicate_of: [analects-reader]\n"))
+    result = project.check()
+    assert result.stdout == "OK: 2 entries, no problems.\n"
+    assert result.exit_code == 0
+
+
 def test_isbn10_becomes_the_isbn13_of_the_same_book() -> None:
     assert isbn13("7-02-000220-X") == isbn13("978-7-02-000220-7") == "9787020002207"
     assert isbn13("7-02-000220-1") is None  # a wrong check digit is no ISBN
