@@ -59,7 +59,7 @@ def test_csv_opens_in_excel_and_reads_back_cell_by_cell(project: Path, tmp_path:
     assert {name: value for name, value in qigong.items() if value} == {
         "kind": "course", "id": "qigong", "title": "八段锦：养生气功",
         "summary": "一门测试微课。", "subjects": "exercise", "audiences": "older-adults",
-        "published": "2024-05-01", "tags": "气功; 养生", "duration_minutes": "18",
+        "language": "zh", "published": "2024-05-01", "tags": "气功; 养生", "duration_minutes": "18",
         "format": "video", "teachers": '["王老师", "李; 张"]',
         "materials": '[{"title": "图解, 第一式", "link": "https://example.org/1.pdf"}]',
         "body": BODY}
@@ -79,13 +79,15 @@ def test_json_and_json_lines_hold_the_same_records(project: Path, tmp_path: Path
     assert json.loads((tmp_path / "all.json").read_text(encoding="utf-8")) == records
     qigong = next(record for record in records if record["id"] == "qigong")
     assert list(qigong) == ["kind", "id", "title", "summary", "subjects", "audiences",
-                            "published", "tags", "duration_minutes", "format", "teachers",
-                            "materials", "body"]
+                            "language", "published", "tags", "duration_minutes", "format",
+                            "teachers", "materials", "body"]
     assert qigong["teachers"] == ["王老师", "李; 张"]
     assert qigong["materials"] == [{"title": "图解, 第一式", "link": "https://example.org/1.pdf"}]
     assert qigong["body"] == BODY
-    # What the editor wrote, not the defaults check fills in.
-    assert not {"language", "featured"} & set(qigong)
+    # What the editor wrote, not the defaults check fills in, but for the language: another
+    # system needs it, and an import never assumes one.
+    assert qigong["language"] == "zh"
+    assert "featured" not in qigong
     lecture = next(record for record in records if record["kind"] == "lecture")
     assert lecture["starts"] == "2027-03-05T19:30:00+08:00"
     assert lecture["speakers"] == [{"name": "王医生", "role": "doctor"}]

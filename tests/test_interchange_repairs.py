@@ -20,6 +20,7 @@ from lifelong.interchange.repairs import (
     repair_date,
     repair_isbn,
     repair_language,
+    repair_mojibake,
 )
 
 GOODBOOKS = Path(__file__).resolve().parents[2] / "shared/data/goodbooks-10k/books-1-400.csv"
@@ -169,3 +170,17 @@ def test_dates_that_would_be_guesses_are_refused(raw: object, message: str) -> N
     with pytest.raises(RepairError) as caught:
         repair_date(raw)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("raw", "value", "note"), [
+    # The Palace feed's African Storybook summary, UTF-8 read as Latin-1 upstream.
+    ("o Cachorro e a Vaca sÃ£o bons amigos", "o Cachorro e a Vaca são bons amigos",
+     "text decoded in the wrong encoding upstream, read again ('sÃ£o' -> 'são')"),
+    ("â€œTaiji for beginnersâ€\x9d", "“Taiji for beginners”",
+     "text decoded in the wrong encoding upstream, read again "
+     "('â€œTaiji' -> '“Taiji')"),
+    ("八段锦：养生气功 café “quoted”", "八段锦：养生气功 café “quoted”", None),
+])
+def test_text_mis_decoded_upstream_is_read_again(raw: str, value: str, note: str | None) -> None:
+    repaired = repair_mojibake(raw)
+    assert (repaired.value, repaired.note) == (value, note)

@@ -1,8 +1,9 @@
 """The catalogue as data for other systems and spreadsheets: CSV, JSON or JSON Lines, in the
 shape ``lifelong import`` reads back without a mapping.
 
-A record is an entry's front matter as the editor wrote it (fields left out stay out; no
-defaults filled in), with ``kind`` and ``id`` first, then the kind's fields in the order
+A record is an entry's front matter as the editor wrote it (fields left out stay out, but for
+a term the catalogue gives by default, the language: another system needs to know it, and an
+import never assumes one), with ``kind`` and ``id`` first, then the kind's fields in the order
 catalogue/fields.yml declares them, then ``body``, the Markdown description (when there is
 one). Values are normalised only as far as the format needs: dates and date-times as ISO
 8601 text (``2024-05-01``, ``2026-12-05T19:30:00+08:00``).
@@ -45,7 +46,7 @@ def export_records(content_dir: Path, rules: Rules, entries: Iterable[Entry],
                    kind: str | None = None) -> list[Record]:
     """Each entry's record (of ``kind`` only, when given), sorted by kind then id. The
     front matter is read again from the entry's file, so that what is exported is what the
-    editor wrote rather than the values with defaults filled in."""
+    editor wrote rather than the values the site derives (a term's default is written)."""
     records: list[Record] = []
     for entry in sorted(entries, key=lambda e: (e.kind, e.id)):
         if kind is not None and entry.kind != kind:
@@ -62,6 +63,9 @@ def export_records(content_dir: Path, rules: Rules, entries: Iterable[Entry],
         for name in order[2:]:
             if name in meta and meta[name] is not None:
                 record[name] = _plain(meta[name])
+            elif name in fields and fields[name].type == "term" and \
+                    fields[name].default is not None:
+                record[name] = fields[name].default
         body = document.body.strip()
         if body:
             record["body"] = body

@@ -18,8 +18,6 @@ changed by hand since is kept, and said so), and the description is always kept.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import importlib
 import json
 import os
 import re
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from lifelong.catalogue.codes import new_code
+from lifelong.catalogue.duplicates import isbn13
 from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.catalogue.loader import SourceDocument, parse_source, read_source
 from lifelong.catalogue.model import RESERVED_NAMES, Entry, top_level_names
@@ -40,6 +39,7 @@ from lifelong.catalogue.scaffold import fresh_id, slug_from_title
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Rules, Vocabulary
 from lifelong.catalogue.suggest import normalise
 from lifelong.catalogue.validate import CODE_RE, SLUG_MAX, SLUG_RE
+from lifelong.interchange import repairs as repairs_module
 from lifelong.interchange.mapping import BODY, PLACEHOLDER, FieldSource, ImportMapping
 from lifelong.interchange.sources import Row
 
@@ -54,7 +54,7 @@ Repair = Callable[[object], object]
 #: What is repaired, and the function of ``lifelong.interchange.repairs`` that does it.
 REPAIR_FUNCTIONS = {"isbn": "repair_isbn", "language": "repair_language",
                     "html": "html_to_text", "date": "repair_date",
-                    "datetime": "repair_datetime"}
+                    "datetime": "repair_datetime", "mojibake": "repair_mojibake"}
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0+)?")
 _TRUE = {"true", "yes", "y", "1", "是", "有"}
@@ -72,84 +72,8 @@ _ROW_COLUMNS = ("kind", "id", "code", BODY)
 
 
 def default_repairs() -> dict[str, Repair]:
-    """The repairs of ``lifelong.interchange.repairs`` by ``REPAIR_FUNCTIONS``; a minimal
-    one of this module's where that module does not have it."""
-    try:
-        module: object = importlib.import_module("lifelong.interchange.repairs")
-    except ImportError:
-        module = None
-    found: dict[str, Repair] = {}
-    for what, name in REPAIR_FUNCTIONS.items():
-        function = getattr(module, name, None)
-        found[what] = function if callable(function) else _FALLBACKS[what]
-    return found
-
-
-# -- Minimal repairs, used until lifelong.interchange.repairs provides them -----------------
-
-def _isbn(value: object) -> tuple[object, str | None]:
-    from stdnum import isbn
-
-    text = str(value).strip()
-    digits = text
-    if re.fullmatch(r"\d+(?:\.\d+)?[eE]\+?\d+|\d+\.0+", text):  # a spreadsheet's float
-        digits = str(int(float(text)))
-    digits = re.sub(r"[\s-]", "", digits).upper()
-    if re.fullmatch(r"\d{7,9}[\dX]?", digits) and len(digits) < 10 and not isbn.is_valid(
-            digits):
-        digits = digits.zfill(10)
-    elif re.fullmatch(r"\d{11,12}", digits):
-        digits = digits.zfill(13)
-    if not isbn.is_valid(digits):
-        raise ValueError(f"{text!r} is not a valid ISBN")
-    result = str(isbn.format(digits))
-    return result, None if result == text else f"ISBN {text!r} -> {result!r}"
-
-
-def _language(value: object) -> tuple[object, str | None]:
-    import langcodes
-
-    text = str(value).strip()
-    try:
-        code = langcodes.Language.get(text).language
-    except (ValueError, LookupError):
-        raise ValueError(f"{text!r} is not a language tag") from None
-    if not code or not langcodes.tag_is_valid(text):
-        raise ValueError(f"{text!r} is not a language tag")
-    return code, None if code == text else f"language {text!r} -> {code!r}"
-
-
-def _html(value: object) -> tuple[object, str | None]:
-    import nh3
-
-    text = str(value)
-    if not _LOOKS_LIKE_HTML.search(text):
-        return text, None
-    plain = " ".join(html.unescape(nh3.clean(text, tags=set())).split())
-    return plain, "HTML made plain text"
-
-
-def _date(value: object) -> tuple[object, str | None]:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat(), f"{value.isoformat()} -> {value.date().isoformat()}"
-    if isinstance(value, dt.date):
-        return value.isoformat(), None
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[T ].*)?", text)
-    if match is None:
-        return text, None
-    result = "{}-{:0>2}-{:0>2}".format(*match.groups())
-    return result, None if result == text else f"date {text!r} -> {result!r}"
-
-
-def _datetime(value: object) -> tuple[object, str | None]:
-    if isinstance(value, dt.datetime):
-        return value.isoformat(), None
-    return str(value).strip(), None
-
-
-_FALLBACKS: dict[str, Repair] = {"isbn": _isbn, "language": _language, "html": _html,
-                                 "date": _date, "datetime": _datetime}
+    """The repairs of ``lifelong.interchange.repairs`` by ``REPAIR_FUNCTIONS``."""
+    return {what: getattr(repairs_module, name) for what, name in REPAIR_FUNCTIONS.items()}
 
 
 # -- The report --------------------------------------------------------------------------------
@@ -397,7 +321,8 @@ class Importer:
             text = self._raw(row, source)
             if text is not None:
                 repairs: list[str] = []
-                mapped.body = _without_controls(str(text), repairs)
+                mapped.body = _without_controls(
+                    str(self._repair("mojibake", str(text), repairs)), repairs)
                 mapped.origin[BODY] = source.label
                 mapped.repairs.extend(f"{row.where}: {source.label} -> {BODY}: {r}"
                                       for r in repairs)
@@ -625,7 +550,7 @@ class Importer:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return str(value)
             if isinstance(value, str):
-                value = _without_controls(value, repairs)
+                value = _without_controls(str(self._repair("mojibake", value, repairs)), repairs)
                 return self._repair("html", value, repairs) if _LOOKS_LIKE_HTML.search(
                     value) else value
             return value
@@ -996,13 +921,7 @@ def _isbns(meta: Mapping[str, Any], rules: Rules) -> set[str]:
 
 
 def _isbn13(text: str) -> str:
-    digits = re.sub(r"[\s-]", "", text).upper()
-    if len(digits) == 10:
-        core = "978" + digits[:9]
-        check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10
-                 ) % 10
-        return core + str(check) if core.isdigit() else ""
-    return digits if len(digits) == 13 and digits.isdigit() else ""
+    return isbn13(text) or ""
 
 
 def _source_values(meta: Mapping[str, Any]) -> dict[str, Any]:

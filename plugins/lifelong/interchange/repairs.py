@@ -265,3 +265,34 @@ def repair_date(value: object) -> Repaired[dt.date]:
     if text == date.isoformat():
         return Repaired(date)
     return Repaired(date, f"date {value.strip()!r} -> {date.isoformat()}")
+
+
+def repair_datetime(value: object) -> Repaired[str]:
+    """A date and time from a spreadsheet's datetime as ISO 8601 text; text is left for the
+    rules to read (they ask for a time zone, which a spreadsheet's datetime does not have)."""
+    if isinstance(value, dt.datetime):
+        return Repaired(value.isoformat())
+    return Repaired(str(value).strip())
+
+
+# -- text ------------------------------------------------------------------------------------
+
+def repair_mojibake(text: str) -> Repaired[str]:
+    """Text decoded in the wrong encoding somewhere upstream, decoded again as it was meant
+    (``sÃ£o`` -> ``são``, ``â€œ`` -> ``“``), with ftfy: only encoding mix-ups are undone
+    (``fix_encoding``), nothing else in the text is changed."""
+    from ftfy import fix_encoding
+
+    fixed = fix_encoding(text)
+    if fixed == text:
+        return Repaired(text)
+    return Repaired(fixed, "text decoded in the wrong encoding upstream, read again "
+                           f"({_first_change(text, fixed)})")
+
+
+def _first_change(before: str, after: str) -> str:
+    """The first word that changed, as it was and as it is: ``'sÃ£o' -> 'são'``."""
+    for old, new in zip(before.split(), after.split(), strict=False):
+        if old != new:
+            return f"{old!r} -> {new!r}"
+    return f"{before[:20]!r} -> {after[:20]!r}"
