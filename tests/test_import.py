@@ -555,3 +555,35 @@ def test_a_record_is_matched_to_an_entry_by_its_isbn(tmp_path: Path) -> None:
     assert (report.created, report.skipped) == ([], [
         "a.csv:2: lunyu: exists (content/reading/lunyu.md), skipped; pass --update to update "
         "it"])
+
+
+def test_an_opds2_feed_in_two_pages_imports_and_checks(empty: Path) -> None:
+    """An OPDS 2.0 feed given as its two pages (files, in order) needs a mapping only for its
+    subjects; rows are numbered on across the pages and the project checks."""
+    def page(number: int, title: str, isbn: str, subject: str) -> dict[str, object]:
+        links = [{"rel": "self", "type": "application/opds+json",
+                  "href": f"https://books.example.cn/opds2/{number}.json"}]
+        return {"metadata": {"title": "开放大学电子书"}, "links": links, "publications": [{
+            "metadata": {"@type": "http://schema.org/Book", "title": title,
+                         "identifier": f"urn:isbn:{isbn}", "language": "zh",
+                         "author": "李明", "translator": "王芳", "subject": [subject],
+                         "published": "2021-05-01T00:00:00Z", "description": "<p>图文并茂。</p>"},
+            "links": [{"rel": "http://opds-spec.org/acquisition/open-access",
+                       "href": f"/files/{number}.epub", "type": "application/epub+zip"}]}]}
+
+    Path("1.json").write_text(json.dumps(page(1, "老年人智能手机入门", "978-7-04-050656-3",
+                                              "数字素养"), ensure_ascii=False), "utf-8")
+    Path("2.json").write_text(json.dumps(page(2, "家庭急救常识", "978-7-117-29034-0",
+                                              "健康"), ensure_ascii=False), "utf-8")
+    mapping = write_mapping(Path("m.yml"), {"fields": {"subjects": {
+        "column": "subjects", "values": {"数字素养": "digital-skills", "健康": "health"}}}})
+    code, out = run("import", "1.json", "2.json", "--into", "site/content", "--kind", "ebook",
+                    "--mapping", str(mapping))
+    assert (code, out.splitlines()[-1]) == (0, "created 2, updated 0, unchanged 0, "
+                                               "skipped 0, invalid 0")
+    assert "  2.json:2: published -> published: time of day dropped: 2021-05-01T00:00:00Z " \
+           "-> 2021-05-01" in out
+    text = (empty / "content/reading/jia-ting-ji-jiu-chang-shi.md").read_text("utf-8")
+    assert "contributors:\n- name: 王芳\n  role: translator\n" in text
+    assert "isbn: 978-7-117-29034-0\n" in text
+    assert run("check", "--project", str(empty)) == (0, "OK: 8 entries, no problems.\n")
