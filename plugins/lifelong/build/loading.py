@@ -28,13 +28,13 @@ from lifelong.catalogue.duplicates import find_duplicates
 from lifelong.catalogue.model import RESERVED_NAMES, Catalogue, Entry, person_slug, top_level_names
 from lifelong.catalogue.problems import CatalogueError, Problem
 from lifelong.catalogue.reading import (
+    EntryReader,
     MarkdownSettings,
-    _cross_checks,
-    _EntryReader,
     _featured_problems,
     _LazyLines,
     _prefixed,
     _Read,
+    cross_checks,
     markdown_key,
     scan_content,
 )
@@ -99,7 +99,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
     digest.update(rules_digest.digest())
     reserved = (set(reserved) | RESERVED_NAMES | {s.slug for s in rules.sections}
                 | top_level_names(content_dir))
-    problems.extend(_cross_checks(loaded, rules, reserved, base))
+    problems.extend(cross_checks(loaded, rules, reserved, base))
     entries = tuple(sorted((e for e, _ in loaded if not e.draft), key=lambda e: e.id))
     drafts = tuple(sorted((e for e, _ in loaded if e.draft), key=lambda e: e.id))
     # People's addresses the reader processes worked out (they, not this process, then
@@ -145,13 +145,13 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
 
 
 #: What a reader process reads with, and from where (``_start_reading``).
-_reader: tuple[_EntryReader, Path] | None = None
+_reader: tuple[EntryReader, Path] | None = None
 
 
 def _start_reading(rules: Rules, content_dir: Path, markdown: MarkdownSettings) -> None:
     """In a reader process, before its first task."""
     global _reader
-    _reader = (_EntryReader(rules, content_dir, markdown), content_dir)
+    _reader = (EntryReader(rules, content_dir, markdown), content_dir)
 
 
 def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]
@@ -198,7 +198,7 @@ def _read_entries(rules: Rules, content_dir: Path,
     the process that reads them."""
     readers = sharing.readers(len(files))
     if not readers:
-        reader = _EntryReader(rules, content_dir, markdown)
+        reader = EntryReader(rules, content_dir, markdown)
         return {rel: reader.read(content_dir, rel) for rel, _stamp in files}
     tasks: list[tuple[list[tuple[str, tuple[int, int] | None]], ShardWriter | None]] = []
     shards: dict[int, list[tuple[str, tuple[int, int] | None]]] = defaultdict(list)

@@ -1,5 +1,5 @@
 """Reading entries: what is in content/ and what may be published (``scan_content``), one
-entry file read and checked (``_EntryReader``: front matter by the validator, the
+entry file read and checked (``EntryReader``: front matter by the validator, the
 description by the body checker), and the checks that span files (unique ids, references,
 series order, featured picks). No processes and no caches: ``lifelong.build.loading``
 runs these over the whole catalogue.
@@ -143,7 +143,7 @@ class _Read:
     cached: bool = False
 
 
-class _EntryReader:
+class EntryReader:
     """Reads entry files: front matter through the validator, the description through the
     body checker (with the site's Markdown extensions)."""
 
@@ -155,7 +155,7 @@ class _EntryReader:
         return _read_entry(self, content_dir / rel, rel)
 
 
-def _read_entry(reader: _EntryReader, abs_path: Path, rel: str) -> _Read:
+def _read_entry(reader: EntryReader, abs_path: Path, rel: str) -> _Read:
     raw, found = read_source(abs_path, rel)
     if raw is None:
         return _Read(None, {}, tuple(found), ())
@@ -188,8 +188,8 @@ def _prefixed(problem: Problem, base: str) -> Problem:
     return replace(problem, path=f"{base}/{problem.path}")
 
 
-def _cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]], rules: Rules,
-                  reserved: set[str], base: str = "content") -> list[Problem]:
+def cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]], rules: Rules,
+                 reserved: set[str], base: str = "content") -> list[Problem]:
     """Checks across files; other files are named in messages as reports name them
     (``base``/path, e.g. content/courses/a.md)."""
     problems: list[Problem] = []

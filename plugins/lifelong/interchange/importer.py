@@ -34,7 +34,7 @@ from lifelong.catalogue.duplicates import isbn13
 from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.catalogue.loader import SourceDocument, parse_source, read_source
 from lifelong.catalogue.model import RESERVED_NAMES, Entry, top_level_names
-from lifelong.catalogue.reading import MarkdownSettings, _cross_checks, _EntryReader, scan_content
+from lifelong.catalogue.reading import EntryReader, MarkdownSettings, cross_checks, scan_content
 from lifelong.catalogue.scaffold import fresh_id, slug_from_title
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Rules, Vocabulary
 from lifelong.catalogue.suggest import normalise
@@ -197,7 +197,7 @@ class Importer:
         self.prefix = into.relative_to(self.content).as_posix() if into != self.content else ""
         self.kind = kind
         self.update, self.dry_run = update, dry_run
-        self.reader = _EntryReader(rules, self.content, markdown)
+        self.reader = EntryReader(rules, self.content, markdown)
         self.repairs = dict(repairs) if repairs is not None else default_repairs()
         self.report = ImportReport(dry_run=dry_run)
         self._exact: dict[str, dict[str, str]] = {}
@@ -692,7 +692,7 @@ class Importer:
             reserved = (set(RESERVED_NAMES) | {s.slug for s in self.rules.sections}
                         | (top_level_names(self.content) if self.content.is_dir() else set()))
             refused: set[str] = set()
-            for problem in _cross_checks(loaded, self.rules, reserved, "content"):
+            for problem in cross_checks(loaded, self.rules, reserved, "content"):
                 mine_row = mine.get(problem.path)
                 if mine_row is not None:
                     mine_row.problem(problem.field, problem.message)
