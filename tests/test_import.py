@@ -377,14 +377,29 @@ def test_csv_rows_utf8_with_bom_and_row_numbers(tmp_path: Path) -> None:
                     Row("a.csv", 4, {"书名": "孟子"})]
 
 
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("课程名称,主讲教师,时长\n太极拳入门,李秀兰,18\n智能手机挂号,赵敏,12\n", "gb18030"),
+    # Big5 bytes are GB18030 too (other characters): the text that reads as language wins.
+    ("課程名稱,主講教師,時長\n太極拳入門,李秀蘭,18\n智慧型手機掛號,趙敏,12\n", "big5"),
+    ("課程名稱,主講教師,時長\n太極拳入門,李秀蘭,18\n智慧型手機掛號,趙敏,12\n", "gb18030"),
+])
+def test_chinese_csv_in_the_mainlands_or_taiwans_encoding(tmp_path: Path, text: str,
+                                                          encoding: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(text.encode(encoding))
+    rows = list(read(path, shown="a.csv"))
+    assert rows[0] == Row("a.csv", 2, dict(zip(*(line.split(",") for line in
+                                                  text.splitlines()[:2]), strict=True)))
+
+
 def test_broken_sources_name_file_and_line(tmp_path: Path) -> None:
     cases = {
         "a.csv": (b'title,summary\n"ok",fine\n"broken,no end\n', "a.csv:3: not readable as CSV"),
         "b.json": (b'[{"title": "x"},\n {"title": }]', "b.json:2: not JSON: Expecting value "
                                                       "(column 12)"),
         "c.jsonl": (b'{"title": "x"}\n[1]\n', "c.jsonl:2: expected an object"),
-        "d.csv": (b"title\n\xff\xfe\x80\n", "d.csv:2: neither UTF-8 nor GB18030 (byte 0xff); "
-                                            "save it as UTF-8"),
+        "d.csv": (b"title\n\xff\xfe\x80\n", "d.csv:2: neither UTF-8, GB18030 nor Big5 (byte "
+                                            "0xff); save it as UTF-8"),
         "e.json": (b'{"a": [], "b": []}', "e.json: expected an array of records, or an object "
                                           "holding one array of them; found an object with 2 "
                                           "arrays"),

@@ -165,20 +165,34 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def decode(raw: bytes, shown: str) -> tuple[str, str]:
-    """The text of a file in UTF-8 (with or without a byte order mark) or GB18030 (what
-    Chinese Excel and WPS save as "CSV"), and which it was. UTF-8 is tried first and
-    strictly: text in GB18030 is almost never valid UTF-8."""
+    """The text of a file in UTF-8 (with or without a byte order mark), GB18030 (what
+    Chinese Excel and WPS save as "CSV" on the mainland) or Big5 (in Taiwan and Hong Kong),
+    and which it was. UTF-8 is tried first and strictly: text in the others is almost never
+    valid UTF-8. Big5 text also decodes as GB18030, into other characters: when both decode,
+    charset-normalizer tells which reads as language."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8:
-        try:
-            return raw.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            line = raw[:utf8.start].count(b"\n") + 1
-            raise SourceError(f"{shown}:{line}: neither UTF-8 nor GB18030 (byte "
-                              f"0x{raw[utf8.start]:02x}); save it as UTF-8") from None
+        decoded = {}
+        for encoding in ("gb18030", "big5"):
+            try:
+                decoded[encoding] = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        if len(decoded) > 1:
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(raw, cp_isolation=list(decoded)).best()
+            chosen = best.encoding if best is not None and best.encoding in decoded \
+                else "gb18030"
+            return decoded[chosen], chosen
+        for encoding, text in decoded.items():
+            return text, encoding
+        line = raw[:utf8.start].count(b"\n") + 1
+        raise SourceError(f"{shown}:{line}: neither UTF-8, GB18030 nor Big5 (byte "
+                          f"0x{raw[utf8.start]:02x}); save it as UTF-8") from None
 
 
 def sniff_delimiter(text: str) -> str:
