@@ -16,6 +16,7 @@ from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.catalogue.schema import load_rules
 from lifelong.cli import main
 from lifelong.interchange.export import csv_cell
+from lifelong.interchange.sources import read
 from sitekit import course, one_of_each, write_project
 
 BODY = "太极拳，动作舒缓。\n\n第二段, with commas, \"quotes\"; and a semicolon."
@@ -133,3 +134,22 @@ def test_an_unknown_kind_and_a_broken_catalogue_export_nothing(tmp_path: Path) -
 ])
 def test_a_value_in_one_cell(value: object, cell: str) -> None:
     assert csv_cell(value) == cell
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ('=HYPERLINK("https://evil.example","点我")', '\'=HYPERLINK("https://evil.example","点我")'),
+    ("+86 10 1234", "'+86 10 1234"), ("@SUM(A1)", "'@SUM(A1)"), (-500, "'-500"),
+    ("\t=1+2", "'\t=1+2"), (["-x", "y"], "'-x; y"),
+    ("'Tis the season", "'Tis the season"), ("1+2", "1+2"), ("太极-入门", "太极-入门"),
+])
+def test_a_cell_a_spreadsheet_would_run_is_kept_as_text(tmp_path: Path, value: object,
+                                                        cell: str) -> None:
+    """CSV injection: Excel and WPS run a cell starting =, +, -, @ as a formula; after an
+    apostrophe they show it as text, and the import reads it back without."""
+    assert csv_cell(value) == cell
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([["v"], [cell]])
+    (tmp_path / "a.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
+    [row] = read(tmp_path / "a.csv")
+    guarded = cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t")
+    assert row.values["v"] == (cell[1:] if guarded else cell)

@@ -14,9 +14,11 @@ one). Values are normalised only as far as the format needs: dates and date-time
   fields first, then each kind's own), then ``body``. A list of plain values is one cell
   joined by ``"; "`` (``sources.LIST_SEPARATOR``), written as a JSON array instead when an
   item holds ``;`` or would not survive the split; an object or a list of objects is JSON
-  text; ``true``/``false`` for yes/no. UTF-8 with a byte order mark and ``\\r\\n`` line ends
-  (RFC 4180): Excel reads a CSV file without the mark in the computer's local code page
-  (GBK on Chinese Windows) and shows every Chinese character garbled.
+  text; ``true``/``false`` for yes/no; a cell a spreadsheet would run as a formula (``=``,
+  ``+``, ``-``, ``@``) after an apostrophe (``'=cmd|x``, ``'-500``). UTF-8 with a byte
+  order mark and ``\\r\\n`` line ends (RFC 4180): Excel reads a CSV file without the mark
+  in the computer's local code page (GBK on Chinese Windows) and shows every Chinese
+  character garbled.
 
 Records are sorted by kind, then id; the same catalogue gives the same bytes.
 """
@@ -34,7 +36,7 @@ from lifelong.catalogue.loader import read_document
 from lifelong.catalogue.model import Entry
 from lifelong.catalogue.problems import CatalogueError
 from lifelong.catalogue.schema import Rules
-from lifelong.interchange.sources import LIST_SEPARATOR
+from lifelong.interchange.sources import FORMULA_START, LIST_SEPARATOR
 
 FORMATS = ("csv", "jsonl", "json")
 
@@ -115,7 +117,14 @@ def render(records: Sequence[Record], fmt: str, columns: Sequence[str] = ()) -> 
 
 
 def csv_cell(value: object) -> str:
-    """One value as a CSV cell (see the module's doc)."""
+    """One value as a CSV cell (see the module's doc): text a spreadsheet would run as a
+    formula (``=HYPERLINK(...)``, ``-500``) after an apostrophe, which it shows as text and
+    ``lifelong import`` reads without (``sources.FORMULA_GUARD``)."""
+    cell = _cell(value)
+    return "'" + cell if FORMULA_START.match(cell) else cell
+
+
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

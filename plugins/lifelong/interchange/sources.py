@@ -26,12 +26,20 @@ import csv
 import importlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 #: A raw value as a reader gives it (see the module's doc).
 Value = object
+
+#: A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, or a tab or
+#: carriage return before one) is written by ``lifelong export`` after an apostrophe, as
+#: spreadsheets themselves keep such text (``'=1+2``); a CSV cell of that shape is read
+#: without it, so that ``-500`` (500 BCE) and ``=cmd|x`` come back as they were.
+FORMULA_START = re.compile(r"[=+\-@\t\r]")
+FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
 
 #: The separator of a list's items in one CSV cell (``lifelong export`` writes it; an import
 #: of a column for a list field splits on it unless the mapping names another).
@@ -252,7 +260,7 @@ def _csv_rows(text: str, shown: str, delimiter: str) -> Iterator[Row]:
             if not cell.strip():
                 continue
             column = header[index] if index < len(header) else f"column {index + 1}"
-            values[column] = cell
+            values[column] = cell[1:] if FORMULA_GUARD.match(cell) else cell
         if values:
             yield Row(shown, number, values)
 
