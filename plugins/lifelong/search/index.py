@@ -888,18 +888,13 @@ class IndexBuilder:
                 dictionary[dictionary_key(term)][term] = sum(postings.counts)
                 if len(term) >= TYPO_LENGTH:
                     typos[typo_key(term)][term] = sum(postings.counts)
-        dirty_keys = None if changes is None else {dictionary_key(t) for t in changes.terms}
-        for key in sorted(dictionary):
-            name = f"d/{key}"
-            yield name, functools.partial(script, name, dict(sorted(dictionary[key].items()))), \
-                dirty_keys is not None and key not in dirty_keys
-        self._dictionaries = sorted(dictionary)
-        dirty_keys = None if changes is None else {typo_key(t) for t in changes.terms}
-        for key in sorted(typos):
-            name = f"e/{key}"
-            yield name, functools.partial(script, name, dict(sorted(typos[key].items()))), \
-                dirty_keys is not None and key not in dirty_keys
-        self._typos = sorted(typos)
+        self._dictionaries, self._typos = sorted(dictionary), sorted(typos)
+        for folder, files, key_of in (("d", dictionary, dictionary_key), ("e", typos, typo_key)):
+            dirty_keys = None if changes is None else {key_of(t) for t in changes.terms}
+            for key in sorted(files):
+                name = f"{folder}/{key}"
+                yield name, functools.partial(script, name, dict(sorted(files[key].items()))), \
+                    dirty_keys is not None and key not in dirty_keys
         # Record files: those of added documents, and all from the first one numbered anew.
         first, dirty = 0, set()
         if changes is not None:
