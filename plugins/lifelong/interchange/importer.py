@@ -41,20 +41,17 @@ from lifelong.catalogue.suggest import normalise
 from lifelong.catalogue.validate import CODE_RE, SLUG_MAX, SLUG_RE
 from lifelong.interchange import repairs as repairs_module
 from lifelong.interchange.mapping import BODY, PLACEHOLDER, FieldSource, ImportMapping
+from lifelong.interchange.repairs import Repaired
 from lifelong.interchange.sources import Row
 
 LEDGER = "import-ledger.json"
 
-#: A repair: the value as the source gives it -> the value repaired and what was done (None
-#: when nothing worth saying): a ``(value, note)`` pair or an object with ``value`` and
-#: ``note`` (``repairs.Repaired``). Raises ValueError (``repairs.RepairError``), with the
-#: reason, for a value it cannot make right. Dates may come back as ``datetime.date``.
-Repair = Callable[[object], object]
-
-#: What is repaired, and the function of ``lifelong.interchange.repairs`` that does it.
-REPAIR_FUNCTIONS = {"isbn": "repair_isbn", "language": "repair_language",
-                    "html": "html_to_text", "date": "repair_date",
-                    "datetime": "repair_datetime", "mojibake": "repair_mojibake"}
+#: What is repaired, and the function of ``lifelong.interchange.repairs`` that does it: the
+#: value repaired and what was done (``Repaired``), or ``RepairError`` saying why not.
+REPAIRS: dict[str, Callable[[Any], Repaired[Any]]] = {
+    "isbn": repairs_module.repair_isbn, "language": repairs_module.repair_language,
+    "html": repairs_module.html_to_text, "date": repairs_module.repair_date,
+    "datetime": repairs_module.repair_datetime, "mojibake": repairs_module.repair_mojibake}
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0+)?")
 _TRUE = {"true", "yes", "y", "1", "是", "有"}
@@ -69,11 +66,6 @@ MEDIA_TYPES = {"application/epub+zip": "epub", "application/pdf": "pdf", "text/h
                "application/audiobook+json": "audio", "application/audiobook+zip": "audio"}
 #: Columns every source may have that are not fields (or not mapped as fields).
 _ROW_COLUMNS = ("kind", "id", "code", BODY)
-
-
-def default_repairs() -> dict[str, Repair]:
-    """The repairs of ``lifelong.interchange.repairs`` by ``REPAIR_FUNCTIONS``."""
-    return {what: getattr(repairs_module, name) for what, name in REPAIR_FUNCTIONS.items()}
 
 
 # -- The report --------------------------------------------------------------------------------
@@ -189,8 +181,7 @@ class Importer:
 
     def __init__(self, project: Path, into: Path, rules: Rules, mapping: ImportMapping, *,
                  kind: str | None = None, update: bool = False, dry_run: bool = False,
-                 markdown: MarkdownSettings = (("toc", "tables", "fenced_code"), {}),
-                 repairs: Mapping[str, Repair] | None = None) -> None:
+                 markdown: MarkdownSettings = (("toc", "tables", "fenced_code"), {})) -> None:
         self.project, self.rules, self.mapping = project, rules, mapping
         self.content = project / "content"
         self.into = into
@@ -198,7 +189,6 @@ class Importer:
         self.kind = kind
         self.update, self.dry_run = update, dry_run
         self.reader = EntryReader(rules, self.content, markdown)
-        self.repairs = dict(repairs) if repairs is not None else default_repairs()
         self.report = ImportReport(dry_run=dry_run)
         self._exact: dict[str, dict[str, str]] = {}
 
@@ -642,18 +632,13 @@ class Importer:
 
     def _repair(self, what: str, value: object, repairs: list[str]) -> Any:
         try:
-            repaired = self.repairs[what](value)
-        except ValueError as exc:
+            repaired = REPAIRS[what](value)
+        except ValueError as exc:  # RepairError, or a library's own refusal
             raise _Bad(str(exc)) from None
-        if isinstance(repaired, tuple):
-            result, note = repaired
-        else:
-            result, note = getattr(repaired, "value", None), getattr(repaired, "note", None)
-        if note:
-            repairs.append(str(note))
-        if isinstance(result, dt.datetime) and what == "datetime":
-            return result.isoformat()
-        if isinstance(result, dt.date) and not isinstance(result, dt.datetime):
+        if repaired.note:
+            repairs.append(repaired.note)
+        result = repaired.value
+        if isinstance(result, dt.date):
             return result.isoformat()  # as YAML reads a date back: text
         return result
 
