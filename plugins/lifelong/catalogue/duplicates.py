@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -130,14 +131,17 @@ class _Record:
         return 2
 
 
-def _record(entry: Entry, lines: Lines, fold_name: Callable[[str], str]) -> _Record:
-    """What an entry is compared by; ``fold_name`` folds names (remembering them: a busy
-    teacher's name is met hundreds of times). Lean: it runs for every entry."""
-    values = entry.values
+def isbns_of(values: Mapping[str, Any]) -> frozenset[str]:
+    """The ISBN-13 digits of an entry's ``isbn`` and of its ``identifiers`` of scheme isbn,
+    however each was written (front matter as read, or values as checked)."""
+    return frozenset(i.key for i in _identifiers(values) if i.scheme == "isbn")
+
+
+def _identifiers(values: Mapping[str, Any]) -> list[_Identifier]:
     identifiers: list[_Identifier] = []
     isbn = values.get("isbn")
-    if isinstance(isbn, str) and (key := isbn13(isbn)):
-        identifiers.append(_Identifier("isbn", key, isbn, ("isbn",)))
+    if isbn is not None and (key := isbn13(str(isbn))):
+        identifiers.append(_Identifier("isbn", key, str(isbn), ("isbn",)))
     for index, item in enumerate(values.get("identifiers") or ()):
         if not isinstance(item, Mapping):
             continue
@@ -147,6 +151,14 @@ def _record(entry: Entry, lines: Lines, fold_name: Callable[[str], str]) -> _Rec
         key = isbn13(value) if scheme == "isbn" else value.strip().casefold()
         if key:
             identifiers.append(_Identifier(scheme, key, value, ("identifiers", index, "value")))
+    return identifiers
+
+
+def _record(entry: Entry, lines: Lines, fold_name: Callable[[str], str]) -> _Record:
+    """What an entry is compared by; ``fold_name`` folds names (remembering them: a busy
+    teacher's name is met hundreds of times). Lean: it runs for every entry."""
+    values = entry.values
+    identifiers = _identifiers(values)
     people: list[_Person] = []
     for field in PEOPLE_FIELDS:
         for item in values.get(field) or ():

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from lifelong.catalogue.codes import new_code
-from lifelong.catalogue.duplicates import isbn13
+from lifelong.catalogue.duplicates import isbns_of
 from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.catalogue.loader import SourceDocument, parse_source, read_source
 from lifelong.catalogue.model import RESERVED_NAMES, Entry, top_level_names
@@ -198,7 +198,7 @@ class Importer:
         existing = self._existing()
         by_isbn: dict[str, str] = {}
         for entry_id, item in existing.items():
-            for isbn in _isbns(item.meta, self.rules):
+            for isbn in isbns_of(item.meta):
                 by_isbn.setdefault(isbn, entry_id)
         ledger = self._read_ledger()
         reserved = (set(RESERVED_NAMES) | {s.slug for s in self.rules.sections}
@@ -328,7 +328,7 @@ class Importer:
         mapped.meta = ordered
         mapped.rel = f"{self.prefix}/" if self.prefix else ""
         mapped.rel += f"{kind.folder}/{entry_id}.md"
-        mapped.isbns = _isbns(ordered, self.rules)
+        mapped.isbns = set(isbns_of(ordered))
         self._validate(mapped)
         return mapped
 
@@ -885,28 +885,6 @@ def _plain(value: object, spec: FieldSpec) -> object:
     if spec.list and not isinstance(value, list):
         return [value]
     return value
-
-
-def _isbns(meta: Mapping[str, Any], rules: Rules) -> set[str]:
-    """The ISBNs of an entry, as ISBN-13 digits (to match records however written)."""
-    found: set[str] = set()
-    kind = rules.kinds.get(str(meta.get("kind")))
-    if kind is None:
-        return found
-    for name, spec in kind.fields.items():
-        value = meta.get(name)
-        if spec.type == "isbn" and value is not None:
-            found.add(_isbn13(str(value)))
-        elif spec.type == "object" and spec.list and isinstance(value, list):
-            for item in value:
-                if isinstance(item, Mapping) and str(item.get("scheme")).lower() == "isbn":
-                    found.add(_isbn13(str(item.get("value"))))
-    found.discard("")
-    return found
-
-
-def _isbn13(text: str) -> str:
-    return isbn13(text) or ""
 
 
 def _source_values(meta: Mapping[str, Any]) -> dict[str, Any]:
