@@ -14,7 +14,7 @@ from lifelong.catalogue.suggest import Suggester
 
 FIELD_TYPES = frozenset(
     {"text", "slug", "int", "bool", "date", "datetime", "url", "media", "isbn", "term", "ref",
-     "object", "code", "period"})
+     "object", "code", "period", "number"})
 
 
 @dataclass(frozen=True)

@@ -339,6 +339,15 @@ class EntryValidator:
             if spec.max is not None and value > spec.max:
                 raise _Invalid(f"{value} is more than the maximum {spec.max}")
             return value
+        if kind == "number":  # coordinates, scores: a whole or decimal number
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or value != value or value in (float("inf"), float("-inf")):
+                raise _Invalid(f"expected a number, got {_type_name(value)} {value!r}")
+            if spec.min is not None and value < spec.min:
+                raise _Invalid(f"{value} is less than the minimum {spec.min}")
+            if spec.max is not None and value > spec.max:
+                raise _Invalid(f"{value} is more than the maximum {spec.max}")
+            return value
         if kind == "code":
             return check_code(value)
         if kind == "period":
