@@ -639,7 +639,8 @@ def _read_check(spec: Any, key: tuple[str | int, ...], reader: _Reader,
             continue
         vocabulary = _vocabulary_of(field_spec, vocabularies)
         for term in values:
-            if vocabulary is not None and term not in vocabulary.terms:
+            # A vocabulary without terms is broken, and reported itself.
+            if vocabulary is not None and vocabulary.terms and term not in vocabulary.terms:
                 close = vocabulary.suggest(term)
                 refuse(operator, f"unknown term {term!r} in {vocabulary.name}"
                        + (f"; did you mean '{close}'?" if close else ""))
