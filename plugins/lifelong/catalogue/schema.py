@@ -583,6 +583,8 @@ def _read_check(spec: Any, key: tuple[str | int, ...], reader: _Reader,
         reader.error(key, f"a check names a field and what it requires of it, {example}")
         return None
     _unknown_keys(spec, ("field", *CHECK_OPERATORS), key, reader, "check operator")
+    if not chosen:  # no kind to check the field against: the kinds are reported
+        return None
     name = spec["field"]
     specs = [kinds[k].fields[name] for k in chosen if name in kinds[k].fields]
     if not specs:
