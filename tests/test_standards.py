@@ -5,6 +5,7 @@ to teacher entries, two teachers of one name kept apart; each rule with its exac
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -344,3 +345,12 @@ def test_teachers_centres_activities_and_marks_load(project: Project) -> None:
     activity = catalogue.by_id["baduanjin-xihu"]
     assert activity.values["starts"] == dt.datetime.fromisoformat("2024-06-01T09:00:00+08:00")
     assert catalogue.held_at == {"xihu-senior-university": (activity,)}
+
+
+def test_names_of_one_spelling_keep_their_addresses(project: Project) -> None:
+    project.write("courses/a.md", edit(COURSE, "format: video", "format: video\n"
+                                       "teachers: [王丽, 王莉]"))
+    catalogue = load_catalogue(project.content, project.root / "catalogue")
+    # The addresses people had before teachers had entries: pinyin and a hash of the name.
+    assert {p.name: p.slug for p in catalogue.people} == {
+        name: f"wang-li-{hashlib.sha1(name.encode()).hexdigest()[:6]}" for name in ("王丽", "王莉")}
