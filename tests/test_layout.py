@@ -143,3 +143,20 @@ def test_the_layout_test_finds_what_it_looks_for() -> None:
     assert {name for name, _ in imports(tree, top_only=False)} == \
         {"gc", "mkdocs", "mkdocs.config"}
     assert {name for name, _ in imports(tree, top_only=True)} == {"gc"}
+
+
+def test_no_merge_conflict_marker_is_left_in_what_ships() -> None:
+    # A stray '=======' line once swallowed the CSS rule after it without a word.
+    markers = ("<<<<<<< ", ">>>>>>> ")
+    found = []
+    repo = PACKAGE.parent.parent
+    for path in sorted(repo.glob("**/*")):
+        top = path.relative_to(repo).parts[0]
+        if path.suffix not in {".py", ".css", ".js", ".html", ".yml", ".md"} \
+                or top.startswith(".") or top in {"node_modules", "site"} \
+                or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(markers) or line == "=======":
+                found.append(f"{path}:{number}")
+    assert not found
