@@ -168,8 +168,8 @@ _IS_WIDE = re.compile(f"[{_WIDE}]")
 
 def text_ems(text: str) -> float:
     """About how wide a text is, in ems: a wide character one, any other a little over
-    half (the widest Latin letters and digits of common fonts)."""
-    return sum(1.0 if _IS_WIDE.match(char) else 0.6 for char in text)
+    half (Latin letters and digits of common fonts, on average)."""
+    return sum(1.0 if _IS_WIDE.match(char) else 0.55 for char in text)
 
 
 def wrap(text: str, ems: float = LABEL_EMS) -> list[str]:

@@ -345,32 +345,37 @@ def region_named(vocabulary: Vocabulary, name: str) -> str | None:
     return None
 
 
+#: The shades that a number of classes of counts take: few classes spread over the scale,
+#: so that two classes read as light and dark, not as the two lightest.
+SPREAD = {1: (3,), 2: (2, 4), 3: (2, 3, 4), 4: (1, 2, 3, 4)}
+
+
 def shade_scale(values: Sequence[int]) -> tuple[Callable[[int], int], tuple[tuple[int, str],
                                                                          ...]]:
-    """Shades for counts: 0 for none, then 1 to ``SHADES`` by quantiles of the counts above
-    zero (each shade about as many provinces), never more shades than distinct counts; and
-    each shade's range for the key ("1–3", "4–10", "11–40"). A larger count never gets a
-    lighter shade."""
+    """Shades for counts: 0 for none, then up to ``SHADES`` classes by quantiles of the
+    counts above zero (each class about as many provinces), never more classes than
+    distinct counts, spread over the shades (``SPREAD``); and each shade's range for the
+    key ("1–3", "4–10", "11–40"). A larger count never gets a lighter shade."""
     positive = sorted(v for v in values if v > 0)
-    distinct = sorted(set(positive))
-    # The lowest count of each shade above the first: quantiles, as counts that occur.
-    starts: list[int] = []
+    if not positive:
+        return (lambda value: 0), ((0, "0"),)
+    # The lowest count of each class: the first, then quantiles, as counts that occur.
+    lows = [positive[0]]
     for step in range(1, SHADES):
-        at = positive[min(len(positive) - 1, math.ceil(step * len(positive) / SHADES))] \
-            if positive else 0
-        if positive and at > (starts[-1] if starts else distinct[0]):
-            starts.append(at)
-    lows = [distinct[0], *starts] if distinct else []
+        at = positive[min(len(positive) - 1, math.ceil(step * len(positive) / SHADES))]
+        if at > lows[-1]:
+            lows.append(at)
+    shades = SPREAD[len(lows)]
 
     def shade(value: int) -> int:
         if value <= 0:
             return 0
-        return sum(1 for low in lows if value >= low) or 1
+        return shades[max(0, sum(1 for low in lows if value >= low) - 1)]
 
     ranges = [(0, "0")]
     for index, low in enumerate(lows):
-        high = lows[index + 1] - 1 if index + 1 < len(lows) else distinct[-1]
-        ranges.append((index + 1, str(low) if low == high else f"{low}–{high}"))
+        high = lows[index + 1] - 1 if index + 1 < len(lows) else positive[-1]
+        ranges.append((shades[index], str(low) if low == high else f"{low}–{high}"))
     return shade, tuple(ranges)
 
 
