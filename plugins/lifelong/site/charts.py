@@ -34,7 +34,9 @@ BAR_SHARE = 70.0
 #: How wide a label's line may be, in ems: a phone of 360 px in care mode (30 px text)
 #: has about 10.9 ems across.
 LABEL_EMS = 10.0
-#: Vertical layout, in ems: a label's lines, the bar, the gap below it.
+#: Vertical layout, in ems: a label's lines, the bar, the gap below it; the first line's
+#: baseline, below the tallest glyphs of Chinese fonts (1.16 em over the baseline).
+ASCENT_EM = 1.2
 LINE_EM = 1.3
 BAR_EM = 1.1
 GAP_EM = 0.8
@@ -100,9 +102,9 @@ class Chart:
         for row in self.rows:
             lines = wrap(row.label)
             for number, line in enumerate(lines):
-                parts.append(f'<text x="0" y="{_number(y + 1 + number * LINE_EM)}em">'
+                parts.append(f'<text x="0" y="{_number(y + ASCENT_EM + number * LINE_EM)}em">'
                              f'{escape(line)}</text>')
-            bar_top = y + len(lines) * LINE_EM + 0.1
+            bar_top = y + len(lines) * LINE_EM + 0.2
             width = BAR_SHARE * row.value / top
             if row.value:
                 width = max(width, 0.5)  # one is seen
@@ -120,8 +122,9 @@ class Chart:
         count = len(self.rows)
         top = max((row.value for row in self.rows), default=0) or 1
         step = 100 / max(count, 1)
-        head = 1.4  # room for the largest number over the plot
-        parts = [f'<text x="0" y="1em">{escape(self.t("stats_most", n=top))}</text>',
+        head = ASCENT_EM + 0.5  # room for the largest number over the plot
+        parts = [f'<text x="0" y="{_number(ASCENT_EM)}em">'
+                 f'{escape(self.t("stats_most", n=top))}</text>',
                  f'<line class="ll-chart__rule" x1="0" x2="100%" y1="{_number(head)}em" '
                  f'y2="{_number(head)}em" stroke="#595959" stroke-dasharray="4 3"/>']
         for index, row in enumerate(self.rows):
