@@ -109,8 +109,7 @@ class Chart:
             if row.value:
                 width = max(width, 0.5)  # one is seen
                 parts.append(f'<rect class="ll-chart__bar" x="0" y="{_number(bar_top)}em" '
-                             f'width="{_number(width)}%" height="{_number(BAR_EM)}em" '
-                             f'fill="#0964ae"/>')
+                             f'width="{_number(width)}%" height="{_number(BAR_EM)}em"/>')
             parts.append(f'<text class="ll-chart__value" x="{_number(width + 1.5)}%" '
                          f'y="{_number(bar_top + 0.87)}em">{row.value}</text>')
             y = bar_top + BAR_EM + GAP_EM
@@ -134,8 +133,7 @@ class Chart:
                 parts.append(f'<rect class="ll-chart__bar" '
                              f'x="{_number(index * step + step * 0.15)}%" '
                              f'y="{_number(head + PLOT_EM - height)}em" '
-                             f'width="{_number(step * 0.7)}%" height="{_number(height)}em" '
-                             f'fill="#0964ae"/>')
+                             f'width="{_number(step * 0.7)}%" height="{_number(height)}em"/>')
         base = head + PLOT_EM
         parts.append(f'<line class="ll-chart__axis" x1="0" x2="100%" y1="{_number(base)}em" '
                      f'y2="{_number(base)}em" stroke="#000"/>')

@@ -105,8 +105,8 @@ SHADES = 4
 #: Default fills and text colours of the shades (as lifelong.css has them, for a page read
 #: without the stylesheet): a light-to-dark blue, dark text on the light ones (8:1 and
 #: more), white on the dark ones (5:1 and more).
-FILLS = ("#ffffff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
-INKS = ("#000000", "#000000", "#000000", "#ffffff", "#ffffff")
+FILLS = ("#fff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
+INKS = ("#000", "#000", "#000", "#fff", "#fff")
 #: The most an outline may draw: the statistics page, with its charts and the site's
 #: header, stays under 50 KB.
 OUTLINE_BUDGET = 32_000
@@ -204,11 +204,11 @@ class ProvinceMap:
         return (f'<a class="{classes}" href="{escape(href)}" aria-label="{label}">', "</a>")
 
     def _paint(self, place: Place) -> str:
-        """Fill and stroke as attributes: the first view, drawn without the stylesheet too
-        (the stylesheet's colours override them)."""
+        """The fill as an attribute: the first view, drawn without the stylesheet too (the
+        stylesheet's colours override it; the outline's colour is the drawing's)."""
         if place.term is None:
-            return 'fill="none" stroke="#595959" stroke-dasharray="4 3"'
-        return f'fill="{FILLS[place.shades[0]]}" stroke="#595959"'
+            return 'fill="none" stroke-dasharray="4 3"'
+        return f'fill="{FILLS[place.shades[0]]}"'
 
     def _heading(self) -> str:
         about = self.t("map_desc" if self.outline is None else "map_desc_outline")
@@ -222,7 +222,7 @@ class ProvinceMap:
         width = 100 / GRID_COLUMNS
         parts = [f'<svg class="ll-map__svg" width="100%" height="{_number(GRID_ROWS * ROW_EM)}em" '
                  'role="group" aria-labelledby="ll-map-title" aria-describedby="ll-map-desc">',
-                 self._heading()]
+                 self._heading(), '<g stroke="#595959" text-anchor="middle">']
         for place in self.places:
             tile = place.tile
             if tile is None:
@@ -230,21 +230,23 @@ class ProvinceMap:
             start, end = self._open(place, link)
             x = _number(tile.col * width + TILE_GAP)
             y = _number(tile.row * ROW_EM + TILE_GAP_EM)
-            ink = "" if place.term is None else f' fill="{INKS[place.shades[0]]}"'
+            # Black text, the default, unless on the dark shades.
+            ink = "" if place.term is None or INKS[place.shades[0]] == "#000" else \
+                f' fill="{INKS[place.shades[0]]}"'
             parts.append(
                 f'{start}<rect x="{x}%" y="{y}em" width="{_number(width - 2 * TILE_GAP)}%" '
                 f'height="{_number(ROW_EM - 2 * TILE_GAP_EM)}em" rx="3" {self._paint(place)}/>'
                 f'<text x="{_number((tile.col + 0.5) * width)}%" '
-                f'y="{_number(tile.row * ROW_EM + TEXT_DROP_EM)}em" text-anchor="middle"{ink}>'
+                f'y="{_number(tile.row * ROW_EM + TEXT_DROP_EM)}em" stroke="none"{ink}>'
                 f'{escape(place.short)}</text>{end}')
-        parts.append("</svg>")
+        parts.append("</g></svg>")
         return Markup("".join(parts))
 
     def _outline_svg(self, outline: Outline, link: Callable[[str, str], str | None]) -> Markup:
         places = {place.term: place for place in self.places if place.term is not None}
         parts = [f'<svg class="ll-map__svg ll-map__svg--outline" viewBox="0 0 {outline.width} '
                  f'{outline.height}" width="100%" role="group" aria-labelledby="ll-map-title" '
-                 'aria-describedby="ll-map-desc">', self._heading()]
+                 'aria-describedby="ll-map-desc">', self._heading(), '<g stroke="#595959">']
         for term, name, data in outline.shapes:
             place = places.get(term) if term is not None else None
             if place is None:
@@ -252,7 +254,7 @@ class ProvinceMap:
             start, end = self._open(place, link)
             parts.append(f'{start}<path d="{data}" {self._paint(place)} '
                          f'vector-effect="non-scaling-stroke"/>{end}')
-        parts.append("</svg>")
+        parts.append("</g></svg>")
         return Markup("".join(parts))
 
 
