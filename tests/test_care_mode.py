@@ -41,9 +41,9 @@ SITE_NAME = "终身学习资源目录"
 
 #: Every page type of the tiny site: its name, its online address and the offline file.
 PAGES = [*PAGE_TYPES, ("404", "404.html", "404.html")]
-#: The pages whose numbers are measured in full: an entry, a listing, home, search,
-#: 我的学习 with what it lists, and the statistics page (its tables and the map's keys).
-MEASURED = ["course", "section", "home", "search", "mine", "statistics"]
+#: The pages whose numbers are measured in full: an entry, a listing, home, search, and
+#: 我的学习 with what it lists.
+MEASURED = ["course", "section", "home", "search", "mine"]
 
 
 # -- sites and pages --------------------------------------------------------------------------
