@@ -178,6 +178,7 @@ PAGE_TYPES = [
     ("people index", "people/", "people/index.html"),
     ("person", "people/li-xiu-lan/", "people/li-xiu-lan/index.html"),
     ("schedule", "schedule/", "schedule/index.html"),
+    ("statistics", "statistics/", "statistics/index.html"),
     ("search", "search/?q=太极", "search/index.html?q=太极"),
     ("about", "about/", "about.html"),
 ]

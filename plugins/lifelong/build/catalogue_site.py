@@ -27,7 +27,7 @@ from lifelong.build.loading import load_catalogue
 from lifelong.build.memory import PickledSequence
 from lifelong.build.processes import Sharing
 from lifelong.catalogue.model import Catalogue, Entry, local_media_of
-from lifelong.catalogue.problems import Problem
+from lifelong.catalogue.problems import CatalogueError, Problem
 from lifelong.search.index import (
     SearchDocument,
     index_view,
@@ -41,6 +41,7 @@ from lifelong.site.export import data_files, robots_txt
 from lifelong.site.feeds import feed_files
 from lifelong.site.opds import opds_files
 from lifelong.site.pages import BROWSE, SitePage, SitePlan
+from lifelong.site.provmap import Outline, read_outline
 from lifelong.site.render import Renderer
 from lifelong.site.shell import Shell
 from lifelong.site.urls import UrlScheme
@@ -75,6 +76,11 @@ class SiteOptions:
     markdown_configs: Mapping[str, Any] = field(default_factory=dict)
     #: Where rebuilds keep what they reuse (None: no cache).
     cache_dir: Path | None = None
+    #: The statistics page's map: a GeoJSON outline of the provinces to draw instead of the
+    #: tile grid, its licence (shown under it) and the property naming each province.
+    map_outline: Path | None = None
+    map_licence: str = ""
+    map_property: str = "region"
     #: How much of the reading and drawing goes to other processes.
     sharing: Sharing = field(default_factory=lambda: Sharing(workers=2))
 
@@ -102,7 +108,8 @@ class CatalogueSite:
                 if target and target not in self.catalogue.by_id and target in full.by_id:
                     self.outside[target] = full.by_id[target]
         self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size,
-                             hide_empty_sections=self.catalogue is not full)
+                             hide_empty_sections=self.catalogue is not full,
+                             province_outline=self._outline())
         self.entries_by_path: dict[str, Entry] = {e.path: e for e in self.catalogue.entries}
         kept = set(self.entries_by_path)
         #: Entry files that are not published here: drafts, and entries outside a subset.
@@ -117,6 +124,27 @@ class CatalogueSite:
                                  excluded_media=self.excluded_media,
                                  bytecode_cache=self.template_cache(),
                                  offline=options.offline, site_name=options.site_name)
+
+    def _outline(self) -> Outline | None:
+        """The site's own outline of the provinces (the ``map`` option), or None."""
+        options = self.options
+        if options.map_outline is None:
+            return None
+        path = options.map_outline
+        root = options.catalogue_dir.parent
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        if not options.map_licence.strip():
+            raise CatalogueError([Problem("mkdocs.yml", 0, "map.licence", (
+                f"the outline {shown} needs its source and licence (shown under the map)"))])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise CatalogueError([Problem("mkdocs.yml", 0, "map.outline",
+                                          f"cannot read {path}: {reason}")]) from None
+        return read_outline(text, shown, self.catalogue.rules.vocabularies["regions"],
+                            licence=options.map_licence.strip(),
+                            name_property=options.map_property)
 
     @cached_property
     def pages(self) -> dict[str, SitePage]:

@@ -17,6 +17,22 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 
+class MapConfig(Config):
+    outline = c.Optional(c.Type(str))
+    """A GeoJSON file of the provinces (a FeatureCollection of Polygons and MultiPolygons in
+    longitude and latitude), relative to mkdocs.yml: the statistics page's map draws it
+    instead of its tile grid. Only an outline the site may publish (in China, an approved
+    map with its 审图号): the build draws its lines as they are."""
+
+    licence = c.Type(str, default="")
+    """The outline's source and licence (and approval number), shown under the map;
+    required with `outline`."""
+
+    property = c.Type(str, default="region")
+    """The feature property that names each province: a term of regions.yml, its label in
+    either language, or the name with its ending (北京市, 广西壮族自治区)."""
+
+
 class CatalogueConfig(Config):
     enabled = c.Type(bool, default=True)
     """Turn the catalogue off (the site then holds only hand-written pages)."""
@@ -65,6 +81,10 @@ class CatalogueConfig(Config):
     are done by one process: starting others would cost more than it saves. 0: always share
     the work out (as the tests of sharing do)."""
 
+    map = c.SubConfig(MapConfig)
+    """The statistics page's map of the provinces (by default a tile grid, which draws no
+    border): `outline`, `licence` and `property` of a site's own outline."""
+
     cache_dir = c.Optional(c.Type(str))
     """Where rebuilds keep what they reuse, relative to mkdocs.yml; defaults to
     `.lifelong-cache` beside the catalogue folder. Safe to delete."""
@@ -84,6 +104,8 @@ def site_options(options: CatalogueConfig, config: MkDocsConfig, cache_dir: Path
         subset_subjects=tuple(options.subset_subjects),
         subset_audiences=tuple(options.subset_audiences), media=options.media,
         remote_media=options.remote_media,
+        map_outline=root / options.map.outline if options.map.outline else None,
+        map_licence=options.map.licence, map_property=options.map.property,
         markdown_extensions=tuple(config.markdown_extensions),
         markdown_configs=dict(config.mdx_configs or {}), cache_dir=cache_dir,
         sharing=Sharing(workers=options.workers or os.cpu_count() or 1,

@@ -247,6 +247,55 @@ STRINGS: dict[str, dict[str, str]] = {
     "years_across": {"zh": "公元前{start}年–公元{end}年", "en": "{start} BCE – {end} CE"},
     "dynasty_years": {"zh": "{dynasty}（{years}）", "en": "{dynasty} ({years})"},
     "contributed_as": {"zh": "参与方式", "en": "Contributed as"},
+    # The statistics page and its map of the provinces (issue 22: lifelong.site.charts,
+    # lifelong.site.provmap, lifelong/statistics.html; linked from the home page)
+    "statistics": {"zh": "数据统计", "en": "Statistics"},
+    "stats_link": {"zh": "看图了解本目录：数据统计与地图",
+                   "en": "The catalogue in charts and on a map"},
+    "stats_intro": {"zh": "本目录共有 {n} 条内容。下面用地图和图表展示它们的分布，"
+                          "每张图的数字都列在图下的表格里。",
+                    "en": "The catalogue holds {n} entries. The map and charts below show "
+                          "how they are spread; each one's numbers are in a table under it."},
+    "stats_numbers": {"zh": "查看数字表格", "en": "The numbers in a table"},
+    "stats_none": {"zh": "暂无数据。", "en": "Nothing to show yet."},
+    "stats_count": {"zh": "数量", "en": "Number"},
+    "stats_total": {"zh": "合计", "en": "Total"},
+    "stats_kinds": {"zh": "各类内容的数量", "en": "Entries by kind"},
+    "stats_kind": {"zh": "类型", "en": "Kind"},
+    "stats_sections": {"zh": "各栏目的内容数量", "en": "Entries by section"},
+    "stats_subjects": {"zh": "各主题的内容数量", "en": "Entries by subject"},
+    "stats_subject": {"zh": "主题", "en": "Subject"},
+    "stats_months": {"zh": "每月新增内容", "en": "New entries per month"},
+    "stats_months_last": {"zh": "每月新增内容（最近 {n} 个月）",
+                          "en": "New entries per month (the last {n} months)"},
+    "stats_month": {"zh": "月份", "en": "Month"},
+    "stats_new": {"zh": "新增", "en": "New"},
+    "stats_most": {"zh": "最多 {n}", "en": "Most: {n}"},
+    "stats_marks": {"zh": "各年度评选入选数量", "en": "Selections by year"},
+    "stats_year": {"zh": "年度", "en": "Year"},
+    "stats_year_n": {"zh": "{year}年", "en": "{year}"},
+    "map_title": {"zh": "各省份的学习中心、师资和学习资源",
+                  "en": "Centres, teachers and learning resources by province"},
+    "map_desc": {"zh": "每个方块代表一个省级行政区，按大致地理位置排列，不表示边界和面积。"
+                       "颜色越深，数量越多；点击方块查看该地区的内容，准确数字见下表。",
+                 "en": "Each square is a province-level division, placed roughly where it "
+                       "lies; squares show no borders or areas. The darker, the more; a square "
+                       "leads to its region's page, and the table below gives the numbers."},
+    "map_desc_outline": {"zh": "颜色越深，数量越多；点击省份查看该地区的内容，准确数字见下表。",
+                         "en": "The darker, the more; a province leads to its region's page, "
+                               "and the table below gives the numbers."},
+    "map_show": {"zh": "地图显示", "en": "Show on the map"},
+    "map_key": {"zh": "图例", "en": "Key"},
+    "map_centres": {"zh": "学习中心", "en": "Learning centres"},
+    "map_teachers": {"zh": "师资", "en": "Teachers"},
+    "map_entries": {"zh": "学习资源", "en": "Learning resources"},
+    "map_province": {"zh": "省份", "en": "Province"},
+    "map_no_data": {"zh": "暂无数据", "en": "No data"},
+    "map_licence": {"zh": "地图：{licence}", "en": "Map: {licence}"},
+    "map_none": {"zh": "目录中的内容还没有标注地区。", "en": "No entry names its region yet."},
+    "colon": {"zh": "：", "en": ": "},
+    "list_comma": {"zh": "，", "en": ", "},
+    "stop": {"zh": "。", "en": "."},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).

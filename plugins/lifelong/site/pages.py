@@ -17,8 +17,10 @@ from typing import Any
 from lifelong.catalogue.model import TERM_PAGES, Catalogue, Entry, Person, former_person_slug
 from lifelong.catalogue.schema import SectionSpec
 from lifelong.site.calendar import lecture_end
+from lifelong.site.charts import catalogue_statistics
 from lifelong.site.feeds import CHINA, day_start
 from lifelong.site.i18n import translate
+from lifelong.site.provmap import Outline
 
 #: Vocabulary index pages, in the order of the "browse" menu.
 BROWSE = ("subjects", "audiences", "regions", "series", "people")
@@ -83,8 +85,12 @@ class SitePlan:
 
     def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24,
                  hide_empty_sections: bool = False, schedule_size: int = SCHEDULE_SIZE,
-                 people_page: int = PEOPLE_PAGE, series_page: int = SERIES_PAGE) -> None:
+                 people_page: int = PEOPLE_PAGE, series_page: int = SERIES_PAGE,
+                 province_outline: Outline | None = None) -> None:
         self.catalogue = catalogue
+        #: The site's own outline of the provinces for the statistics page's map (None: the
+        #: tile grid, ``lifelong.site.provmap``).
+        self.province_outline = province_outline
         self.lang = lang
         self.page_size = page_size
         self.schedule_size = schedule_size
@@ -133,6 +139,10 @@ class SitePlan:
         # 我的学习: favourites and history, kept and listed on the device (mine.js).
         yield SitePage("mine", "mine.html", self.t("mine"), home, {"kind_labels": {
             name: kind.label.get(self.lang) for name, kind in self.catalogue.rules.kinds.items()}})
+        # 数据统计: charts and the map of the provinces, drawn at build time (issue 22).
+        yield SitePage("statistics", "statistics.html", self.t("statistics"), home,
+                       {"statistics": catalogue_statistics(
+                           self.catalogue, self.sections, self.lang, self.province_outline)})
         yield from self._section_pages()
         yield from self._browse_pages()
 
