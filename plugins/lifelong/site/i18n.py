@@ -251,7 +251,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).
-SEARCH_STRINGS = ("found", "found_one", "no_results", "type_to_search", "show_all",
+SEARCH_STRINGS: tuple[str, ...] = ("found", "found_one", "no_results", "type_to_search", "show_all",
                   "more_results", "loading", "clear_filters", "facet_kind", "facet_section",
                   "facet_subject", "facet_audience", "facet_language", "facet_format",
                   "facet_level", "facet_duration", "facet_year", "year_from", "year_to",
