@@ -39,7 +39,7 @@ MORE_STANDARDS = """
 
 def people_and_places() -> list[dict[str, Any]]:
     """Two teachers (one with a contact that is not public), a centre, an activity naming a
-    teacher by id and another by name, and courses with marks (one with two standards, one
+    teacher by id and the other by name, and courses with marks (one with two standards, one
     with the seventh)."""
     summary = "一门讲清楚、配字幕、适合长辈的十分钟养生微课。"
     return [
@@ -55,7 +55,7 @@ def people_and_places() -> list[dict[str, Any]]:
          "region": "beijing", "city": "北京市", "county": "朝阳区", "address": "朝外大街 88 号",
          "offers": ["书法班", "智能手机课"], "published": "2024-02-03"},
         {"kind": "activity", "id": "a-autumn", "title": "秋季讲座进社区",
-         "summary": "专家走进社区。", "subjects": ["health"], "teachers": ["t-wang", "赵敏"],
+         "summary": "专家走进社区。", "subjects": ["health"], "teachers": ["t-wang", "刘秀英"],
          "centre": "c-chaoyang", "starts": "2025-10-10T09:30:00+08:00",
          "duration_minutes": 90, "published": "2024-02-04"},
         course("marked-two", title="十分钟八段锦", summary=summary, duration_minutes=10,
@@ -137,7 +137,7 @@ def test_what_the_index_reads_of_a_teacher_a_centre_and_an_activity(
     assert centre["tags"] == ["老年大学", "University for older adults", "北京", "Beijing",
                               "北京市", "朝阳区", "朝外大街 88 号", "书法班", "智能手机课"]
     activity = fields_of(site, "a-autumn")
-    assert activity["names"] == ["王建国", "赵敏", "阳光社区学习中心"]
+    assert activity["names"] == ["王建国", "刘秀英", "阳光社区学习中心"]
     assert activity["tags"] == []
     assert fields_of(site, "marked-two")["tags"] == [
         "优秀微课", "Outstanding micro-course", "适老化优秀课程", "Elder-friendly course"]
@@ -167,7 +167,7 @@ FINDS = {
     "王建国": ["t-wang", "a-autumn"],      # the profile (exact title), then where he shares
     "wangjianguo": ["t-wang", "a-autumn"],  # pinyin of a teacher's name...
     "wjg": ["t-wang", "a-autumn"],          # ...and its initials
-    "liuxiuying": ["t-liu"],
+    "liuxiuying": ["t-liu", "a-autumn"],
     "中医院": ["t-wang"],                   # organisation
     "非遗传承人": ["t-liu"],                # a role's label, zh...
     "Volunteer": ["t-wang"],                # ...and en
@@ -176,7 +176,7 @@ FINDS = {
     "朝外大街": ["c-chaoyang"],             # its address
     "书法班": ["c-chaoyang"],               # what it offers
     "山东": ["t-liu"],                      # a teacher's region
-    "赵敏": ["a-autumn"],                   # a teacher named on an activity, not an entry
+    "刘秀英": ["t-liu", "a-autumn"],         # a teacher named by name on an activity
     "阳光社区": ["c-chaoyang", "a-autumn"],  # the centre, then what is held there
     "适老化": ["marked-two"],               # a standard that selected it
 }
@@ -257,7 +257,7 @@ def test_a_renamed_centre_or_teacher_changes_the_documents_that_name_them(
         path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     site = site_of(copy)
     activity = next(d for d in site.search_documents() if d.entry.id == "a-autumn")
-    assert (activity.people, activity.places) == (("王建军", "赵敏"), ("朝阳老年开放大学",))
+    assert (activity.people, activity.places) == (("王建军", "刘秀英"), ("朝阳老年开放大学",))
     assert site.write_search_index(cached, cache_dir=tmp_path / "cache")["cache"] == "updated"
     site.write_search_index(plain)
     assert files(cached) == files(plain)
