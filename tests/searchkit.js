@@ -11,6 +11,9 @@
      {"syllables": ["taijiquan", ...]}  -> [engine.syllables(word), ...]
      {"search": ["query" | {"q": "query", "prefix": bool}, ...], "prefix": bool}
          -> [{"q", "prefix", "count", "top": [10 entry ids, best first]}, ...]
+     {"facets": true}
+         -> [{"id": entry id, <facet>: engine.facetValues(f.js, facet, n), ...}, ...], a
+            document at a time, in the index's order (oldest first)
      "featured": false (with any of them) makes the engine forget the featured entries, so
      that a test can tell a tie broken by "featured" from a better score.
    Prints one JSON object to stdout. */
@@ -79,6 +82,19 @@ function main() {
             q: q, prefix: prefix, count: found.count,
             top: rows.map(function (row) { return entryId(row.url); })
           });
+        });
+      });
+    });
+  }
+  if (command.facets) {
+    work = work.then(function () { return S.need("f"); }).then(function (columns) {
+      var docs = [];
+      for (var n = 0; n < S.data.meta.documents; n++) docs.push(n);
+      return engine.records(docs).then(function (rows) {
+        out.facets = rows.map(function (row, n) {
+          var values = { id: entryId(row.url) };
+          engine.facets.forEach(function (name) { values[name] = engine.facetValues(columns, name, n); });
+          return values;
         });
       });
     });

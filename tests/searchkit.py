@@ -57,6 +57,12 @@ class SearchKit:
         answer: list[list[str] | None] = self.run({"syllables": list(words)})["syllables"]
         return answer
 
+    def facets(self) -> list[dict[str, Any]]:
+        """Per document, oldest first: its entry id ("id") and the values the search page
+        reads for it from each facet column (numbers: places in meta.js's labels)."""
+        answer: list[dict[str, Any]] = self.run({"facets": True})["facets"]
+        return answer
+
     def search(self, queries: Iterable[str | tuple[str, bool]], *, prefix: bool = False,
                featured: bool = True) -> list[Hit]:
         """Queries (or (query, prefix) pairs), answered in order. ``featured=False``: as if

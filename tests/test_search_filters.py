@@ -37,14 +37,27 @@ EASY = ("short", "captions", "sign-language", "audio-description", "large-print"
 DIALECTS = {"yue"}
 
 
+#: Of a course selected as an outstanding micro-course (catalogue/standards.yml): 20 to 200
+#: characters.
+SELECTED = "一节讲得清楚、配有字幕、适合长辈在家跟着学的短微课。"
+
+
 def easy_entries() -> list[dict[str, Any]]:
     """Courses and a lecture that meet the easy filters in different ways; ten minutes is
-    short, eleven is not."""
+    short, eleven is not. Two of the courses were selected (``marks``): one by two
+    standards (by one of them twice), one by one."""
     return [
         course("easy-sign", title="手语版：认识高血压", duration_minutes=8, level="beginner",
-               accessibility=["captions", "sign-language"], published="2024-05-01"),
+               accessibility=["captions", "sign-language"], published="2024-05-01",
+               summary=SELECTED, video="https://example.org/easy-sign.mp4",
+               captions=[{"lang": "zh", "link": "https://example.org/easy-sign.zh.vtt"}],
+               marks=[{"standard": "outstanding-micro-course", "year": 2023},
+                      {"standard": "outstanding-micro-course", "year": 2024},
+                      {"standard": "elder-friendly", "year": 2024}]),
         course("easy-ten", title="十分钟学会视频通话", duration_minutes=10,
-               accessibility=["captions"], published="2024-05-02"),
+               accessibility=["captions"], published="2024-05-02", summary=SELECTED,
+               video="https://example.org/easy-ten.mp4",
+               marks=[{"standard": "outstanding-micro-course", "year": 2024}]),
         course("easy-eleven", title="粤语讲养生", duration_minutes=11, language="yue",
                level="beginner", accessibility=["captions", "audio-description"],
                published="2024-05-03"),
@@ -250,6 +263,41 @@ def test_easy_filters_with_a_query(session: Session, catalogue: Catalogue) -> No
     assert found(settled(nothing)) == 0
     assert nothing.locator("#ll-search-empty p").inner_text() == \
         translate("no_filtered_results", "zh")
+    session.assert_clean()
+
+
+def test_marks_are_a_facet_by_standard(session: Session, catalogue: Catalogue) -> None:
+    """评选荣誉 (Selections): a value per standard that selected something, labelled as
+    standards.yml labels it, with its count; an entry selected by two standards counts
+    under both (and once under a standard that selected it twice); the address alone lists
+    what a standard selected."""
+    standards = list(catalogue.rules.standards)
+
+    def selected(*wanted: str) -> set[str]:
+        return {e.id for e in catalogue.entries
+                if any(mark["standard"] in wanted for mark in e.marks)}
+
+    outstanding, elder = (str(standards.index(s)) for s in ("outstanding-micro-course",
+                                                            "elder-friendly"))
+    page = session.open(listing(session.site, mark=outstanding))
+    state = settled(page)
+    assert set(ids(state)) == selected("outstanding-micro-course") == {"easy-sign", "easy-ten"}
+    assert page.locator("#ll-facets .ll-facet--mark legend").inner_text() == \
+        translate("facet_mark", "zh") == "评选荣誉"
+    assert {key: (row["label"], row["count"]) for key, row in state["facets"].items()
+            if key.startswith("mark=")} == {
+        f"mark={outstanding}": (catalogue.rules.standards["outstanding-micro-course"].title.zh,
+                                2),
+        f"mark={elder}": ("适老化优秀课程", len(selected("elder-friendly")))}
+    page.locator(f"#ll-facets input[name=mark][value='{elder}']").click()
+    either = settled(page, lambda s: params(s).get("mark") == [f"{outstanding}.{elder}"])
+    assert set(ids(either)) == selected("outstanding-micro-course", "elder-friendly")
+    page.locator(f"#ll-facets input[name=mark][value='{outstanding}']").click()
+    one = settled(page, lambda s: params(s).get("mark") == [elder])
+    assert ids(one) == ["easy-sign"]
+    # with a query and another facet
+    query = session.open(session.site.search("视频通话", mark=outstanding, easy="short"))
+    assert ids(settled(query)) == ["easy-ten"]
     session.assert_clean()
 
 

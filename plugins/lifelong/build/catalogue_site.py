@@ -31,6 +31,7 @@ from lifelong.catalogue.problems import CatalogueError, Problem
 from lifelong.search.index import (
     SearchDocument,
     index_view,
+    looked_up,
     newest_first,
 )
 from lifelong.site.calendar import calendar_files
@@ -391,7 +392,8 @@ class CatalogueSite:
                 facts=" · ".join(self.renderer.facts(entry)),
                 sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry)),
                 works_offline=not self.renderer.entry_needs_internet(entry)
-                if self.options.offline else None)
+                if self.options.offline else None,
+                **looked_up(self.catalogue, entry))
 
     def index_documents(self) -> PickledSequence[SearchDocument]:
         """The search documents cut to what the index reads (``index_view``), pickled a

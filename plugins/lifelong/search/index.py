@@ -20,7 +20,8 @@ Layout under ``search/`` in the site (all names derived, so a query loads only i
   r/<n>.js        result records of documents n*R .. n*R+R-1: [address, title, kind, facts,
                   snippet, English title, cover], empty trailing fields left out
   f.js            facet columns, one character (or two) per document; the "easy" column
-                  holds the filters that suit older learners (``EASY``)
+                  holds the filters that suit older learners (``EASY``), the "mark" column
+                  the standards an entry was selected by (``MARK_COLUMN``)
   o.js            title rank of every document, in fixed width (for "sort by title")
 No text of an entry makes a file name: only numbers, fixed names and ``dictionary_key``.
 Documents are numbered oldest first (the reverse of the newest-first order the site gives):
@@ -112,6 +113,11 @@ DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
 #: language (ISO 639 has more than 63 terms), one number: 1 + the term's place, low digit first.
 FACET_COLUMNS = (("kind", 1), ("section", 2), ("subject", 2), ("audience", 2), ("language", 2),
                  ("format", 1), ("level", 1), ("duration", 1), ("year", 1), ("easy", 1))
+#: The column of marks (``marks``: selections an entry passed, catalogue/standards.yml): a
+#: set of bits, one per standard in the order standards.yml declares them, in as many
+#: characters of six bits as the standards need (one for up to six; ``mark_width``). An
+#: entry marked by a standard in several years has its bit once.
+MARK_COLUMN = "mark"
 #: The offline copy's column (``IndexBuilder(offline=True)``): "1" for a document whose
 #: media are all inside the copy, "0" for one that needs the internet. Online indexes have
 #: no such column, so their files are as they were.
@@ -134,13 +140,26 @@ BEGINNER = "beginner"
 DIALECTS = frozenset({"yue", "nan", "wuu", "hak", "hsn", "gan", "cdo", "cjy", "cpx", "czh",
                       "czo", "mnp", "cnp", "csp"})
 #: Bump when what the cache holds changes shape.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_FILE = "search-index.pickle"
 #: More changed documents than this and a rewrite encodes every term again (cheaper then).
 MOST_CHANGES = 40
 
 
 _NOT_KEY = re.compile("[^a-z0-9]")
+
+
+def mark_width(standards: int) -> int:
+    """Characters of the marks column of a catalogue with so many standards (``markWidth``
+    in search.js)."""
+    return max(1, math.ceil(standards / 6))
+
+
+def bit_digits(values: Iterable[int], width: int) -> str:
+    """A set of small numbers as ``width`` characters of ALPHABET, six bits each, low
+    first."""
+    mask = sum(1 << v for v in set(values))
+    return "".join(ALPHABET[(mask >> 6 * at) & 63] for at in range(width))
 
 
 def easy_filters(entry: Entry) -> frozenset[str]:
@@ -242,6 +261,24 @@ class SearchDocument:
     #: In an offline copy: whether all it offers to watch, hear or download is inside the
     #: copy (the "offline" facet); None online, where the index has no such column.
     works_offline: bool | None = None
+    #: The names of the people the entry names as the site shows them, where one is the id
+    #: of a teacher entry (that teacher's name, then); None: the names the entry gives.
+    people: tuple[str, ...] | None = None
+    #: The names of the centres it is held at (an activity's, a lecture's): the index is
+    #: written without the catalogue, so the site looks them up.
+    places: tuple[str, ...] = ()
+
+
+def looked_up(catalogue: Catalogue, entry: Entry) -> dict[str, Any]:
+    """What the index reads of other entries for ``entry``, as ``SearchDocument`` fields:
+    the names of its people (a teacher's id is the teacher's name) and the name of the
+    centre it is held at (outside an offline copy's subset: none)."""
+    named = [name for _field, name in entry.people()]
+    shown = [name for _field, name in catalogue.people_of(entry)]
+    centre = catalogue.by_id.get(entry.get("centre") or "")
+    return {"people": tuple(shown) if shown != named else None,
+            "places": (centre.title,) if centre is not None and centre.kind == "centre"
+            else ()}
 
 
 #: The fields of an entry that the index reads (``entry_fields``, ``IndexBuilder.document``,
@@ -249,7 +286,9 @@ class SearchDocument:
 INDEXED_FIELDS = ("title", "title_en", "summary", "subjects", "audiences", "language",
                   "format", "level", "duration_minutes", "year", "starts", "published",
                   "featured", "tags", "authors", "teachers", "speakers", "name", "organiser",
-                  "provider", "publisher", "accessibility", "code", "contributors")
+                  "provider", "publisher", "accessibility", "code", "contributors",
+                  "organisation", "roles", "region", "centre_type", "city", "county", "address",
+                  "offers", "dialects", "marks")
 
 
 def index_view(document: SearchDocument) -> SearchDocument:
@@ -263,36 +302,72 @@ def index_view(document: SearchDocument) -> SearchDocument:
                                                      "", entry.digest))
 
 
-def entry_fields(catalogue: Catalogue, entry: Entry) -> dict[str, list[str]]:
-    """Field name -> texts, for the weights above."""
-    vocab = catalogue.rules.vocabularies["subjects"]
+#: Fields that a reader finds teachers and centres by (who they are, where they are), with
+#: the weight of tags: of a term, its labels (zh and en); of a text, the text. A course's
+#: region is where it was made, which readers do not look courses up by; a teacher's and a
+#: centre's is where to find them. A teacher's contact is never read: whatever it holds,
+#: it is not in the index (nor in ``INDEXED_FIELDS``).
+FINDING_FIELDS = {"teacher": ("roles", "region", "dialects"),
+                  "centre": ("centre_type", "region", "city", "county", "address", "offers")}
+
+
+def entry_fields(catalogue: Catalogue, entry: Entry, *, people: Sequence[str] | None = None,
+                 places: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Field name -> texts, for the weights above. ``people`` and ``places``: those of the
+    entry's ``SearchDocument``."""
+    rules = catalogue.rules
+    vocab = rules.vocabularies["subjects"]
     subjects = []
     for term in catalogue.terms_of(entry, "subjects", "subjects"):
         label = vocab.terms[term].label
         subjects += [label.zh, label.en]
-    names = person_names(entry)
-    for name in ("organiser", "provider", "publisher"):
+    names = person_names(entry, people)
+    for name in ("organiser", "provider", "publisher", "organisation"):
         if entry.get(name):
             names.append(entry.get(name))
+    names.extend(places)
+    tags = list(entry.get("tags", ()))
+    spec = rules.kinds[entry.kind].fields
+    for name in FINDING_FIELDS.get(entry.kind, ()):
+        value = entry.get(name)
+        values = value if isinstance(value, (list, tuple)) else () if value is None else (value,)
+        vocabulary = rules.vocabularies.get(spec[name].vocabulary or "") \
+            if name in spec else None
+        for item in values:
+            if vocabulary is not None and item in vocabulary.terms:
+                label = vocabulary.terms[item].label
+                tags += [label.zh, label.en]
+            elif vocabulary is None:
+                tags.append(str(item))
+    # The standards that selected it (its badges say 优秀微课: a reader types what they saw).
+    for standard_id in dict.fromkeys(mark.get("standard") for mark in entry.get("marks", ())):
+        standard = rules.standards.get(standard_id or "")
+        if standard is not None:
+            tags += [standard.title.zh, standard.title.en]
     return {"title": [entry.title, entry.title_en or ""],
             "id": [] if CODE.fullmatch(entry.id) else [entry.id], "names": names,
-            "subjects": subjects, "tags": list(entry.get("tags", ())),
-            "summary": [entry.summary]}
+            "subjects": subjects, "tags": tags, "summary": [entry.summary]}
 
 
-def person_names(entry: Entry) -> list[str]:
-    """The names of the people an entry names (and a star's own name): their exact keys
-    are ``NAME_KEY`` keys."""
-    names = [name for _field, name in entry.people()]
+def person_names(entry: Entry, people: Sequence[str] | None = None) -> list[str]:
+    """The names of the people an entry names (``people``, or as the entry gives them) and
+    a star's own name: their exact keys are ``NAME_KEY`` keys."""
+    names = list(people) if people is not None else [name for _field, name in entry.people()]
     if entry.get("name"):
         names.append(entry.get("name"))
     return names
 
 
+def document_fields(catalogue: Catalogue, document: SearchDocument) -> dict[str, list[str]]:
+    """``entry_fields`` of a document's entry, with what the site looked up for it."""
+    return entry_fields(catalogue, document.entry, people=document.people,
+                        places=document.places)
+
+
 def pinyin_texts(catalogue: Catalogue, documents: Iterable[SearchDocument]) -> Iterator[str]:
     """The texts whose pinyin the index of ``documents`` reads (titles and names)."""
     for document in documents:
-        fields = entry_fields(catalogue, document.entry)
+        fields = document_fields(catalogue, document)
         for field in SINGLES:
             yield from fields[field]
 
@@ -306,6 +381,8 @@ def document_key(doc: SearchDocument) -> bytes:
                               doc.sections)
     if doc.works_offline is not None:
         parts += (doc.works_offline,)
+    if doc.people is not None or doc.places:
+        parts += (doc.people, doc.places)
     text = repr(parts)
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
@@ -552,11 +629,13 @@ class IndexBuilder:
                  lang: str = "zh", offline: bool = False) -> None:
         self.catalogue = catalogue
         self.offline = offline
-        self.columns = (*FACET_COLUMNS, OFFLINE_COLUMN) if offline else FACET_COLUMNS
+        rules = catalogue.rules
+        self._standards = list(rules.standards)
+        self.columns = (*FACET_COLUMNS, (MARK_COLUMN, mark_width(len(self._standards))),
+                        *((OFFLINE_COLUMN,) if offline else ()))
         #: Oldest first (see the module's docstring).
         self.documents = documents[::-1]
         self.lang = lang
-        rules = catalogue.rules
         vocabularies = rules.vocabularies
         self._kinds = list(rules.kinds)
         self._tops = [t.id for t in vocabularies["subjects"].children(None)]
@@ -619,7 +698,7 @@ class IndexBuilder:
             except PackageNotFoundError:
                 digest.update(dist.encode())
         rules = self.catalogue.rules
-        digest.update(repr((rules.kinds, rules.vocabularies)).encode())
+        digest.update(repr((rules.kinds, rules.vocabularies, list(rules.standards))).encode())
         return digest.hexdigest()
 
     # -- the state: documents and postings ---------------------------------------------
@@ -773,7 +852,7 @@ class IndexBuilder:
     def _document(self, doc: SearchDocument, place: list[tuple[str, str] | None]
                   ) -> DocumentData:
         entry = doc.entry
-        fields = entry_fields(self.catalogue, entry)
+        fields = document_fields(self.catalogue, doc)
         terms: dict[str, int] = {}
         for field, texts in fields.items():
             level = LEVEL_OF[field]
@@ -790,7 +869,7 @@ class IndexBuilder:
         place[0] = "title", entry.title
         exact = {exact_hash(entry.title), exact_hash(entry.title_en or ""), exact_hash(entry.id),
                  exact_hash(entry.get("code") or "")}  # a whole code finds its entry
-        for name in person_names(entry):
+        for name in person_names(entry, doc.people):
             key = exact_hash(name)
             if key is not None:
                 exact.add(key ^ NAME_KEY)
@@ -814,8 +893,7 @@ class IndexBuilder:
         entry = doc.entry
 
         def bits(values: Iterable[int]) -> str:
-            mask = sum(1 << v for v in set(values))
-            return ALPHABET[mask & 63] + ALPHABET[(mask >> 6) & 63]
+            return bit_digits(values, 2)
 
         def one(value: str | None, name: str) -> str:
             choices = self._choices[name]
@@ -832,6 +910,9 @@ class IndexBuilder:
         minutes = entry.get("duration_minutes")
         has = easy_filters(entry)
         easy = sum(1 << bit for bit, name in enumerate(EASY_BITS) if name in has)
+        standards = self._standards
+        marks = [standards.index(mark["standard"]) for mark in entry.get("marks", ())
+                 if mark.get("standard") in standards]
         return "".join((
             ALPHABET[self._kinds.index(entry.kind)],
             bits(doc.sections),
@@ -844,6 +925,7 @@ class IndexBuilder:
             ALPHABET[1 + next(i for i, (limit, _) in enumerate(DURATIONS) if minutes < limit)],
             ALPHABET[min(63, max(1, year_of(entry) - 1990 + 1))],
             ALPHABET[easy],
+            bit_digits(marks, mark_width(len(standards))),
             ("1" if doc.works_offline else "0") if self.offline else ""))
 
     # -- the files ----------------------------------------------------------------------
@@ -1014,6 +1096,7 @@ class IndexBuilder:
                 "format": labels("formats", self._choices["formats"]),
                 "level": labels("levels", self._choices["levels"]),
                 "duration": [label for _limit, label in DURATIONS],
+                MARK_COLUMN: [s.title.get(lang) for s in rules.standards.values()],
                 "yearBase": 1990,
                 "easy": self._easy,
                 # The offline copy's filter: how many documents work offline (its words

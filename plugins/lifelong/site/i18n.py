@@ -135,6 +135,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "facet_level": {"zh": "难度", "en": "Level"},
     "facet_duration": {"zh": "时长（分钟）", "en": "Duration (minutes)"},
     "facet_year": {"zh": "年份", "en": "Year"},
+    "facet_mark": {"zh": "评选荣誉", "en": "Selections"},  # by standard (standards.yml)
     "year_from": {"zh": "从", "en": "From"},
     "year_to": {"zh": "到", "en": "To"},
     # The search page for older learners: the easy filters (lifelong.search.index.EASY), the
@@ -299,12 +300,13 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).
-SEARCH_STRINGS = ("found", "found_one", "no_results", "type_to_search", "show_all",
+SEARCH_STRINGS: tuple[str, ...] = ("found", "found_one", "no_results", "type_to_search", "show_all",
                   "more_results", "loading", "clear_filters", "facet_kind", "facet_section",
                   "facet_subject", "facet_audience", "facet_language", "facet_format",
                   "facet_level", "facet_duration", "facet_year", "year_from", "year_to",
                   "search_results", "filters", "facet_easy", "easy_short", "easy_dialect",
                   "filters_count", "show_results", "no_filtered_results")
+SEARCH_STRINGS += ("facet_mark",)  # issue 22: the facet of marks
 
 #: The offline copy's filter (search/meta.js of offline builds only).
 OFFLINE_STRINGS = ("facet_offline", "works_offline")

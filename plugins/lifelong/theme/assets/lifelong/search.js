@@ -774,13 +774,17 @@
      (?easy=short.captions): a result meets every one checked. A document meets any checked
      value of the other facets. With filters and no query, the page lists every document
      that passes them (a listing: the home page and posters can link one). */
-  var FACETS = ["easy", "kind", "section", "subject", "audience", "language", "format", "level", "duration"];
+  var FACETS = ["easy", "kind", "mark", "section", "subject", "audience", "language", "format", "level", "duration"];
   /* An offline copy's index has an "offline" column ("1": all the entry offers to watch,
      hear or download is in the copy) and meta.facets.offline, how many are: one filter,
      ?offline=0 (online indexes have neither). */
   var OFFLINE = meta.facets.offline;
   if (OFFLINE !== undefined) FACETS.splice(1, 0, "offline");
-  var MULTI = { section: true, subject: true, audience: true };
+  /* Columns of sets of bits, six a character, low first: how many characters a document.
+     The marks (the standards an entry was selected by) take as many as the standards need
+     (mark_width in search/index.py). */
+  var MULTI = { section: 2, subject: 2, audience: 2,
+                mark: Math.max(1, Math.ceil(meta.facets.mark.length / 6)) };
   /* Columns of two characters holding one number, low digit first (the languages). */
   var WIDE = { language: true };
   function wideValue(column, doc) {
@@ -807,10 +811,13 @@
   function facetValues(columns, name, doc) {
     if (name === "easy") return easyValues(columns, doc);
     var column = columns[name];
-    if (MULTI[name]) {
-      var mask = DIGIT[column.charAt(doc * 2)] + DIGIT[column.charAt(doc * 2 + 1)] * 64;
+    var width = MULTI[name];
+    if (width) {
       var values = [];
-      for (var bit = 0; mask; bit++, mask >>= 1) if (mask & 1) values.push(bit);
+      for (var at = 0; at < width; at++) {
+        var mask = DIGIT[column.charAt(doc * width + at)];
+        for (var bit = 6 * at; mask; bit++, mask >>= 1) if (mask & 1) values.push(bit);
+      }
       return values;
     }
     var digit = WIDE[name] ? wideValue(column, doc) : DIGIT[column.charAt(doc)];
@@ -1149,7 +1156,8 @@
 
   S.engine = { fold: fold, indexTerms: indexTerms, queryParts: queryParts, lunrTerms: lunrTerms,
                syllables: syllables, plan: plan, search: search, records: records,
-               exactKey: exactKey, dictionaryKey: dictionaryKey };
+               exactKey: exactKey, dictionaryKey: dictionaryKey, facets: FACETS,
+               facetValues: facetValues };
   var started = null;
   S.ready = function () {
     if (!started) {
