@@ -26,6 +26,7 @@ RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "
                             "robots", "schedule", "codes"})
 #: 我的学习, the reader's favourites and history on the device (``lifelong.site.pages``).
 RESERVED_NAMES |= {"mine"}
+RESERVED_NAMES |= {"marks", "teachers", "centres"}  # issue 22: listings of marks, directories
 
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers", "contributors")
