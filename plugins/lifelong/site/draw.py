@@ -218,7 +218,7 @@ class PageDrawer:
             parts.extend(card(e) for e in map(self._known, entry.get("follows", ())) if e)
             sections = self._shown_sections
             parts.extend(s for s in entry.get("sections", ()) if s in sections)
-        elif entry.kind == "activity":
+        elif entry.kind in ("activity", "lecture"):
             centre = self._known(entry.get("centre"))
             parts.append("centre " + (card(centre) if centre is not None else ""))
         return parts

@@ -46,7 +46,7 @@ DIRECTORY_PAGE = 120
 PROFILE_SHOWN = 6
 #: Activities and lectures a centre's page (or activities a teacher's) shows: those to come
 #: from RECENT_DAYS before the catalogue's date, soonest first, then the latest before.
-HELD_SHOWN = 40
+HELD_SHOWN = 30
 #: The schedule page draws at most this many lectures (about 32 KB of the page's 50 KB):
 #: those not ended RECENT_DAYS before the catalogue's date, soonest first. Every lecture is
 #: on a page of its year (schedule/2027/), linked from the schedule.

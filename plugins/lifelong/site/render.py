@@ -540,7 +540,7 @@ class Renderer:
             return {"held": plan.nearest(held), "held_count": len(held),
                     "follows": [e for e in map(self.known, entry.get("follows", ())) if e],
                     "followed_sections": [s for s in plan.sections if s.slug in slugs]}
-        if entry.kind == "activity":
+        if entry.kind in ("activity", "lecture"):
             return {"centre": self.known(entry.get("centre"))}
         return {}
 
