@@ -87,7 +87,7 @@ PRIVATE_PHONE = "139-0000-7321"
 def people_and_places() -> list[dict[str, Any]]:
     """Teachers (李秀兰, whom the tiny site's courses name; two named 王芳, told apart by id;
     one keeping her contact private), two centres, an activity to come and one ended, a
-    lecture held at a centre and a course with two marks: added to ``one_of_each`` for the site the browser walks."""
+    lecture held at a centre, a book by a teacher named by id and a course with two marks: added to ``one_of_each`` for the site the browser walks."""
     return [
         {"kind": "teacher", "id": "li-xiu-lan-t", "title": "李秀兰",
          "summary": "退休体育教师，在社区教太极拳二十年。", "subjects": ["exercise"],
@@ -129,6 +129,9 @@ def people_and_places() -> list[dict[str, Any]]:
          "subjects": ["health"], "published": "2027-01-10", "mode": "in-person",
          "speakers": [{"name": "wang-fang-doctor", "role": "doctor"}], "centre": "xihu-centre",
          "starts": "2027-03-20T14:30:00+08:00", "duration_minutes": 60},
+        {"kind": "ebook", "id": "suzhou-embroidery", "title": "苏绣针法图谱", "summary": "四十种针法。",
+         "subjects": ["local-culture"], "published": "2025-05-01", "year": 2025,
+         "authors": ["wang-fang-artisan"]},
         course("baduanjin-daily", title="八段锦每日跟练", level="beginner", duration_minutes=15,
                summary="每天十五分钟，跟着李秀兰老师一招一式练八段锦，站着坐着都能练。",
                video="https://example.org/video/baduanjin.mp4",

@@ -98,6 +98,15 @@ def test_two_teachers_of_one_name_are_two_profiles(site: Path) -> None:
     artisan = content_of(site, "wang-fang-artisan/index.html")
     assert "苏绣体验课" in artisan
     assert "太极拳进社区" not in artisan
+    # A book naming her by id: on her profile, and everywhere with her name.
+    assert '<h2 id="ll-on-ebook">电子书 <span class="ll-tiles__count">1</span></h2>' in artisan
+    assert 'href="../suzhou-embroidery/"' in artisan
+    book = content_of(site, "suzhou-embroidery/index.html")
+    assert rows(book)["作者"] == "王芳"
+    assert '<a href="../wang-fang-artisan/">王芳</a>' in book
+    feed = read(site, "feeds/atom.xml")
+    entry = feed[feed.index("entry/suzhou-embroidery"):]
+    assert "<author><name>王芳</name></author>" in entry[:entry.index("</entry>")]
 
 
 def test_a_profile_with_more_than_it_shows_links_the_whole_list(tmp_path: Path) -> None:
