@@ -218,6 +218,26 @@ def test_the_centres_directory_counts_by_province_and_type(site: Path) -> None:
     assert "西湖区" not in kind
 
 
+def test_a_directory_page_is_paged_by_group_then_name(tmp_path: Path) -> None:
+    from lifelong.build.loading import load_catalogue
+    from lifelong.site.pages import SitePlan
+
+    centre = people_and_places()[4]  # 苏州市老年大学, in Jiangsu
+    more = [{**centre, "id": f"centre-{n}", "title": title, "city": city}
+            for n, (title, city) in enumerate([("无锡老年大学", "无锡市"), ("常州老年大学", "常州市"),
+                                                ("昆山社区学院", "苏州市")])]
+    write_project(tmp_path, [*one_of_each(), *people_and_places(), *more])
+    catalogue = load_catalogue(tmp_path / "content", tmp_path / "catalogue")
+    pages = {p.path: p for p in SitePlan(catalogue, directory_page=3).pages()}
+    jiangsu = [[(group, e.title) for group, e in pages[path].context["entries"]]
+               for path in ("centres/jiangsu", "centres/jiangsu/page/2")]
+    assert jiangsu == [[("常州市", "常州老年大学"), ("苏州市", "昆山社区学院"),
+                        ("苏州市", "苏州市老年大学")], [("无锡市", "无锡老年大学")]]
+    assert "centres/jiangsu/page/3" not in pages
+    assert pages["centres/jiangsu/page/2"].title == "学习中心 · 江苏 · 第 2 页"
+    assert pages["centres"].context["tiles"][0][2][0][1] == 4  # Jiangsu: 4 centres
+
+
 def test_the_teachers_directory_counts_by_province_and_role(site: Path) -> None:
     index = content_of(site, "teachers/index.html")
     assert tiles(index, "按地区") == [("jiangsu/", "江苏", "1"), ("zhejiang/", "浙江", "2")]

@@ -39,8 +39,8 @@ DIRECTORIES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "teacher": ("teachers", (("", "regions", "region"), ("role", "speaker_roles", "roles"))),
     "centre": ("centres", (("", "regions", "region"), ("type", "centre_types", "centre_type"))),
 }
-#: Rows on a page of a directory (about 300 bytes each).
-DIRECTORY_PAGE = 120
+#: Rows on a page of a directory (about 300 bytes each: 30 KB, and the page under 50 KB).
+DIRECTORY_PAGE = 100
 #: A teacher's profile shows this many of the entries they are on, of each kind; with more,
 #: it links to the whole list (people/<slug>/all/).
 PROFILE_SHOWN = 6
@@ -122,13 +122,15 @@ class SitePlan:
 
     def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24,
                  hide_empty_sections: bool = False, schedule_size: int = SCHEDULE_SIZE,
-                 people_page: int = PEOPLE_PAGE, series_page: int = SERIES_PAGE) -> None:
+                 people_page: int = PEOPLE_PAGE, series_page: int = SERIES_PAGE,
+                 directory_page: int = DIRECTORY_PAGE) -> None:
         self.catalogue = catalogue
         self.lang = lang
         self.page_size = page_size
         self.schedule_size = schedule_size
         self.people_page = people_page
         self.series_page = series_page
+        self.directory_page = directory_page
         #: A subset copy shows only the sections it has entries for.
         self.sections = tuple(s for s in catalogue.rules.sections
                               if not hide_empty_sections or catalogue.in_section(s))
@@ -256,7 +258,7 @@ class SitePlan:
                 rows = self._directory_rows(kind, part, members[term.id])
                 yield from self._paginate(
                     f"{base}/{term.id}", rows, "directory-list.html",
-                    f"{title} · {term.label.get(self.lang)}", crumbs, size=DIRECTORY_PAGE,
+                    f"{title} · {term.label.get(self.lang)}", crumbs, size=self.directory_page,
                     kind=kind)
         yield SitePage(path, "directory.html", title, home,
                        {"kind": kind, "tiles": tuple(tiles), "total": len(entries)})
