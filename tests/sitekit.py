@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 THEME = REPO / "plugins" / "lifelong" / "theme"
 
 FOLDERS = {"course": "courses", "ebook": "reading", "lecture": "lectures", "series": "series",
-           "star": "stars", "project": "projects"}
+           "star": "stars", "project": "projects", "teacher": "teachers", "centre": "centres",
+           "activity": "activities"}
 
 
 def copy_rules(dest: Path) -> None:
@@ -79,6 +80,69 @@ def one_of_each() -> list[dict[str, Any]]:
     ]
 
 
+#: A phone number a teacher keeps private: no file of a built site may hold it.
+PRIVATE_PHONE = "139-0000-7321"
+
+
+def people_and_places() -> list[dict[str, Any]]:
+    """Teachers (李秀兰, whom the tiny site's courses name; two named 王芳, told apart by id;
+    one keeping her contact private), two centres, an activity to come and one ended, a
+    lecture held at a centre, a book by a teacher named by id and a course with two marks: added to ``one_of_each`` for the site the browser walks."""
+    return [
+        {"kind": "teacher", "id": "li-xiu-lan-t", "title": "李秀兰",
+         "summary": "退休体育教师，在社区教太极拳二十年。", "subjects": ["exercise"],
+         "published": "2024-01-05", "roles": ["teacher", "volunteer"],
+         "organisation": "杭州市西湖区社区学院", "region": "zhejiang", "languages": ["zh"],
+         "dialects": ["杭州话"], "community_sharing": True,
+         "sharing_regions": ["zhejiang", "shanghai"],
+         "contact": {"phone": "0571-8888-1234", "email": "lixiulan@example.org",
+                     "public": True}},
+        {"kind": "teacher", "id": "wang-fang-doctor", "title": "王芳",
+         "summary": "社区医院全科医生，讲老年常见病的预防。", "subjects": ["health"],
+         "published": "2024-02-01", "roles": ["doctor"], "organisation": "西湖区社区卫生服务中心",
+         "region": "zhejiang", "community_sharing": True,
+         "contact": {"phone": PRIVATE_PHONE, "email": "wangfang@example.org", "public": False}},
+        {"kind": "teacher", "id": "wang-fang-artisan", "title": "王芳",
+         "summary": "苏绣非遗传承人，带着绣绷进社区。", "subjects": ["local-culture"],
+         "published": "2024-03-01", "roles": ["artisan", "ich-inheritor"], "region": "jiangsu"},
+        {"kind": "centre", "id": "xihu-centre", "title": "西湖区社区教育指导服务中心",
+         "summary": "西湖区居民身边的学习中心。", "subjects": ["culture"],
+         "published": "2023-05-01", "centre_type": "guidance-centre", "region": "zhejiang",
+         "city": "杭州市", "county": "西湖区", "address": "文三路 100 号",
+         "hours": ["周一至周五 8:30–17:00", "周六 9:00–12:00"], "phone": "0571-8700-0000",
+         "coordinates": {"lat": 30.2741, "lon": 120.1551}, "offers": ["太极拳", "智能手机课"],
+         "follows": ["community-lecture-hall"], "sections": ["community-education"]},
+        {"kind": "centre", "id": "suzhou-senior-uni", "title": "苏州市老年大学",
+         "summary": "苏州市的老年大学。", "subjects": ["culture"], "published": "2023-06-01",
+         "centre_type": "senior-university", "region": "jiangsu", "city": "苏州市"},
+        {"kind": "activity", "id": "taiji-sharing", "title": "太极拳进社区",
+         "summary": "李秀兰老师和王芳医生到社区教太极、讲防跌倒。", "subjects": ["exercise"],
+         "published": "2027-02-01", "teachers": ["李秀兰", "wang-fang-doctor"],
+         "centre": "xihu-centre", "starts": "2027-03-06T09:30:00+08:00",
+         "duration_minutes": 90, "venue": "一楼活动室"},
+        {"kind": "activity", "id": "embroidery-sharing", "title": "苏绣体验课",
+         "summary": "王芳老师带大家绣一片银杏叶。", "subjects": ["local-culture"],
+         "published": "2026-10-01", "teachers": ["wang-fang-artisan"],
+         "centre": "suzhou-senior-uni", "starts": "2026-11-20T14:00:00+08:00",
+         "duration_minutes": 120},
+        {"kind": "lecture", "id": "xihu-falls", "title": "居家防跌倒", "summary": "王芳医生讲居家防跌倒。",
+         "subjects": ["health"], "published": "2027-01-10", "mode": "in-person",
+         "speakers": [{"name": "wang-fang-doctor", "role": "doctor"}], "centre": "xihu-centre",
+         "starts": "2027-03-20T14:30:00+08:00", "duration_minutes": 60},
+        {"kind": "ebook", "id": "suzhou-embroidery", "title": "苏绣针法图谱", "summary": "四十种针法。",
+         "subjects": ["local-culture"], "published": "2025-05-01", "year": 2025,
+         "authors": ["wang-fang-artisan"]},
+        course("baduanjin-daily", title="八段锦每日跟练", level="beginner", duration_minutes=15,
+               summary="每天十五分钟，跟着李秀兰老师一招一式练八段锦，站着坐着都能练。",
+               video="https://example.org/video/baduanjin.mp4",
+               captions=[{"link": "https://example.org/video/baduanjin.zh.vtt", "lang": "zh"}],
+               marks=[{"standard": "outstanding-micro-course", "year": 2024,
+                       "awarded_by": "国家开放大学", "score": 92.5,
+                       "notes": "动作讲解清楚，节奏适合老年人。"},
+                      {"standard": "elder-friendly", "year": 2025}]),
+    ]
+
+
 def write_project(root: Path, entries: Iterable[Mapping[str, Any]], *,
                   mkdocs: Mapping[str, Any] | None = None,
                   plugin: Mapping[str, Any] | None = None) -> Path:
@@ -127,12 +191,13 @@ def shipped_theme() -> dict[str, Any]:
 
 
 def build_tiny_site(root: Path, *, offline: bool = False) -> Path:
-    """The tiny site (``one_of_each``) with the shipped theme, online or as the offline copy
+    """The tiny site (``one_of_each`` and ``people_and_places``) with the shipped theme, online or as the offline copy
     (``use_directory_urls: false``), built in ``root``."""
     mkdocs: dict[str, Any] = {"theme": shipped_theme()}
     if offline:
         mkdocs["use_directory_urls"] = False
-    return build_site(write_project(root, one_of_each(), mkdocs=mkdocs,
+    return build_site(write_project(root, [*one_of_each(), *people_and_places()],
+                                    mkdocs=mkdocs,
                                     plugin={"offline": True} if offline else None))
 
 
@@ -176,7 +241,16 @@ PAGE_TYPES = [
     ("regions", "regions/", "regions/index.html"),
     ("series index", "series/", "series/index.html"),
     ("people index", "people/", "people/index.html"),
-    ("person", "people/li-xiu-lan/", "people/li-xiu-lan/index.html"),
+    ("person", "people/wang-yi-sheng/", "people/wang-yi-sheng/index.html"),
+    ("teacher", "li-xiu-lan-t/", "li-xiu-lan-t.html"),
+    ("centre", "xihu-centre/", "xihu-centre.html"),
+    ("activity", "taiji-sharing/", "taiji-sharing.html"),
+    ("teachers", "teachers/", "teachers/index.html"),
+    ("centres", "centres/", "centres/index.html"),
+    ("centres of a province", "centres/zhejiang/", "centres/zhejiang/index.html"),
+    ("marks", "marks/", "marks/index.html"),
+    ("marks of a year", "marks/outstanding-micro-course/2024/",
+     "marks/outstanding-micro-course/2024/index.html"),
     ("schedule", "schedule/", "schedule/index.html"),
     ("statistics", "statistics/", "statistics/index.html"),
     ("search", "search/?q=太极", "search/index.html?q=太极"),

@@ -41,9 +41,11 @@ SITE_NAME = "终身学习资源目录"
 
 #: Every page type of the tiny site: its name, its online address and the offline file.
 PAGES = [*PAGE_TYPES, ("404", "404.html", "404.html")]
-#: The pages whose numbers are measured in full: an entry, a listing, home, search, and
-#: 我的学习 with what it lists.
-MEASURED = ["course", "section", "home", "search", "mine"]
+#: The pages whose numbers are measured in full: an entry, a listing, home, search,
+#: 我的学习 with what it lists, a teacher's profile and a centre with its activities.
+MEASURED = ["course", "section", "home", "search", "mine", "teacher", "centre"]
+#: Measured for high contrast too: the other kinds of page that issue 22 added.
+CONTRASTED = ["activity", "centres of a province", "marks of a year"]
 
 
 # -- sites and pages --------------------------------------------------------------------------
@@ -420,7 +422,7 @@ def test_high_contrast_is_seven_to_one(browser: Any, where: str, online_url: str
                                        offline_site: Path) -> None:
     faults: list[str] = []
     with phone(browser, CHOSEN.format("ll-contrast")) as page:
-        for name in [*MEASURED, "lecture", "schedule", "404"]:
+        for name in [*MEASURED, "lecture", "schedule", "404", *CONTRASTED]:
             open_page(page, address(where, name, online_url, offline_site))
             assert "ll-contrast" in html_classes(page)
             for care in (False, True):

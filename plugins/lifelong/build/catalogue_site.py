@@ -41,7 +41,7 @@ from lifelong.site.draw import PageDrawer
 from lifelong.site.export import data_files, robots_txt
 from lifelong.site.feeds import feed_files
 from lifelong.site.opds import opds_files
-from lifelong.site.pages import BROWSE, SitePage, SitePlan
+from lifelong.site.pages import BROWSE, DIRECTORY_PAGES, SitePage, SitePlan
 from lifelong.site.provmap import Outline, read_outline
 from lifelong.site.render import Renderer
 from lifelong.site.shell import Shell
@@ -105,7 +105,7 @@ class CatalogueSite:
         self.outside: dict[str, Entry] = {}
         for entry in self.catalogue.entries:
             for target in (*entry.get("related", ()), *entry.get("prerequisites", ()),
-                           entry.series):
+                           entry.series, entry.get("centre")):
                 if target and target not in self.catalogue.by_id and target in full.by_id:
                     self.outside[target] = full.by_id[target]
         self.plan = SitePlan(self.catalogue, lang=options.lang, page_size=options.page_size,
@@ -429,9 +429,10 @@ class CatalogueSite:
         for section in plan.sections:
             nav.append({plan.section_title(section): scheme.generated_src(section.slug)})
         browse = []
-        for name in BROWSE:
+        for name in (*BROWSE, *DIRECTORY_PAGES):
             src = scheme.generated_src(name)
-            browse.append({self.pages[src].title: src})
+            if src in self.pages:  # a directory: when the catalogue has what it lists
+                browse.append({self.pages[src].title: src})
         nav.append({plan.t("browse"): browse})
         nav.extend(page for page in sorted(pages) if page != "index.md")
         return nav

@@ -27,6 +27,7 @@ RESERVED_NAMES = frozenset({"assets", "search", "qr", "subjects", "audiences", "
 #: 我的学习, the reader's favourites and history on the device (``lifelong.site.pages``).
 RESERVED_NAMES |= {"mine"}
 RESERVED_NAMES |= {"statistics"}  # issue 22: charts and the map of the provinces
+RESERVED_NAMES |= {"marks", "teachers", "centres"}  # issue 22: listings of marks, directories
 
 #: Fields whose values name people; each gets term pages under people/.
 PEOPLE_FIELDS = ("authors", "teachers", "speakers", "contributors")

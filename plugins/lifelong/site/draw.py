@@ -118,8 +118,22 @@ class PageDrawer:
             left_out = "".join("1" if path in site.excluded_media else "0"
                                for _, path in site.local_media_of(entry)
                                ) if site.excluded_media else ""
-            found = self._cards[entry.id] = f"{entry.id}:{entry.digest}:{len(members)}:{left_out}"
+            found = f"{entry.id}:{entry.digest}:{len(members)}:{left_out}"
+            shown = self._shown_on_card(entry)
+            if shown:
+                found += ":" + ",".join(f"{e.id}:{e.digest}" for e in shown)
+            self._cards[entry.id] = found
         return found
+
+    def _shown_on_card(self, entry: Entry) -> list[Entry]:
+        """Other entries whose words a card shows: the teachers an entry names by id (their
+        names), an activity's centre (its title)."""
+        catalogue = self.site.catalogue
+        shown = [teacher for _field, name in entry.people()
+                 if (teacher := catalogue.by_id.get(name)) is not None
+                 and teacher.kind == "teacher"]
+        centre = self._known(entry.values.get("centre")) if entry.kind == "activity" else None
+        return [*shown, centre] if centre is not None else shown
 
     def _cards_of(self, entries: Sequence[Entry]) -> str:
         cards = self._cards
@@ -175,10 +189,38 @@ class PageDrawer:
         shown = self._shown_sections
         parts.extend(s.slug for s in catalogue.sections_of(entry) if s.slug in shown)
         parts.append("people")
-        people = catalogue.person_by_name
         for _field, name in entry.people():
-            person = people.get(name)
-            parts.append(person.slug if person else "")
+            teacher = catalogue.teacher_of(name)  # a link to the profile, with its name
+            person = catalogue.person_of(name)
+            parts.append(card(teacher) if teacher is not None else
+                         person.slug if person else "")
+        parts.extend(self._kind_inputs(entry))
+        return parts
+
+    def _kind_inputs(self, entry: Entry) -> list[str]:
+        """What the pages of teachers, centres and activities show of other entries
+        (``Renderer._kind_context``)."""
+        plan, card = self.site.plan, self.card
+        parts: list[str] = []
+        if entry.kind == "teacher":
+            profile = plan.profile(entry)
+            parts.append(f"profile {profile.all} {profile.event_count}")
+            for kind, shown, count in profile.groups:
+                parts.append(f"{kind} {count}")
+                parts.extend(map(card, shown))
+            parts.append("events")
+            parts.extend(map(card, profile.events))
+        elif entry.kind == "centre":
+            held = self.site.catalogue.held_at.get(entry.id, ())
+            parts.append(f"held {len(held)}")
+            parts.extend(map(card, plan.nearest(held)))
+            parts.append("follows")
+            parts.extend(card(e) for e in map(self._known, entry.get("follows", ())) if e)
+            sections = self._shown_sections
+            parts.extend(s for s in entry.get("sections", ()) if s in sections)
+        elif entry.kind in ("activity", "lecture"):
+            centre = self._known(entry.get("centre"))
+            parts.append("centre " + (card(centre) if centre is not None else ""))
         return parts
 
     def _value(self, value: Any) -> str:

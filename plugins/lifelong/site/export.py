@@ -29,6 +29,7 @@ from lifelong.catalogue.schema import FieldSpec, KindSpec, Label, Rules
 from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE, Media
 from lifelong.site.i18n import translate
 from lifelong.site.pages import SitePage
+from lifelong.site.privacy import is_public, private_fields
 from lifelong.site.urls import UrlScheme
 
 #: No data file is larger (bytes): a kind's lines go on in ``<kind>-2.jsonl``, ``-3``...
@@ -224,7 +225,8 @@ def line_maker(kind: KindSpec, root: str | None, scheme: UrlScheme
                ) -> Callable[[Entry], bytes]:
     """What writes an entry of ``kind`` as one line of JSON (UTF-8, ending in a newline): its
     fields as it holds them (dates and times in ISO 8601, media as addresses, terms by id,
-    lists as arrays, objects without the fields they leave out), and ``EXTRA_KEYS``: ``url``,
+    lists as arrays, objects without the fields they leave out; an object with a ``public``
+    switch only when it is on: ``lifelong.site.privacy``), and ``EXTRA_KEYS``: ``url``,
     ``body`` and ``source`` (with ``values``, all an import needs to make the same entry).
     Raises ValueError when the kind has a field named as one of those."""
     clash = sorted(EXTRA_KEYS.keys() & kind.fields.keys())
@@ -235,9 +237,13 @@ def line_maker(kind: KindSpec, root: str | None, scheme: UrlScheme
     converters = [(name, converter) for name, spec in kind.fields.items()
                   if (converter := _converter(spec, media)) is not None]
     page, encode = scheme.entry_url, _ENCODER.encode
+    private = private_fields(kind)
 
     def line(entry: Entry) -> bytes:
         data = dict(entry.values)
+        for name in private:  # a contact the entry keeps private is never exported
+            if not is_public(data.get(name)):
+                data.pop(name, None)
         for name, convert in converters:
             value = data.get(name)
             if value is not None:

@@ -287,7 +287,7 @@ class _Writer:
             id=xml_text(stable_id(self.root, f"entry/{entry.id}")),
             title=xml_text(entry.title), summary=xml_text(summary),
             published=entry.published, updated=entry_updated(entry),
-            people=tuple(xml_text(name) for _field, name in entry.people()),
+            people=tuple(xml_text(name) for _field, name in catalogue.people_of(entry)),
             categories=tuple((xml_text(term),
                               xml_text(catalogue.label("subjects", term).get(lang)))
                              for term in entry.get("subjects", ())),

@@ -152,7 +152,9 @@ class PageHead:
         """The head part of a generated page; a page that only leads to another's new
         address goes there at once (``refresh``), is not indexed, and names the new one."""
         if is_moved(page):
-            to = self.scheme.page_url(page.context["to"])
+            target = page.context.get("to_entry")  # a teacher's profile, or a page
+            to = self.scheme.entry_url(target.id) if target is not None else \
+                self.scheme.page_url(page.context["to"])
             there = escape(relative_url(to, page_url))
             canonical = f'\n<link rel="canonical" href="{escape(self.root + to)}">' \
                 if self.root else ""

@@ -297,6 +297,43 @@ STRINGS: dict[str, dict[str, str]] = {
     "colon": {"zh": "：", "en": ": "},
     "list_comma": {"zh": "，", "en": ", "},
     "stop": {"zh": "。", "en": "."},
+    # Teachers, centres, activities, marks (issue 22): profiles, directories, listings
+    "teachers_index": {"zh": "师资与志愿者库", "en": "Teachers and volunteers"},
+    "centres_index": {"zh": "学习中心", "en": "Learning centres"},
+    "marks_index": {"zh": "评选荣誉", "en": "Selections"},
+    "teacher_directory_intro": {"zh": "共 {n} 位社区教育教师、志愿者和专家，按地区和身份查找。",
+                                "en": "{n} community education teachers, volunteers and "
+                                      "experts, by region and by role."},
+    "centre_directory_intro": {"zh": "共 {n} 个社区教育指导服务中心、老年大学、学习点和图书馆，"
+                                     "按地区和类型查找。",
+                               "en": "{n} community education centres, universities for older "
+                                     "adults, learning points and libraries, by region and "
+                                     "by type."},
+    "by_vocabulary": {"zh": "按{name}", "en": "By {name}"},
+    "marks_intro": {"zh": "各项评选按统一标准选出的优秀课程与项目。每项评选都写明了评选单位和"
+                          "评选标准。",
+                    "en": "Courses and projects chosen by common selection standards. Each "
+                          "standard says who selects and by which criteria."},
+    "mark_badge": {"zh": "{year} {standard}", "en": "{standard} {year}"},
+    "awarded_by": {"zh": "评选单位：{name}", "en": "Awarded by {name}"},
+    "mark_score": {"zh": "评分 {score}", "en": "Score {score}"},
+    "criteria": {"zh": "评选标准", "en": "Criteria"},
+    "criterion_checked": {"zh": "（目录自动核对）", "en": "(checked by the catalogue)"},
+    "mark_years": {"zh": "按年度查看", "en": "By year"},
+    "all_years": {"zh": "历年全部", "en": "All years"},
+    "all_of": {"zh": "{name}参与的全部内容", "en": "Everything {name} is on"},
+    "held_here": {"zh": "在这里举办的活动与讲座", "en": "Activities and lectures held here"},
+    "upcoming": {"zh": "即将举行", "en": "Coming up"},
+    "no_upcoming": {"zh": "近期没有安排。", "en": "Nothing planned soon."},
+    "events_shown": {"zh": "共 {total} 场，这里列出时间最近的 {n} 场。",
+                     "en": "{n} of {total}, those nearest in time."},
+    "yes": {"zh": "是", "en": "Yes"},
+    "no": {"zh": "否", "en": "No"},
+    "coordinates": {"zh": "{ns} {lat}°，{ew} {lon}°", "en": "{lat}° {ns}, {lon}° {ew}"},
+    "north": {"zh": "北纬", "en": "N"},
+    "south": {"zh": "南纬", "en": "S"},
+    "east": {"zh": "东经", "en": "E"},
+    "west": {"zh": "西经", "en": "W"},
 }
 
 #: Strings the search script shows (sent to the browser in search/meta.js).

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.periods import Period
+from lifelong.site.privacy import public_object
 
 _TYPES = {"course": "Course", "ebook": "Book", "lecture": "EducationEvent",
-          "series": "CreativeWorkSeries", "star": "Person", "project": "Project"}
+          "series": "CreativeWorkSeries", "star": "Person", "project": "Project",
+          "teacher": "Person", "centre": "EducationalOrganization",
+          "activity": "EducationEvent"}
 #: Contributor roles -> schema.org's properties of a CreativeWork (others: contributor).
 _ROLES = {"author": "author", "writer": "author", "editor": "editor", "compiler": "editor",
           "translator": "translator", "illustrator": "illustrator", "narrator": "readBy"}
@@ -67,7 +70,8 @@ def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry
     if kind == "course":
         data["timeRequired"] = f"PT{entry.get('duration_minutes')}M"
         if entry.get("teachers"):
-            data["instructor"] = [{"@type": "Person", "name": n} for n in entry.get("teachers")]
+            data["instructor"] = [{"@type": "Person", "name": catalogue.display_name(n)}
+                                  for n in entry.get("teachers")]
         prerequisites = [catalogue.by_id[i] for i in entry.get("prerequisites", ())
                          if i in catalogue.by_id]
         if prerequisites:
@@ -77,7 +81,8 @@ def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry
                 for other in prerequisites]
         data["isAccessibleForFree"] = True
     elif kind == "ebook":
-        data["author"] = [*({"@type": "Person", "name": n} for n in entry.get("authors", ())),
+        data["author"] = [*({"@type": "Person", "name": catalogue.display_name(n)}
+                            for n in entry.get("authors", ())),
                           *data.get("author", ())]
         year = entry.get("year")
         if year is not None:
@@ -99,7 +104,7 @@ def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry
         data["endDate"] = (starts + dt.timedelta(minutes=entry.get("duration_minutes"))
                            ).isoformat()
         data["eventAttendanceMode"] = _MODES[entry.get("mode")]
-        data["performer"] = [{"@type": "Person", "name": s["name"]}
+        data["performer"] = [{"@type": "Person", "name": catalogue.display_name(s["name"])}
                              for s in entry.get("speakers", ())]
         if entry.get("venue"):
             data["location"] = {"@type": "Place", "name": entry.get("venue")}
@@ -112,11 +117,69 @@ def entry_jsonld(catalogue: Catalogue, entry: Entry, public_url: Callable[[Entry
     elif kind == "star":
         data["name"] = entry.get("name")
         data["award"] = f"百姓学习之星 {entry.get('year')}"
+    else:
+        _people_and_places(catalogue, entry, data, public_url)
     if entry.series and entry.series in catalogue.by_id:
         series = catalogue.by_id[entry.series]
         data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": series.title}
         if public_url(series):
             data["isPartOf"]["url"] = public_url(series)
+    if entry.marks:
+        data["award"] = [*filter(None, [data.get("award")]),
+                         *(_mark(catalogue, mark) for mark in entry.marks)]
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     # "</" would end the script element early; "<!--" would change how it is parsed.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _mark(catalogue: Catalogue, mark: Mapping[str, Any]) -> str:
+    standard = catalogue.rules.standards.get(mark["standard"])
+    return f"{mark['year']} {standard.title.zh if standard else mark['standard']}"
+
+
+def _people_and_places(catalogue: Catalogue, entry: Entry, data: dict[str, Any],
+                       public_url: Callable[[Entry], str | None]) -> None:
+    """A teacher (Person: never a contact the entry keeps private), a centre (its address,
+    opening hours, coordinates), an activity (when, where, who shares)."""
+    vocab = catalogue.rules.vocabularies
+    get = entry.get
+    if entry.kind == "teacher":
+        data["jobTitle"] = [vocab["speaker_roles"].terms[r].label.zh for r in get("roles", ())]
+        if get("organisation"):
+            data["worksFor"] = {"@type": "Organization", "name": get("organisation")}
+        if get("languages"):
+            data["knowsLanguage"] = list(get("languages"))
+        contact = public_object(entry, "contact")
+        if contact is not None:
+            for key, prop in (("phone", "telephone"), ("email", "email")):
+                if contact.get(key):
+                    data[prop] = contact[key]
+    elif entry.kind == "centre":
+        data["address"] = _address(catalogue, entry)
+        if get("phone"):
+            data["telephone"] = get("phone")
+        if get("hours"):
+            data["openingHours"] = list(get("hours"))
+        if get("coordinates"):
+            data["location"] = {"@type": "Place", "geo": {
+                "@type": "GeoCoordinates", "latitude": get("coordinates")["lat"],
+                "longitude": get("coordinates")["lon"]}}
+    elif entry.kind == "activity":
+        starts: dt.datetime = get("starts")
+        data["startDate"] = starts.isoformat()
+        data["endDate"] = (starts + dt.timedelta(minutes=get("duration_minutes"))).isoformat()
+        data["eventAttendanceMode"] = _MODES["in-person"]
+        data["performer"] = [{"@type": "Person", "name": catalogue.display_name(n)}
+                             for n in get("teachers", ())]
+        centre = catalogue.by_id.get(get("centre"))
+        if centre is not None:
+            data["location"] = {"@type": "Place", "name": centre.title,
+                                "address": _address(catalogue, centre),
+                                **({"url": url} if (url := public_url(centre)) else {})}
+
+
+def _address(catalogue: Catalogue, centre: Entry) -> dict[str, Any]:
+    region = catalogue.rules.vocabularies["regions"].terms[centre.get("region")].label.zh
+    return {"@type": "PostalAddress", "addressCountry": "CN", "addressRegion": region,
+            "addressLocality": " ".join(filter(None, (centre.get("city"), centre.get("county")))),
+            **({"streetAddress": centre.get("address")} if centre.get("address") else {})}

@@ -302,21 +302,23 @@ class _Writer:
         return found
 
     def _people(self, entry: Entry) -> list[tuple[str, str | None]]:
-        people = self.catalogue.person_by_name
+        """(name shown, person slug) of the authors: a teacher's id as their name."""
+        catalogue = self.catalogue
         found = []
         for name in entry_authors(entry):
-            person = people.get(name)
-            found.append((name, person.slug if person is not None else None))
+            person = catalogue.person_of(name)
+            found.append((catalogue.display_name(name),
+                          person.slug if person is not None else None))
         return found
 
     def _contributors(self, entry: Entry) -> list[tuple[str, str, str | None]]:
-        """(name, role, person slug) of the contributors who are not authors."""
-        people = self.catalogue.person_by_name
+        """(name shown, role, person slug) of the contributors who are not authors."""
+        catalogue = self.catalogue
         found = []
         for item in entry.get("contributors", ()):
             if item["role"] not in AUTHOR_ROLES:
-                person = people.get(item["name"])
-                found.append((item["name"], item["role"],
+                person = catalogue.person_of(item["name"])
+                found.append((catalogue.display_name(item["name"]), item["role"],
                               person.slug if person is not None else None))
         return found
 
@@ -671,16 +673,15 @@ def opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_na
     by_language: dict[str, list[Entry]] = defaultdict(list)
     by_author: dict[str, list[Entry]] = defaultdict(list)
     author_names: dict[str, str] = {}
-    people = catalogue.person_by_name
     for entry in ebooks:
         for term in subjects_of.get(entry.id, ()):
             by_subject[term].append(entry)
         by_language[entry.get("language", "zh")].append(entry)
         for name in entry_authors(entry):
-            person = people.get(name)
+            person = catalogue.person_of(name)  # a name, or a teacher's id
             if person is not None:
                 by_author[person.slug].append(entry)
-                author_names[person.slug] = name
+                author_names[person.slug] = person.name
     subject_terms = [term for term in vocabularies["subjects"].terms if term in by_subject]
     language_vocabulary = vocabularies["languages"].terms
     languages = [code for code in language_vocabulary if code in by_language]

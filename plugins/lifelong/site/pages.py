@@ -14,7 +14,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lifelong.catalogue.model import TERM_PAGES, Catalogue, Entry, Person, former_person_slug
+from lifelong.catalogue.model import (
+    TERM_PAGES,
+    Catalogue,
+    Entry,
+    Person,
+    former_person_slug,
+    person_slug,
+)
 from lifelong.catalogue.schema import SectionSpec
 from lifelong.site.calendar import lecture_end
 from lifelong.site.charts import catalogue_statistics
@@ -24,6 +31,24 @@ from lifelong.site.provmap import Outline
 
 #: Vocabulary index pages, in the order of the "browse" menu.
 BROWSE = ("subjects", "audiences", "regions", "series", "people")
+#: Directories (issue 22), after those in the "browse" menu when the catalogue has them:
+#: teachers and centres by region and by role or type, and the listings of marks.
+DIRECTORY_PAGES = ("teachers", "centres", "marks")
+#: A directory of a kind: its address and its groupings, each (the part of the address
+#: after the directory's, vocabulary, field): the first grouping's pages are at
+#: ``centres/<term>/``, the others' at ``centres/<part>/<term>/``.
+DIRECTORIES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "teacher": ("teachers", (("", "regions", "region"), ("role", "speaker_roles", "roles"))),
+    "centre": ("centres", (("", "regions", "region"), ("type", "centre_types", "centre_type"))),
+}
+#: Rows on a page of a directory (about 300 bytes each: 30 KB, and the page under 50 KB).
+DIRECTORY_PAGE = 100
+#: A teacher's profile shows this many of the entries they are on, of each kind; with more,
+#: it links to the whole list (people/<slug>/all/).
+PROFILE_SHOWN = 6
+#: Activities and lectures a centre's page (or activities a teacher's) shows: those to come
+#: from RECENT_DAYS before the catalogue's date, soonest first, then the latest before.
+HELD_SHOWN = 30
 #: The schedule page draws at most this many lectures (about 32 KB of the page's 50 KB):
 #: those not ended RECENT_DAYS before the catalogue's date, soonest first. Every lecture is
 #: on a page of its year (schedule/2027/), linked from the schedule.
@@ -72,6 +97,20 @@ def is_moved(page: SitePage | None) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """What a teacher's profile shows of what they are on: ``groups`` (kind, the entries
+    shown, how many there are) of all but activities, newest first; their activities
+    (``events``: those ``SitePlan.nearest`` chooses, of ``event_count``); ``all``: the page
+    listing everything, when the profile cannot show it all."""
+
+    person: Person | None
+    groups: tuple[tuple[str, tuple[Entry, ...], int], ...]
+    events: tuple[Entry, ...]
+    event_count: int
+    all: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SitePage:
     path: str
     template: str
@@ -86,6 +125,7 @@ class SitePlan:
     def __init__(self, catalogue: Catalogue, *, lang: str = "zh", page_size: int = 24,
                  hide_empty_sections: bool = False, schedule_size: int = SCHEDULE_SIZE,
                  people_page: int = PEOPLE_PAGE, series_page: int = SERIES_PAGE,
+                 directory_page: int = DIRECTORY_PAGE,
                  province_outline: Outline | None = None) -> None:
         self.catalogue = catalogue
         #: The site's own outline of the provinces for the statistics page's map (None: the
@@ -96,6 +136,7 @@ class SitePlan:
         self.schedule_size = schedule_size
         self.people_page = people_page
         self.series_page = series_page
+        self.directory_page = directory_page
         #: A subset copy shows only the sections it has entries for.
         self.sections = tuple(s for s in catalogue.rules.sections
                               if not hide_empty_sections or catalogue.in_section(s))
@@ -145,6 +186,146 @@ class SitePlan:
                            self.catalogue, self.sections, self.lang, self.province_outline)})
         yield from self._section_pages()
         yield from self._browse_pages()
+        for kind in DIRECTORIES:
+            yield from self._directory_pages(kind)
+        yield from self._mark_pages()
+
+    # -- issue 22: teachers' profiles, centres' events, directories, marks -----------------
+
+    @property
+    def directories(self) -> tuple[tuple[str, str], ...]:
+        """(address, title) of the directories this catalogue has (``DIRECTORY_PAGES``)."""
+        found = []
+        for kind, (path, _groupings) in DIRECTORIES.items():
+            if self.catalogue.by_kind.get(kind):
+                found.append((path, self.t(f"{path}_index")))
+        if self.catalogue.marked:
+            found.append(("marks", self.t("marks_index")))
+        return tuple(sorted(found, key=lambda pair: DIRECTORY_PAGES.index(pair[0])))
+
+    @functools.cached_property
+    def person_of_teacher(self) -> dict[str, Person]:
+        """Teacher id -> the person whose profile the teacher's entry is."""
+        return {p.teacher.id: p for p in self.catalogue.people if p.teacher is not None}
+
+    def nearest(self, events: Sequence[Entry], size: int = HELD_SHOWN) -> tuple[Entry, ...]:
+        """At most ``size`` of ``events`` (activities, lectures: sorted by start), what a
+        page draws and its script sorts into upcoming and past on the reader's device:
+        those not ended RECENT_DAYS before the catalogue's date, soonest first, then as
+        many of the latest before them as there is room for; by start."""
+        date = self.catalogue.date
+        if len(events) <= size or date is None:
+            return tuple(events[:size])
+        since = day_start(date - dt.timedelta(days=RECENT_DAYS))
+        coming = [e for e in events if lecture_end(e) >= since][:size]
+        room = size - len(coming)
+        before = [e for e in events if lecture_end(e) < since][-room:] if room else []
+        return (*before, *coming)
+
+    def profile(self, teacher: Entry) -> Profile:
+        """What the profile of ``teacher`` lists."""
+        person = self.person_of_teacher.get(teacher.id)
+        entries = sorted((e for e in person.entries if e.kind != "activity") if person else (),
+                         key=lambda e: (-e.published.toordinal(), e.id))
+        by_kind: dict[str, list[Entry]] = {}
+        for entry in entries:
+            by_kind.setdefault(entry.kind, []).append(entry)
+        groups = tuple((kind, tuple(by_kind[kind][:PROFILE_SHOWN]), len(by_kind[kind]))
+                       for kind in self.catalogue.rules.kinds if kind in by_kind)
+        activities = self.catalogue.activities_of.get(teacher.id, ())
+        events = self.nearest(activities)
+        more = any(len(shown) < count for _kind, shown, count in groups) or \
+            len(events) < len(activities)
+        return Profile(person, groups, events, len(activities),
+                       f"people/{person.slug}/all" if more and person else None)
+
+    def _directory_pages(self, kind: str) -> Iterator[SitePage]:
+        """A kind's directory (teachers, centres): its index with a tile and count for each
+        term of each grouping (the provinces, the roles or types), and a page of the
+        entries of each term, in groups (a province's centres by city)."""
+        entries = self.catalogue.by_kind.get(kind, ())
+        if not entries:
+            return
+        path, groupings = DIRECTORIES[kind]
+        home = (Crumb(self.t("home"), ""),)
+        title = self.t(f"{path}_index")
+        crumbs = (*home, Crumb(title, path))
+        tiles = []
+        vocabularies = self.catalogue.rules.vocabularies
+        for part, vocabulary_name, field_name in groupings:
+            vocabulary = vocabularies[vocabulary_name]
+            members: dict[str, list[Entry]] = {}
+            for entry in entries:
+                value = entry.get(field_name)
+                for term in (value if isinstance(value, tuple) else (value,)):
+                    if term:
+                        members.setdefault(term, []).append(entry)
+            base = f"{path}/{part}" if part else path
+            counted = tuple((term, len(members[term.id])) for term in vocabulary.terms.values()
+                            if term.id in members)
+            tiles.append((vocabulary, base, counted))
+            for term, _count in counted:
+                rows = self._directory_rows(kind, part, members[term.id])
+                yield from self._paginate(
+                    f"{base}/{term.id}", rows, "directory-list.html",
+                    f"{title} · {term.label.get(self.lang)}", crumbs, size=self.directory_page,
+                    kind=kind)
+        yield SitePage(path, "directory.html", title, home,
+                       {"kind": kind, "tiles": tuple(tiles), "total": len(entries)})
+
+    def _directory_rows(self, kind: str, part: str, entries: Sequence[Entry]
+                        ) -> list[tuple[str, Entry]]:
+        """(group, entry) rows of a directory's page, by group then name (pinyin): a
+        province's centres by city, a type's by province; a province's teachers in one
+        group, a role's by province."""
+        regions = self.catalogue.rules.vocabularies["regions"]
+        order = {term: index for index, term in enumerate(regions.terms)}
+
+        def group(entry: Entry) -> tuple[Any, str]:
+            if kind == "centre" and not part:
+                city = entry.get("city") or ""
+                return person_slug(city), city
+            region = entry.get("region")
+            if part and region:
+                return order.get(region, len(order)), regions.terms[region].label.get(self.lang)
+            return "", ""
+        keyed = sorted(((group(e), person_slug(e.title), e.id, e) for e in entries),
+                       key=lambda row: row[:3])
+        return [(key[1], entry) for key, _name, _id, entry in keyed]
+
+    def _mark_pages(self) -> Iterator[SitePage]:
+        """marks/: every standard with its counts by year; marks/<standard>/: the entries
+        it marked, latest year first; marks/<standard>/<year>/, titled by the standard's
+        ``listing`` (2024 年度优秀微课). Each shows the standard's criteria."""
+        marked = self.catalogue.marked
+        if not marked:
+            return
+        standards = self.catalogue.rules.standards
+        home = (Crumb(self.t("home"), ""),)
+        title = self.t("marks_index")
+        rows = []
+        for standard in standards.values():
+            years = tuple((year, len(found)) for (sid, year), found in marked.items()
+                          if sid == standard.id)
+            every: dict[str, Entry] = {}
+            for year, _count in years:
+                for entry in marked[(standard.id, year)]:
+                    every.setdefault(entry.id, entry)
+            rows.append((standard.id, len(every), years))
+            if not every:
+                continue
+            crumbs = (*home, Crumb(title, "marks"))
+            name = standard.title.get(self.lang)
+            yield from self._paginate(f"marks/{standard.id}", tuple(every.values()),
+                                      "listing.html", name, crumbs, standard=standard.id,
+                                      years=years, year=None)
+            for year, _count in years:
+                yield from self._paginate(
+                    f"marks/{standard.id}/{year}", marked[(standard.id, year)], "listing.html",
+                    standard.listing_title(year, self.lang),
+                    (*crumbs, Crumb(name, f"marks/{standard.id}")), standard=standard.id,
+                    years=years, year=year)
+        yield SitePage("marks", "marks.html", title, home, {"standards": tuple(rows)})
 
     def _paginate(self, base: str, entries: Sequence[Any], template: str, title: str,
                   crumbs: tuple[Crumb, ...], *, size: int | None = None,
@@ -215,7 +396,23 @@ class SitePlan:
             if former and former != person.slug and former not in taken:
                 taken.add(former)
                 yield SitePage(f"people/{former}", "moved.html", person.name, crumbs,
-                               {"to": f"people/{person.slug}"})
+                               {"to_entry": person.teacher} if person.teacher is not None
+                               else {"to": f"people/{person.slug}"})
+
+    def _person_pages(self, person: Person, crumbs: tuple[Crumb, ...]) -> Iterator[SitePage]:
+        """A person's page: what they are on. A person with a profile (a teacher entry) has
+        it instead: their address leads there (printed links keep working), and what the
+        profile has no room for is listed at people/<slug>/all/."""
+        entries = sorted(person.entries, key=lambda e: (-e.published.toordinal(), e.id))
+        if person.teacher is None:
+            yield from self._paginate(f"people/{person.slug}", entries, "listing.html",
+                                      person.name, crumbs, person=person)
+            return
+        yield SitePage(f"people/{person.slug}", "moved.html", person.name, crumbs,
+                       {"to_entry": person.teacher})
+        if self.profile(person.teacher).all:
+            yield from self._paginate(f"people/{person.slug}/all", entries, "listing.html",
+                                      self.t("all_of", name=person.name), crumbs, person=person)
 
     def featured(self, section: SectionSpec, limit: int = 4) -> tuple[Entry, ...]:
         by_id = self.catalogue.by_id
@@ -268,7 +465,4 @@ class SitePlan:
                                   initials=tuple(initials.items()))
         yield from self._moved_people(people)
         for person in people:
-            yield from self._paginate(
-                f"people/{person.slug}", sorted(person.entries, key=lambda e: (
-                    -e.published.toordinal(), e.id)), "listing.html", person.name,
-                (*home, Crumb(self.t("people"), "people")), person=person)
+            yield from self._person_pages(person, (*home, Crumb(self.t("people"), "people")))

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from lifelong.catalogue.model import Catalogue, Entry, media_of
+from lifelong.catalogue.model import Catalogue, Entry, Person, media_of
 from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.search.index import EASY, easy_filters, easy_labels
@@ -28,6 +28,7 @@ from lifelong.site.head import follow_entry, follow_home, follow_page
 from lifelong.site.i18n import translate
 from lifelong.site.jsonld import entry_jsonld
 from lifelong.site.pages import Crumb, SitePage, SitePlan
+from lifelong.site.privacy import public_object
 from lifelong.site.qr import qr_modules
 from lifelong.site.urls import UrlScheme, relative_url
 
@@ -150,6 +151,16 @@ def used_media(entry: Entry) -> list[Media]:
             if name not in PICTURES and name not in COMPANIONS]
 
 
+def decimal_text(value: float) -> str:
+    """A whole or decimal number as written, without a float's noise: 30.2741, 92.5, 90."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def contact_of(entry: Entry) -> Mapping[str, Any] | None:
+    """A teacher's contact, when the entry says it may be shown (``contact.public``)."""
+    return public_object(entry, "contact")
+
+
 class QrCode(NamedTuple):
     """Where a page's QR code comes from: an image file, or modules drawn by the page."""
     src: str | None
@@ -190,7 +201,8 @@ class Renderer:
                                 kinds=catalogue.rules.kinds, human_size=self.human_size,
                                 when_words=when_words(lang))
         self.env.filters.update(date=self.format_date, beijing=self.beijing_time, grouped=grouped,
-                                period=self.period_text, duration=self.duration_text)
+                                period=self.period_text, duration=self.duration_text,
+                                decimal=decimal_text)
         # tojson (when.js's words) as UTF-8: a third of the bytes of \u escapes.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self._term_pages = {(v, t) for (v, t) in catalogue.term_index}
@@ -220,6 +232,10 @@ class Renderer:
             track_link=self.track_link, needs_internet=self.needs_internet, offline=offline,
             entry_needs_internet=self.entry_needs_internet,
             term_label=self.term_label, person_link=self.person_link,
+            person_href=self.person_href, display_name=catalogue.display_name,
+            known=self.known, mark_text=self.mark_text, mark_link=self.mark_link,
+            standard_title=self.standard_title, coordinates_text=self.coordinates_text,
+            contact_of=contact_of,
             field_label=self.field_label, kind_label=self.kind_label,
             entry_cards=self.entry_cards)
 
@@ -259,13 +275,14 @@ class Renderer:
                      get("level") and label("levels", get("level")).get(self.lang),
                      label("formats", get("format")).get(self.lang)]
         elif kind == "ebook":
-            found = ["、".join(get("authors", ()) or [
-                name for _role, names in entry.contributors_by_role()[:1] for name in names]),
+            found = ["、".join(map(self.catalogue.display_name, get("authors", ()) or [
+                name for _role, names in entry.contributors_by_role()[:1] for name in names])),
                 self.period_text(get("year"))]
         elif kind == "lecture":
             found = [self.format_date(get("starts").date()),
                      label("lecture_modes", get("mode")).get(self.lang),
-                     "、".join(s["name"] for s in get("speakers", ()))]
+                     "、".join(self.catalogue.display_name(s["name"])
+                              for s in get("speakers", ()))]
         elif kind == "series":
             members = len(self.catalogue.series_members.get(entry.id, ()))
             found = [self.t("members", n=members), get("organiser")]
@@ -273,7 +290,27 @@ class Renderer:
             found = [get("name") if kind == "star" else get("organiser"),
                      get("region") and label("regions", get("region")).get(self.lang),
                      get("year")]
+        else:
+            found = self._more_facts(entry)
         return [str(f) for f in found if f]
+
+    def _more_facts(self, entry: Entry) -> list[Any]:
+        """Key facts of teachers, centres and activities (never a contact: cards and search
+        results show them to everyone)."""
+        label, get, lang = self.catalogue.label, entry.get, self.lang
+        if entry.kind == "teacher":
+            return ["、".join(label("speaker_roles", role).get(lang) for role in get("roles", ())),
+                    get("organisation"),
+                    get("region") and label("regions", get("region")).get(lang)]
+        if entry.kind == "centre":
+            return [label("centre_types", get("centre_type")).get(lang),
+                    " ".join(filter(None, (label("regions", get("region")).get(lang),
+                                           get("city"), get("county"))))]
+        if entry.kind == "activity":
+            centre = self.known(get("centre"))
+            return [self.format_date(get("starts").date()), centre and centre.title,
+                    "、".join(map(self.catalogue.display_name, get("teachers", ())))]
+        return []
 
     def fact_spans(self, entry: Entry) -> Markup:
         """The key facts as ``<span>`` elements (escaped), as cards show them."""
@@ -404,8 +441,49 @@ class Renderer:
         return self.catalogue.label(vocabulary, term).get(self.lang)
 
     def person_link(self, name: str) -> str | None:
-        person = self.catalogue.person_by_name.get(name)
+        """Where a name on an entry leads: the profile of the teacher it refers to (a teacher
+        entry's page), else the page of what that person is on."""
+        teacher = self.catalogue.teacher_of(name)
+        if teacher is not None and teacher.id in self.catalogue.by_id:
+            return self.entry_link(teacher)
+        person = self.catalogue.person_of(name)
         return self.page_link(f"people/{person.slug}") if person else None
+
+    def person_href(self, person: Person) -> str:
+        """A person of the people index: their profile, or their page."""
+        if person.teacher is not None:
+            return self.entry_link(person.teacher)
+        return self.page_link(f"people/{person.slug}")
+
+    def known(self, entry_id: str | None) -> Entry | None:
+        """The entry of an id, in this site or (a subset's) outside it."""
+        if not entry_id:
+            return None
+        return self.catalogue.by_id.get(entry_id) or self.outside.get(entry_id)
+
+    def standard_title(self, standard_id: str) -> str:
+        standard = self.catalogue.rules.standards.get(standard_id)
+        return standard.title.get(self.lang) if standard is not None else standard_id
+
+    def mark_text(self, mark: Mapping[str, Any]) -> str:
+        """A mark as its badge says it: 2024 优秀微课."""
+        return self.t("mark_badge", year=mark["year"],
+                      standard=self.standard_title(mark["standard"]))
+
+    def mark_link(self, mark: Mapping[str, Any]) -> str | None:
+        """The listing of a mark's standard and year (none for a standard not declared)."""
+        if (mark["standard"], mark["year"]) not in self.catalogue.marked or \
+                mark["standard"] not in self.catalogue.rules.standards:
+            return None
+        return self.page_link(f"marks/{mark['standard']}/{mark['year']}")
+
+    def coordinates_text(self, coordinates: Mapping[str, float]) -> str:
+        """Coordinates as words, no map: 北纬 30.2741°，东经 120.1551° / 30.2741° N,
+        120.1551° E."""
+        lat, lon = coordinates["lat"], coordinates["lon"]
+        return self.t("coordinates", lat=decimal_text(abs(lat)), lon=decimal_text(abs(lon)),
+                      ns=self.t("north" if lat >= 0 else "south"),
+                      ew=self.t("east" if lon >= 0 else "west"))
 
     def field_label(self, kind: str, name: str) -> str:
         return self.catalogue.rules.kinds[kind].fields[name].label.get(self.lang)
@@ -448,7 +526,23 @@ class Renderer:
             qr=self.qr_code(entry),
             jsonld=None if self.offline else Markup(entry_jsonld(
                 catalogue, entry, self.public_url, lambda m: self._absolute_media(m))))
+        context.update(self._kind_context(entry))
         return self.env.get_template(f"lifelong/entry-{entry.kind}.html").render(context)
+
+    def _kind_context(self, entry: Entry) -> dict[str, Any]:
+        """What the pages of teachers, centres and activities show of other entries."""
+        catalogue, plan = self.catalogue, self.plan
+        if entry.kind == "teacher":
+            return {"profile": plan.profile(entry)}
+        if entry.kind == "centre":
+            held = catalogue.held_at.get(entry.id, ())
+            slugs = set(entry.get("sections", ()))
+            return {"held": plan.nearest(held), "held_count": len(held),
+                    "follows": [e for e in map(self.known, entry.get("follows", ())) if e],
+                    "followed_sections": [s for s in plan.sections if s.slug in slugs]}
+        if entry.kind in ("activity", "lecture"):
+            return {"centre": self.known(entry.get("centre"))}
+        return {}
 
     def qr_code(self, entry: Entry) -> QrCode | None:
         """The entry's QR code (its public address): an SVG file written by the outputs

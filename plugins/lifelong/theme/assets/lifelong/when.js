@@ -4,7 +4,8 @@
    knows: how far off it is ("还有3天", "明天", "今天", "正在直播" / "正在进行", "已结束"),
    the reader's own time where their zone is not +08:00, and the year only when it is not the
    current one. On the schedule page ([data-ll-schedule]) it moves each lecture into its group:
-   today (on now first), the rest of this week, next week, later, and ended (folded away).
+   today (on now first), the rest of this week, next week, later, and ended (folded away); on
+   a centre's or a teacher's page ([data-ll-split]), into those to come and those ended.
    Classic script, no dependencies (works from file://). Pages that show times load it after
    them; its words come from its own tag (data-words: lifelong.site.render.when_words). */
 (function () {
@@ -83,7 +84,13 @@
     return day < weekStart + 7 ? "week" : day < weekStart + 14 ? "next" : "later";
   }
 
-  function schedule(box, now) {
+  /* A centre's or teacher's activities: to come (on now, today, later), or ended. */
+  function upcomingOrPast(el, state) {
+    return state === "past" ? "past" : "upcoming";
+  }
+
+  /* Moves each item of the box's "all" group into the group `group` names for it. */
+  function arrange(box, now, group) {
     var groups = {}, counts = {}, name;
     var parts = box.querySelectorAll("[data-group]");
     for (var i = 0; i < parts.length; i++) {
@@ -94,14 +101,14 @@
     var items = groups.all.querySelectorAll("li");
     for (var j = 0; j < items.length; j++) {
       var time = items[j].querySelector("time[data-ll-when]");
-      name = groupOf(time, standing(time, now)[0], now);
+      name = group(time, standing(time, now)[0], now);
       var list = groups[name].querySelector("ol");
       /* Soonest first; ended ones the latest first. */
       list.insertBefore(items[j], name === "past" ? list.firstChild : null);
       counts[name]++;
     }
     for (name in groups) groups[name].hidden = !counts[name];
-    groups.none.hidden = counts.today + counts.week + counts.next + counts.later > 0;
+    groups.none.hidden = items.length - counts.past > 0;
     groups.past.querySelector(".ll-tiles__count").textContent = counts.past;
   }
 
@@ -113,7 +120,9 @@
   var now = Date.now();
   for (var i = 0; i < times.length; i++) prepare(times[i], now);
   var box = document.querySelector("[data-ll-schedule]");
-  if (box) schedule(box, now);
+  if (box) arrange(box, now, groupOf);
+  var boxes = document.querySelectorAll("[data-ll-split]");
+  for (var k = 0; k < boxes.length; k++) arrange(boxes[k], now, upcomingOrPast);
   refresh();
   /* A page left open keeps counting: "今天" becomes "正在直播", then "已结束". */
   setInterval(refresh, MINUTE);
