@@ -276,6 +276,21 @@ def test_names_and_ids_lead_to_their_teachers(project: Project) -> None:
                                           "notes": None},)
 
 
+def test_a_subset_without_the_teacher_still_shows_the_name(project: Project) -> None:
+    # An offline copy of one region may leave out the teacher an entry names by id.
+    namesakes_apart(project)
+    course = project.content / "courses/tcm-baduanjin.md"
+    course.write_text(edit(course.read_text(encoding="utf-8"), "marks: [", "# marks: ["),
+                      encoding="utf-8")  # its marks are not what this test is about
+    catalogue = load_catalogue(project.content, project.root / "catalogue")
+    subset = catalogue.subset(e for e in catalogue.entries if e.id != "qian-weidong-sh")
+    assert subset.display_name("qian-weidong-sh") == "钱卫东"
+    person = subset.person_of("qian-weidong-sh")
+    assert person is not None
+    assert person.teacher is None
+    assert (person.name, [e.id for e in person.entries]) == ("钱卫东", ["tcm-baduanjin"])
+
+
 def test_one_teacher_of_a_name_is_found_by_it(project: Project) -> None:
     project.write_valid()
     catalogue = load_catalogue(project.content, project.root / "catalogue")

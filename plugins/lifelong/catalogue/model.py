@@ -170,6 +170,9 @@ class Catalogue:
     version: str
     #: Person name -> slug, as far as the loader knew them (the rest are made when needed).
     slugs: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: Teacher id -> name of the teachers a subset left out, so that an entry naming one by
+    #: id still shows the name (``display_name``).
+    names_left_out: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, Entry]:
@@ -184,8 +187,10 @@ class Catalogue:
     def subset(self, keep: Iterable[Entry]) -> Catalogue:
         """The same rules and version with only some entries (an offline copy's subset)."""
         kept = {e.id for e in keep}
+        left_out = {**self.names_left_out, **{
+            e.id: e.title for e in self.by_kind.get("teacher", ()) if e.id not in kept}}
         return Catalogue(self.rules, tuple(e for e in self.entries if e.id in kept), (),
-                         self.version, self.slugs)
+                         self.version, self.slugs, left_out)
 
     @cached_property
     def by_kind(self) -> Mapping[str, tuple[Entry, ...]]:
@@ -300,7 +305,9 @@ class Catalogue:
         """How a name on an entry is shown: a teacher's id as the teacher's name (title),
         any other name as written."""
         entry = self.by_id.get(name_or_id)
-        return entry.title if entry is not None and entry.kind == "teacher" else name_or_id
+        if entry is not None and entry.kind == "teacher":
+            return entry.title
+        return self.names_left_out.get(name_or_id, name_or_id)
 
     def person_of(self, name_or_id: str) -> Person | None:
         """The person a name or teacher id on an entry stands for."""
@@ -346,7 +353,8 @@ class Catalogue:
                 named[key_of(name)].setdefault(entry.id, entry)
             for item in entry.values.get("contributors") or ():
                 roles[key_of(item["name"])][item["role"]].add(entry.id)
-        names = {key: teachers[key].title if key in teachers else key[5:] for key in named}
+        names = {key: teachers[key].title if key in teachers else self.display_name(key[5:])
+                 for key in named}
         order = sorted(named, key=lambda key: (
             names[key], key not in teachers,
             teachers[key].published.toordinal() if key in teachers else 0, key))
