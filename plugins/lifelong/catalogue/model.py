@@ -1,5 +1,6 @@
 """The catalogue as an immutable model: typed entries with indexes by kind, section, term,
-series and person, in a deterministic order. ``lifelong.build.loading`` makes it.
+series, person, centre and mark, in a deterministic order. ``lifelong.build.loading`` makes
+it.
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ class Entry:
                              for item in items)
         return found
 
+    @property
+    def marks(self) -> tuple[Mapping[str, Any], ...]:
+        """The selections the entry passed: {standard, year, awarded_by, score, notes}."""
+        return self.values.get("marks") or ()
+
     def contributors_by_role(self) -> list[tuple[str, tuple[str, ...]]]:
         """(role, names) of the entry's contributors, a role once, in the order first
         given: 注：郑玄 as title pages credit them."""
@@ -129,6 +135,14 @@ def _first(pair: tuple[Any, Entry]) -> Any:
     return pair[0]
 
 
+def _by_title(entry: Entry) -> tuple[str, str]:
+    return entry.title, entry.id
+
+
+def _by_published(entry: Entry) -> tuple[int, str]:
+    return entry.published.toordinal(), entry.id
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """Someone named by entries (an author, teacher or speaker), with a stable URL slug."""
@@ -139,6 +153,9 @@ class Person:
     #: What they did as a contributor (``contributors``): (role, how many entries), most
     #: first; empty for someone named only as an author, teacher or speaker.
     roles: tuple[tuple[str, int], ...] = ()
+    #: Their profile: the teacher entry the names on entries refer to (by its id, or by its
+    #: title when no other teacher has it); None for a name alone.
+    teacher: Entry | None = None
 
 
 @dataclass(frozen=True)
@@ -243,7 +260,7 @@ class Catalogue:
         """Make now the indexes otherwise made when first read (terms, series, people,
         sections): a process forked after this shares them instead of making its own."""
         for index in ("term_index", "series_position", "person_by_name",
-                      "_sections_by_entry"):
+                      "_sections_by_entry", "marked", "held_at", "activities_of"):
             getattr(self, index)
 
     @cached_property
@@ -262,33 +279,145 @@ class Catalogue:
                 for index, member in enumerate(members)}
 
     @cached_property
+    def _teachers_by_title(self) -> Mapping[str, tuple[Entry, ...]]:
+        found: dict[str, list[Entry]] = defaultdict(list)
+        for teacher in self.by_kind.get("teacher", ()):
+            found[teacher.title].append(teacher)
+        return {title: tuple(teachers) for title, teachers in found.items()}
+
+    def teacher_of(self, name_or_id: str) -> Entry | None:
+        """The teacher entry a name on an entry refers to: the teacher with that id, or
+        the one teacher with that title (None when two or more have it, or none)."""
+        entry = self.by_id.get(name_or_id)
+        if entry is not None and entry.kind == "teacher":
+            return entry
+        teachers = self._teachers_by_title.get(name_or_id, ())
+        return teachers[0] if len(teachers) == 1 else None
+
+    def display_name(self, name_or_id: str) -> str:
+        """How a name on an entry is shown: a teacher's id as the teacher's name (title),
+        any other name as written."""
+        entry = self.by_id.get(name_or_id)
+        return entry.title if entry is not None and entry.kind == "teacher" else name_or_id
+
+    def person_of(self, name_or_id: str) -> Person | None:
+        """The person a name or teacher id on an entry stands for."""
+        teacher = self.teacher_of(name_or_id)
+        if teacher is not None:
+            return self._person_by_key.get(teacher.id)
+        return self._person_by_key.get(f"name:{name_or_id}")
+
+    def people_of(self, entry: Entry) -> list[tuple[str, str]]:
+        """(field, name shown) for every person the entry names, in order: ``Entry.people``
+        with teachers' ids as their names."""
+        return [(field_name, self.display_name(name)) for field_name, name in entry.people()]
+
+    @cached_property
     def people(self) -> tuple[Person, ...]:
+        """Everyone entries name, by name. A name or id that refers to a teacher entry
+        (``teacher_of``) is that teacher; two teachers of one name are two people, the
+        first (by published date, then id) at the name's address, the others at their
+        ids'."""
+        return tuple(self._person_by_key.values())
+
+    @cached_property
+    def _person_by_key(self) -> Mapping[str, Person]:
+        """Person by key: a teacher's id, or ``name:`` and a name that is no teacher's; in
+        the order of ``people``."""
         # dicts as ordered sets: an entry once per person, in catalogue order
         named: dict[str, dict[str, Entry]] = defaultdict(dict)
         roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        teachers: dict[str, Entry] = {}
+        keys: dict[str, str] = {}  # name or id as written -> key
+
+        def key_of(written: str) -> str:
+            key = keys.get(written)
+            if key is None:
+                teacher = self.teacher_of(written)
+                if teacher is not None:
+                    teachers[teacher.id] = teacher
+                key = keys[written] = teacher.id if teacher is not None else f"name:{written}"
+            return key
+
         for entry in self.entries:
             for _field, name in entry.people():
-                named[name].setdefault(entry.id, entry)
+                named[key_of(name)].setdefault(entry.id, entry)
             for item in entry.values.get("contributors") or ():
-                roles[item["name"]][item["role"]].add(entry.id)
+                roles[key_of(item["name"])][item["role"]].add(entry.id)
+        names = {key: teachers[key].title if key in teachers else key[5:] for key in named}
+        order = sorted(named, key=lambda key: (
+            names[key], key not in teachers,
+            teachers[key].published.toordinal() if key in teachers else 0, key))
         known = self.slugs
-        slugs = {name: known.get(name) or person_slug(name) for name in named}
+        slugs: dict[str, str] = {}
+        for key in order:
+            name = names[key]
+            # Two teachers of one name: the first keeps the name's address, the others
+            # take their ids (which no other entry has).
+            namesakes = self._teachers_by_title.get(name, ()) if key in teachers else ()
+            if len(namesakes) > 1 and min(namesakes, key=_by_published).id != key:
+                slugs[key] = key
+            else:
+                slugs[key] = known.get(name) or person_slug(name)
         clashes = defaultdict(list)
-        for name, slug in slugs.items():
-            clashes[slug].append(name)
-        people = []
-        for name in sorted(named):
-            slug = slugs[name]
+        for key, slug in slugs.items():
+            clashes[slug].append(key)
+        people = {}
+        for key in order:
+            name, slug = names[key], slugs[key]
             if len(clashes[slug]) > 1:
-                slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-            counted = sorted(((role, len(ids)) for role, ids in roles.get(name, {}).items()),
+                slug = f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            counted = sorted(((role, len(ids)) for role, ids in roles.get(key, {}).items()),
                              key=lambda pair: (-pair[1], pair[0]))
-            people.append(Person(name, slug, tuple(named[name].values()), tuple(counted)))
-        return tuple(people)
+            people[key] = Person(name, slug, tuple(named[key].values()), tuple(counted),
+                                 teachers.get(key))
+        return people
 
     @cached_property
     def person_by_name(self) -> Mapping[str, Person]:
-        return {p.name: p for p in self.people}
+        """Person by the name shown; for a name two teachers share, the first of them
+        (``person_of`` finds the one a name or id on an entry stands for)."""
+        found: dict[str, Person] = {}
+        for person in self.people:
+            found.setdefault(person.name, person)
+        return found
+
+    @cached_property
+    def marked(self) -> Mapping[tuple[str, int], tuple[Entry, ...]]:
+        """(standard, year) -> the entries marked by it that year, by title; in the order
+        of the standards in standards.yml, the latest year first."""
+        found: dict[tuple[str, int], dict[str, Entry]] = defaultdict(dict)
+        for entry in self.entries:
+            for mark in entry.marks:
+                found[(mark["standard"], mark["year"])][entry.id] = entry
+        order = {standard: index for index, standard in enumerate(self.rules.standards)}
+        return {key: tuple(sorted(found[key].values(), key=_by_title))
+                for key in sorted(found, key=lambda key: (order.get(key[0], len(order)),
+                                                          key[0], -key[1]))}
+
+    @cached_property
+    def held_at(self) -> Mapping[str, tuple[Entry, ...]]:
+        """Centre id -> the activities and lectures held there, by when they start."""
+        found: dict[str, list[Entry]] = defaultdict(list)
+        for kind in ("activity", "lecture"):
+            for entry in self.by_kind.get(kind, ()):
+                centre = entry.values.get("centre")
+                if centre:
+                    found[centre].append(entry)
+        return {centre: tuple(sort_entries(items, [("starts", False)]))
+                for centre, items in sorted(found.items())}
+
+    @cached_property
+    def activities_of(self) -> Mapping[str, tuple[Entry, ...]]:
+        """Teacher id -> the activities they share at, by when they start."""
+        found: dict[str, dict[str, Entry]] = defaultdict(dict)
+        for entry in self.by_kind.get("activity", ()):
+            for name in entry.values.get("teachers") or ():
+                teacher = self.teacher_of(name)
+                if teacher is not None:
+                    found[teacher.id].setdefault(entry.id, entry)
+        return {teacher: tuple(sort_entries(items.values(), [("starts", False)]))
+                for teacher, items in sorted(found.items())}
 
     def in_section(self, section: SectionSpec) -> tuple[Entry, ...]:
         return self._sections[section.slug]

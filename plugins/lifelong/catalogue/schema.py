@@ -1,7 +1,9 @@
-"""The catalogue's rules, read from catalogue/: fields of each kind, vocabularies, sections."""
+"""The catalogue's rules, read from catalogue/: fields of each kind, vocabularies, sections
+and selection standards."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -127,6 +129,91 @@ class SectionSpec:
     featured_line: int = 0
 
 
+#: A check's operators (standards.yml), each with what it needs of the field it checks.
+CHECK_OPERATORS = ("present", "min", "max", "min_length", "max_length", "in", "includes")
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a checkable criterion requires of one field of an entry (standards.yml)."""
+
+    field: str
+    present: bool | None = None
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    #: ``in``: the terms the value may be, as written, and with their narrower terms.
+    one_of: tuple[str, ...] | None = None
+    #: ``includes``: the terms of which a list must have one, as written.
+    includes: tuple[str, ...] | None = None
+    #: The terms of ``one_of`` or ``includes`` with every narrower term (a term matches by
+    #: its broader ones, as in sections).
+    allowed: frozenset[str] = frozenset()
+
+    def holds(self, value: Any) -> bool:
+        """Whether ``value``, the entry's value of ``field`` (None when it has none), meets
+        every operator of the check."""
+        empty = value is None or value == () or value == ""
+        if self.present is not None and self.present == empty:
+            return False
+        if self.min is not None or self.max is not None:
+            if empty or isinstance(value, bool) or not isinstance(value, int | float):
+                return False
+            if (self.min is not None and value < self.min) or \
+                    (self.max is not None and value > self.max):
+                return False
+        if self.min_length is not None or self.max_length is not None:
+            length = 0 if value is None else len(str(value).strip())
+            if (self.min_length is not None and length < self.min_length) or \
+                    (self.max_length is not None and length > self.max_length):
+                return False
+        if self.one_of is not None and (empty or str(value) not in self.allowed):
+            return False
+        return self.includes is None or (
+            not empty and not self.allowed.isdisjoint(
+                value if isinstance(value, tuple) else (value,)))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of a standard: its text, and a check when the entry shows whether it
+    holds (the others are judged by people)."""
+
+    id: str
+    text: Label
+    check: Check | None = None
+
+    def holds(self, entry_values: Mapping[str, Any]) -> bool:
+        """Whether the entry (its values) meets the criterion; always, without a check."""
+        return self.check is None or self.check.holds(entry_values.get(self.check.field))
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A selection standard (评选标准): who selects which kinds of entry, in which years, by
+    which criteria. Entries selected by it carry a mark naming it."""
+
+    id: str
+    title: Label
+    #: The title of a year's listing, ``{year}`` in it replaced by the year.
+    listing: Label
+    awarded_by: Label
+    kinds: tuple[str, ...]
+    #: The first and last year it was held; last None: it still is.
+    years: tuple[int, int | None]
+    criteria: tuple[Criterion, ...]
+    line: int = 0
+
+    def listing_title(self, year: int, lang: str) -> str:
+        """The title of the listing of ``year``'s marks: 2024 年度优秀微课."""
+        return self.listing.get(lang).replace("{year}", str(year))
+
+    def held_in(self, year: int) -> bool:
+        first, last = self.years
+        return first <= year and (last is None or year <= last)
+
+
 @dataclass(frozen=True)
 class Rules:
     """Everything catalogue/ declares."""
@@ -134,6 +221,8 @@ class Rules:
     kinds: Mapping[str, KindSpec]
     vocabularies: Mapping[str, Vocabulary]
     sections: tuple[SectionSpec, ...]
+    #: Standard id -> standard, in the order of standards.yml (none without the file).
+    standards: Mapping[str, Standard] = field(default_factory=dict)
 
     def all_field_names(self) -> dict[str, list[str]]:
         """Field name -> the kinds that have it (for 'belongs to another kind' hints)."""
@@ -367,6 +456,215 @@ def _read_sections(reader: _Reader, kinds: Mapping[str, KindSpec],
     return tuple(sections)
 
 
+_STANDARD_KEYS = ("id", "title", "listing", "awarded_by", "kinds", "years", "criteria")
+_CRITERION_KEYS = ("id", "text", "check")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _unknown_keys(spec: Mapping[Any, Any], known: tuple[str, ...], key: tuple[str | int, ...],
+                  reader: _Reader, what: str) -> None:
+    suggest = Suggester((k, k) for k in known)
+    for extra in spec:
+        if extra not in known:
+            close = suggest(str(extra))
+            reader.error((*key, str(extra)), f"unknown {what} {str(extra)!r}; "
+                         + (f"did you mean '{close}'?" if close else
+                            "use one of " + ", ".join(known)))
+
+
+def _read_standards(reader: _Reader, kinds: Mapping[str, KindSpec],
+                    vocabularies: Mapping[str, Vocabulary]) -> dict[str, Standard]:
+    data = reader.data
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        reader.error((), "standards.yml must be a list of standards")
+        return {}
+    standards: dict[str, Standard] = {}
+    for index, spec in enumerate(data):
+        key: tuple[str | int, ...] = (index,)
+        if not isinstance(spec, Mapping):
+            reader.error(key, "a standard needs " + ", ".join(_STANDARD_KEYS))
+            continue
+        _unknown_keys(spec, _STANDARD_KEYS, key, reader, "setting")
+        standard_id = spec.get("id")
+        if not isinstance(standard_id, str) or not _SLUG.fullmatch(standard_id):
+            reader.error((*key, "id"), "a standard needs an id of lowercase letters, digits "
+                         "and single hyphens (e.g. outstanding-micro-course)")
+            continue
+        if standard_id in standards:
+            reader.error((*key, "id"), f"standard '{standard_id}' is declared twice")
+            continue
+        chosen = _standard_kinds(spec.get("kinds"), (*key, "kinds"), reader, kinds)
+        listing = reader.label(spec.get("listing"), (*key, "listing"))
+        if "{year}" not in listing.zh or (listing.en and "{year}" not in listing.en):
+            reader.error((*key, "listing"), "the listing's title holds {year}, e.g. "
+                         '{zh: "{year} 年度优秀微课", en: "Outstanding micro-courses of {year}"}')
+        criteria: list[Criterion] = []
+        raw_criteria = spec.get("criteria")
+        if not isinstance(raw_criteria, list) or not raw_criteria:
+            reader.error((*key, "criteria"), "a standard needs a list of criteria, each "
+                         "{id, text: {zh: ..., en: ...}} and optionally a check")
+            raw_criteria = []
+        for number, item in enumerate(raw_criteria):
+            where = (*key, "criteria", number)
+            criterion = _read_criterion(item, where, reader, chosen, kinds, vocabularies)
+            if criterion is None:
+                continue
+            if any(c.id == criterion.id for c in criteria):
+                reader.error((*where, "id"), f"criterion '{criterion.id}' is declared twice "
+                             f"in '{standard_id}'")
+                continue
+            criteria.append(criterion)
+        standards[standard_id] = Standard(
+            standard_id, reader.label(spec.get("title"), (*key, "title")), listing,
+            reader.label(spec.get("awarded_by"), (*key, "awarded_by")), chosen,
+            _standard_years(spec.get("years"), (*key, "years"), reader), tuple(criteria),
+            reader.line(*key))
+    return standards
+
+
+def _standard_kinds(value: Any, key: tuple[str | int, ...], reader: _Reader,
+                    kinds: Mapping[str, KindSpec]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        reader.error(key, "a standard selects from a list of kinds, e.g. kinds: [course]")
+        return ()
+    chosen: list[str] = []
+    suggest = Suggester((k, k) for k in kinds)
+    for number, kind in enumerate(value):
+        if kind in kinds:
+            chosen.append(kind)
+            continue
+        close = suggest(str(kind))
+        reader.error((*key, number), f"unknown kind {kind!r}; "
+                     + (f"did you mean '{close}'?" if close else
+                        "use one of " + ", ".join(kinds)))
+    return tuple(chosen)
+
+
+def _standard_years(value: Any, key: tuple[str | int, ...], reader: _Reader
+                    ) -> tuple[int, int | None]:
+    if isinstance(value, list) and len(value) in (1, 2) and all(
+            isinstance(y, int) and not isinstance(y, bool) and 1990 <= y <= 2100 for y in value) \
+            and value[0] <= value[-1]:
+        return value[0], value[1] if len(value) == 2 else None
+    reader.error(key, "years must be [first, last] or, while it is still held, [first], "
+                 "e.g. years: [2016, 2020] or years: [2021]")
+    return 0, None
+
+
+def _read_criterion(spec: Any, key: tuple[str | int, ...], reader: _Reader,
+                    chosen: tuple[str, ...], kinds: Mapping[str, KindSpec],
+                    vocabularies: Mapping[str, Vocabulary]) -> Criterion | None:
+    if not isinstance(spec, Mapping):
+        reader.error(key, "a criterion needs an id and a text: {id: ..., text: {zh: ..., "
+                     "en: ...}}")
+        return None
+    _unknown_keys(spec, _CRITERION_KEYS, key, reader, "setting")
+    criterion_id = spec.get("id")
+    if not isinstance(criterion_id, str) or not _SLUG.fullmatch(criterion_id):
+        reader.error((*key, "id"), "a criterion needs an id of lowercase letters, digits and "
+                     "single hyphens (e.g. captions)")
+        return None
+    text = reader.label(spec.get("text"), (*key, "text"))
+    check = spec.get("check")
+    if check is None:
+        return Criterion(criterion_id, text)
+    return Criterion(criterion_id, text,
+                     _read_check(check, (*key, "check"), reader, chosen, kinds, vocabularies))
+
+
+def _read_check(spec: Any, key: tuple[str | int, ...], reader: _Reader,
+                chosen: tuple[str, ...], kinds: Mapping[str, KindSpec],
+                vocabularies: Mapping[str, Vocabulary]) -> Check | None:
+    """A criterion's check; None (after reporting why) when it cannot be made."""
+    example = "e.g. {field: captions, present: true}"
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("field"), str):
+        reader.error(key, f"a check names a field and what it requires of it, {example}")
+        return None
+    _unknown_keys(spec, ("field", *CHECK_OPERATORS), key, reader, "check operator")
+    name = spec["field"]
+    specs = [kinds[k].fields[name] for k in chosen if name in kinds[k].fields]
+    if not specs:
+        fields = {f for k in chosen for f in kinds[k].fields}
+        close = Suggester((f, f) for f in sorted(fields))(name)
+        reader.error((*key, "field"), f"no kind the standard selects ({', '.join(chosen)}) has "
+                     f"the field {name!r}" + (f"; did you mean '{close}'?" if close else ""))
+        return None
+    operators = [op for op in CHECK_OPERATORS if op in spec]
+    if not operators:
+        reader.error(key, f"a check needs one of {', '.join(CHECK_OPERATORS)}, {example}")
+        return None
+    field_spec = specs[0]
+    bad = False
+
+    def refuse(operator: str, message: str) -> None:
+        nonlocal bad
+        bad = True
+        reader.error((*key, operator), message)
+
+    def number(operator: str, whole: bool) -> Any:
+        value = spec.get(operator)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            refuse(operator, f"{operator} must be a {'whole ' if whole else ''}number")
+            return None
+        return value
+
+    present = spec.get("present")
+    if present is not None and not isinstance(present, bool):
+        refuse("present", "present must be true or false")
+    for operator in ("min", "max"):
+        if operator in spec and field_spec.type not in ("int", "number"):
+            refuse(operator, f"{operator} is for numbers; '{name}' is of type "
+                   f"{field_spec.type}" + (" (use min_length and max_length for a text)"
+                                           if field_spec.type == "text" else ""))
+    for operator in ("min_length", "max_length"):
+        if operator in spec and (field_spec.type != "text" or field_spec.list):
+            refuse(operator, f"{operator} is for a text; '{name}' is not one")
+    terms: dict[str, tuple[str, ...]] = {}
+    for operator, wants_list in (("in", False), ("includes", True)):
+        if operator not in spec:
+            continue
+        if field_spec.list != wants_list:
+            other = "includes" if field_spec.list else "in"
+            refuse(operator, f"'{name}' is {'a list' if field_spec.list else 'not a list'}: "
+                   f"use {other}")
+            continue
+        values = spec[operator]
+        if not isinstance(values, list) or not values or not all(
+                isinstance(v, str) for v in values):
+            refuse(operator, f"{operator} lists terms, e.g. {operator}: [beginner]")
+            continue
+        vocabulary = _vocabulary_of(field_spec, vocabularies)
+        for term in values:
+            if vocabulary is not None and term not in vocabulary.terms:
+                close = vocabulary.suggest(term)
+                refuse(operator, f"unknown term {term!r} in {vocabulary.name}"
+                       + (f"; did you mean '{close}'?" if close else ""))
+        terms[operator] = tuple(values)
+    found = {op: number(op, op.endswith("length")) for op in
+             ("min", "max", "min_length", "max_length")}
+    if bad:
+        return None
+    vocabulary = _vocabulary_of(field_spec, vocabularies)
+    allowed: set[str] = set()
+    for written in terms.values():
+        allowed.update(written)
+        if vocabulary is not None:
+            allowed.update(t for t in vocabulary.terms
+                           if not set(written).isdisjoint(vocabulary.ancestors(t)))
+    return Check(name, present if isinstance(present, bool) else None, found["min"],
+                 found["max"], found["min_length"], found["max_length"], terms.get("in"),
+                 terms.get("includes"), frozenset(allowed))
+
+
+def _vocabulary_of(spec: FieldSpec, vocabularies: Mapping[str, Vocabulary]
+                   ) -> Vocabulary | None:
+    return vocabularies.get(spec.vocabulary or "") if spec.type == "term" else None
+
+
 def load_rules(catalogue_dir: Path) -> Rules:
     """Read catalogue/; raise CatalogueError listing every problem in it."""
     problems: list[Problem] = []
@@ -383,6 +681,9 @@ def load_rules(catalogue_dir: Path) -> Rules:
         for path in sorted((catalogue_dir / "vocabularies").glob("*.yml"))}
     kinds = _read_kinds(reader(catalogue_dir / "fields.yml"), vocabularies)
     sections = _read_sections(reader(catalogue_dir / "sections.yml"), kinds, vocabularies)
+    standards_file = catalogue_dir / "standards.yml"  # optional: no standards without it
+    standards = _read_standards(reader(standards_file), kinds, vocabularies) \
+        if standards_file.exists() else {}
     if problems:
         raise CatalogueError(problems)
-    return Rules(kinds, vocabularies, sections)
+    return Rules(kinds, vocabularies, sections, standards)
