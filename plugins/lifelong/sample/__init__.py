@@ -19,9 +19,7 @@ Run it with ``lifelong sample --entries N --out DIR``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
-import re
 import shutil
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -33,6 +31,9 @@ import yaml
 
 from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.schema import Rules, load_rules
+from lifelong.sample.frontmatter import render as _render
+from lifelong.sample.words import WORDS as _WORDS
+from lifelong.sample.words import pick as _pick
 
 __all__ = ["KIND_DIRS", "LECTURE_HALL", "kind_counts", "write_sample"]
 
@@ -67,12 +68,7 @@ def kind_counts(entries: int) -> dict[str, int]:
     return {"course": entries - sum(counts.values()), **counts}
 
 
-# --- word lists (words.yml, package data: edited as text, not code) ----------------------
-
-_WORDS: dict[str, Any] = yaml.load(
-    Path(__file__).with_name("words.yml").read_text(encoding="utf-8"),
-    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
+# --- word lists (words.yml) ------------------------------------------------------------------
 
 def _tuples(key: str) -> list[tuple[Any, ...]]:
     return [tuple(item) for item in _WORDS[key]]
@@ -116,80 +112,6 @@ _PROJECT_TYPES: tuple[str, ...] = tuple(_WORDS["project_types"])
 _ORGANISER_TYPES: tuple[str, ...] = tuple(_WORDS["organiser_types"])
 
 
-def _pick(rng: random.Random, items: Sequence[Any]) -> Any:
-    """``rng.choice`` at half the cost (the generator calls it about 20 times an entry)."""
-    count = len(items)
-    return items[min(count - 1, int(rng.random() * count))]
-
-
-# --- YAML output -----------------------------------------------------------------------------
-
-#: Text safe as a plain YAML scalar, in block and flow context: starts with a Chinese character
-#: and has no YAML indicator, quote, backslash or control character.
-_PLAIN_TEXT = re.compile(r"[\u4e00-\u9fff《“（][^\x00-\x1f\x7f-\x9f:#,\[\]{}\"'\\&*!|>%@`]*")
-_PLAIN_WORD = re.compile(r"[a-z][a-z0-9-]*|https://example\.org/[A-Za-z0-9._~/-]*")
-_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-def _q(value: str) -> str:
-    """A string as a YAML scalar: plain when that is safe, else a JSON (= YAML) quoted one."""
-    if (_PLAIN_TEXT.fullmatch(value) and value.isprintable() and value[-1] != " ") or \
-            (_PLAIN_WORD.fullmatch(value) and value not in _YAML_WORDS):
-        return value
-    return json.dumps(value, ensure_ascii=not value.isprintable())
-
-
-#: Short strings (terms, names, publishers) recur all the time: quote each once.
-_Q_CACHE: dict[str, str] = {}
-
-
-def _q_cached(value: str) -> str:
-    found = _Q_CACHE.get(value)
-    if found is None:
-        found = _q(value)
-        if len(value) <= 24 and len(_Q_CACHE) < 100_000:
-            _Q_CACHE[value] = found
-    return found
-
-
-def _yaml_value(value: Any) -> str:
-    """A scalar or a flow list of scalars (str, bool, int, date, datetime)."""
-    kind = type(value)
-    if kind is str:
-        return _q_cached(value)
-    if kind is list or kind is tuple:
-        return "[" + ", ".join([_yaml_value(v) for v in value]) + "]"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if isinstance(value, dt.date):  # dates and datetimes
-        return value.isoformat()
-    raise TypeError(f"cannot write {value!r} as YAML")
-
-
-def _render(meta: dict[str, Any], body: str, allowed: frozenset[str]) -> str:
-    """Front matter (only the kind's fields, in the order given) and the body. Empty values
-    (None, [], "") are left out; lists of mappings are written in block style."""
-    lines = ["---"]
-    append = lines.append
-    for key, value in meta.items():
-        if value is None or value == [] or value == "" or key not in allowed:
-            continue
-        if type(value) is list and type(value[0]) is dict:
-            append(f"{key}:")
-            for item in value:
-                prefix = "  - "
-                for sub, sub_value in item.items():
-                    if sub_value is not None:
-                        append(f"{prefix}{sub}: {_yaml_value(sub_value)}")
-                        prefix = "    "
-        else:
-            append(f"{key}: {_yaml_value(value)}")
-    append("---")
-    append(body.rstrip("\n"))
-    append("")
-    return "\n".join(lines)
 
 
 def _isbn13(publisher_code: str, item: int) -> str:
