@@ -18,6 +18,7 @@ Run it with ``lifelong sample --entries N --out DIR``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import shutil
@@ -31,6 +32,7 @@ import yaml
 
 from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.schema import Rules, load_rules
+from lifelong.sample.community import Community, Marker
 from lifelong.sample.frontmatter import render as _render
 from lifelong.sample.words import WORDS as _WORDS
 from lifelong.sample.words import pick as _pick
@@ -39,13 +41,19 @@ __all__ = ["KIND_DIRS", "LECTURE_HALL", "kind_counts", "write_sample"]
 
 #: The kinds the generator writes (each into its folder from fields.yml).
 KIND_DIRS = {"course": "courses", "ebook": "reading", "lecture": "lectures",
-             "series": "series", "star": "stars", "project": "projects"}
-#: Share of each kind in the real catalogue (about 80,000 courses and 10,000 e-books).
-SHARES = {"course": 0.88, "ebook": 0.10, "lecture": 0.012, "series": 0.004, "star": 0.002,
-          "project": 0.002}
-#: Which kinds come first when there are fewer entries than kinds (a lecture needs a series).
-PRIORITY = ("course", "ebook", "series", "lecture", "star", "project")
-#: Short id prefixes: ids appear in every URL (c000123, b000045, ...).
+             "series": "series", "star": "stars", "project": "projects",
+             "teacher": "teachers", "centre": "centres", "activity": "activities"}
+#: Share of each kind in the real catalogue (about 80,000 courses and 10,000 e-books; three
+#: teachers or volunteers for every hundred courses, a centre for every 150, about as many
+#: community sharing activities as lectures).
+SHARES = {"course": 0.838, "ebook": 0.10, "lecture": 0.012, "series": 0.004, "star": 0.002,
+          "project": 0.002, "teacher": 0.025, "centre": 0.006, "activity": 0.011}
+#: Which kinds come first when there are fewer entries than kinds (a lecture needs a series,
+#: an activity a teacher and a centre).
+PRIORITY = ("course", "ebook", "series", "lecture", "star", "project", "teacher", "centre",
+            "activity")
+#: Short id prefixes: ids appear in every URL (c000123, b000045, ...). Teachers, centres and
+#: activities take theirs in lifelong.sample.community (t, ce, a).
 ID_PREFIX = {"course": "c", "ebook": "b", "lecture": "l", "series": "s", "star": "st",
              "project": "pj"}
 #: The series of the "lecture-hall" section (catalogue/sections.yml); always generated.
@@ -57,7 +65,7 @@ _FIRST, _LAST = FIRST_DAY.toordinal(), LAST_DAY.toordinal()
 
 
 def kind_counts(entries: int) -> dict[str, int]:
-    """How many entries of each kind ``entries`` gives: every kind at least once from 6 on."""
+    """How many entries of each kind ``entries`` gives: every kind at least once from 9 on."""
     if entries < 0:
         raise ValueError(f"entries must be 0 or more, not {entries}")
     if entries < len(PRIORITY):
@@ -253,7 +261,7 @@ class _Sample:
         if kind == "ebook":
             suffix = "th" if 10 <= count % 100 <= 20 else {2: "nd", 3: "rd"}.get(count % 10, "th")
             return f"{zh}（第{count}版）", f"{en} ({count}{suffix} edition)"
-        if kind == "lecture":
+        if kind in ("lecture", "activity"):
             return f"{zh}（第{count}场）", f"{en}, session {count}"
         if zh.endswith("篇）"):  # 合唱发声（实践篇·第2讲）
             return f"{zh[:-1]}·第{count}讲）", f"{en[:-1]}, lesson {count})"
@@ -262,9 +270,15 @@ class _Sample:
     def title_en(self, en: str, p: float = 0.4) -> str | None:
         return en if self.rng.random() < p else None
 
-    def person(self) -> str:
+    def fork(self, rng: random.Random) -> _Sample:
+        """The same sample (names, titles and codes given so far) drawing from ``rng``."""
+        other = copy.copy(self)
+        other.rng = rng
+        return other
+
+    def person(self, rng: random.Random | None = None) -> str:
         """A new distinct Chinese name (surname + one or two characters)."""
-        rng = self.rng
+        rng = rng or self.rng
         for _ in range(1000):
             if rng.random() < 0.01:
                 surname = _pick(rng, _COMPOUND_SURNAMES)
@@ -425,7 +439,10 @@ def _member_day(spec: dict[str, Any], order: int) -> dt.date:
 
 
 def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]],
-             teachers: dict[str, list[str]]) -> Iterable[tuple[dict[str, Any], str]]:
+             teachers: dict[str, list[str]], extras: random.Random, marker: Marker
+             ) -> Iterable[tuple[dict[str, Any], str]]:
+    """Courses; ``extras`` decides which captioned ones link their captions file, and
+    ``marker`` gives marks (both apart from ``sample.rng``: the rest stays as it was)."""
     rng = sample.rng
     allowed = sample.fields["course"]
     membership = _assign(sample, series, "course", counts["course"], 0.3)
@@ -494,6 +511,8 @@ def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any
                     name += "（大字版）"
                 materials.append({"title": f"{topic}{name}",
                                   "link": f"https://example.org/materials/{entry_id}-{n}.pdf"})
+        captions = [{"link": f"https://example.org/captions/{entry_id}.zh.vtt", "lang": "zh"}] \
+            if "captions" in access and extras.random() < 0.25 else None
         summary = _pick(rng, (
             f"本课围绕{topic}，{_pick(rng, sample._top(sample.top_of[leaf])['points'])}，"
             f"适合{sample.audience_label(audiences)}学习。",
@@ -519,8 +538,9 @@ def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any
             "series": spec["id"] if spec is not None else None, "series_order": order,
             "video": f"https://example.org/video/{entry_id}.mp4" if fmt == "video" else None,
             "audio": f"https://example.org/audio/{entry_id}.m4a" if fmt == "audio" else None,
-            "materials": materials, "accessibility": access,
+            "captions": captions, "materials": materials, "accessibility": access,
         }
+        meta["marks"] = marker.marks(meta, published)
         body = sample.body("course", leaf, topic, audiences, first, points=rng.random() < 0.2)
         sample.course_ids_by_leaf[leaf].append(entry_id)
         yield meta, _render(meta, body, allowed)
@@ -607,9 +627,12 @@ def _ebooks(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]
 
 
 def _lectures(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]],
-              speakers: dict[str, list[tuple[str, str, str | None]]]
+              speakers: dict[str, list[tuple[str, str, str | None]]], community: Community
               ) -> Iterable[tuple[dict[str, Any], str]]:
+    """Lectures; about half of those held in person are at a centre of their province
+    (chosen apart from ``sample.rng``: the rest stays as it was)."""
     rng = sample.rng
+    places = community.rng("lecture centres")
     allowed = sample.fields["lecture"]
     membership = _assign(sample, series, "lecture", counts["lecture"], 0.3)
     orders: dict[str, int] = {}
@@ -677,6 +700,8 @@ def _lectures(sample: _Sample, counts: dict[str, int], series: list[dict[str, An
             "mode": mode,
             "venue": (admin + _pick(rng, _VENUES) if admin else _pick(rng, _NATIONAL_VENUES))
             if mode == "in-person" else None,
+            "centre": community.centre_for_lecture(places, region) if mode == "in-person"
+            else None,
             "livestream_url": f"https://example.org/live/{entry_id}" if mode == "livestream"
             else None,
             "replay": f"https://example.org/replay/{entry_id}.mp4"
@@ -786,7 +811,8 @@ def _stars(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str]]:
         yield meta, _render(meta, body, allowed)
 
 
-def _projects(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str]]:
+def _projects(sample: _Sample, count: int, marker: Marker
+              ) -> Iterable[tuple[dict[str, Any], str]]:
     rng = sample.rng
     allowed = sample.fields["project"]
     for number in range(1, count + 1):
@@ -822,6 +848,7 @@ def _projects(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str
             "website": f"https://example.org/projects/{entry_id}/" if rng.random() < 0.7
             else None,
         }
+        meta["marks"] = marker.marks(meta, published, year)
         yield meta, _render(meta, body, allowed)
 
 
@@ -832,12 +859,14 @@ def _pages(counts: dict[str, int], seed: int) -> dict[str, str]:
         "以及各地的百姓学习之星和终身学习品牌项目，人人皆学、处处能学、时时可学。\n\n"
         f"本目录为测试用的示例数据（随机种子 {seed}），共收录微课 {counts['course']} 门、"
         f"电子书 {counts['ebook']} 种、讲座 {counts['lecture']} 场、系列 {counts['series']} 个、"
-        f"百姓学习之星 {counts['star']} 位、终身学习品牌项目 {counts['project']} 个。\n")
+        f"百姓学习之星 {counts['star']} 位、终身学习品牌项目 {counts['project']} 个，"
+        f"师资与志愿者 {counts['teacher']} 位、学习中心 {counts['centre']} 个、"
+        f"社区分享活动 {counts['activity']} 场。\n")
     about = (
         "---\ntitle: 关于\n---\n"
         "终身学习资源目录收录全国各地开放大学、老年大学、社区学院和图书馆提供的学习资源。\n\n"
         "本站内容由程序按固定规则生成，仅用于性能测试和功能演示；其中的人名、机构、"
-        "书号和链接均为虚构。\n")
+        "地址、电话、书号和链接均为虚构。\n")
     return {"index.md": index, "about.md": about}
 
 
@@ -968,14 +997,23 @@ def write_sample(out: Path, entries: int, *, catalogue_dir: Path, seed: int = 0
                 else None
             speakers[top].append((name, role, affiliation))
     series = _plan_series(sample, counts)
+    # Teachers and centres are planned before any entry is written: lectures and activities
+    # point at them. Each part has a random stream of its own (see lifelong.sample.community).
+    community = Community(sample, counts, seed, series, FIRST_DAY, LAST_DAY)
+    community.plan_centres()
+    community.plan_teachers(teachers, speakers)
+    marker = Marker(rules, community.rng("marks"), LAST_DAY.year)
 
     folders = {kind: rules.kinds[kind].folder for kind in KIND_DIRS if kind in rules.kinds}
     for folder in folders.values():
         (content / folder).mkdir(parents=True, exist_ok=True)
     generators = (
-        _courses(sample, counts, series, teachers), _ebooks(sample, counts, series, authors),
-        _lectures(sample, counts, series, speakers), _series_entries(sample, series),
-        _stars(sample, counts["star"]), _projects(sample, counts["project"]))
+        _courses(sample, counts, series, teachers, community.rng("captions"), marker),
+        _ebooks(sample, counts, series, authors),
+        _lectures(sample, counts, series, speakers, community),
+        _series_entries(sample, series), _stars(sample, counts["star"]),
+        _projects(sample, counts["project"], marker),
+        community.teacher_entries(), community.centre_entries(), community.activity_entries())
     written = dict.fromkeys(KIND_DIRS, 0)
     matcher = _SectionMatcher(rules)
     # One thread writes while this one generates: file system calls release the GIL.
