@@ -153,6 +153,67 @@ website: https://example.org/night-school
 乡村夜校的故事。
 """
 
+TEACHER = """\
+---
+kind: teacher
+id: qian-weidong
+title: 钱卫东
+summary: 社区健身气功指导员，教八段锦二十年。
+subjects: [tcm, exercise]
+published: 2024-05-01
+region: zhejiang
+roles: [teacher, volunteer]
+organisation: 杭州市社区大学
+languages: [zh]
+dialects: [杭州话]
+community_sharing: true
+sharing_regions: [zhejiang, shanghai]
+contact:
+  phone: 0571-00000000
+  public: false
+---
+钱卫东老师退休后在社区义务教拳。
+"""
+
+CENTRE = """\
+---
+kind: centre
+id: xihu-senior-university
+title: 西湖区老年大学
+summary: 开设健康养生、书画、智能手机等课程。
+subjects: [tcm, smartphone]
+published: 2024-05-01
+centre_type: senior-university
+region: zhejiang
+city: 杭州市
+county: 西湖区
+address: 文三路 1 号
+hours: [周一至周五 8:30-17:00]
+coordinates: {lat: 30.27, lon: 120.13}
+offers: [课程, 讲座]
+follows: [community-lecture-hall]
+sections: [community-education]
+---
+西湖区老年大学欢迎您。
+"""
+
+ACTIVITY = """\
+---
+kind: activity
+id: baduanjin-xihu
+title: 八段锦走进西湖社区
+summary: 钱卫东老师带大家一起练八段锦。
+subjects: [tcm]
+published: 2024-05-10
+teachers: [钱卫东]
+centre: xihu-senior-university
+starts: 2024-06-01T09:00:00+08:00
+duration_minutes: 60
+venue: 二楼活动室
+---
+欢迎社区居民参加。
+"""
+
 VALID = {
     "series": ("series/community-lecture-hall.md", SERIES),
     "course": ("courses/tcm-baduanjin.md", FULL_COURSE),
@@ -160,6 +221,9 @@ VALID = {
     "lecture": ("lectures/ai-everyday.md", LECTURE),
     "star": ("stars/zhang-guilan.md", STAR),
     "project": ("projects/village-night-school.md", PROJECT),
+    "teacher": ("teachers/qian-weidong.md", TEACHER),
+    "centre": ("centres/xihu-senior-university.md", CENTRE),
+    "activity": ("activities/baduanjin-xihu.md", ACTIVITY),
 }
 
 #: Local files the valid entries point at (relative to content/).

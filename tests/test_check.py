@@ -36,7 +36,7 @@ def check_course(project: Project, text: str | bytes) -> Result:
 def test_valid_entry_of_every_kind_passes(project: Project) -> None:
     project.write_valid()
     result = project.check()
-    assert result.stdout == "OK: 6 entries, no problems.\n"
+    assert result.stdout == "OK: 9 entries, no problems.\n"
     assert result.stderr == ""
     assert result.exit_code == 0
 
@@ -259,7 +259,7 @@ def test_missing_required_nested_field(project: Project) -> None:
 def test_missing_kind(project: Project) -> None:
     result = check_course(project, edit(COURSE, "kind: course\n", ""))
     assert_problems(result, f"{C}:2: kind: missing required field; one of course, ebook, "
-                            "lecture, series, star, project")
+                            "lecture, series, star, project, teacher, centre, activity")
 
 
 def test_unknown_kind(project: Project) -> None:

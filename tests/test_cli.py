@@ -36,7 +36,8 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: st
     assert f"`lifelong {command}" in readme
 
 
-@pytest.mark.parametrize("kind", ["course", "ebook", "lecture", "series", "star", "project"])
+@pytest.mark.parametrize("kind", ["course", "ebook", "lecture", "series", "star", "project",
+                                  "teacher", "centre"])
 def test_new_writes_a_draft_that_passes_check(project: Project, kind: str) -> None:
     code, out, _ = run("new", kind, "--title", "太极拳入门", "--subject", "exercise",
                        "--project", str(project.root))
@@ -53,6 +54,19 @@ def test_new_writes_a_draft_that_passes_check(project: Project, kind: str) -> No
     result = project.check()
     assert result.exit_code == 0, result.output
     assert result.stdout == "OK: 0 entries, 1 draft, no problems.\n"
+
+
+def test_new_activity_names_a_centre_and_a_teacher_there_are(project: Project) -> None:
+    args = ("--subject", "exercise", "--project", str(project.root))
+    code, _, err = run("new", "activity", "--title", "太极进社区", *args)
+    assert (code, err) == (1, "Error: an activity names its teachers (分享人), and there is no "
+                              "teacher yet: write one first (lifelong new teacher --title ...)\n")
+    for kind, title in (("centre", "西湖区老年大学"), ("teacher", "钱卫东"), ("teacher", "王丽")):
+        assert run("new", kind, "--title", title, *args)[0] == 0
+    assert run("new", "activity", "--title", "太极进社区", *args)[0] == 0
+    text = (project.content / "activities/tai-ji-jin-she-qu.md").read_text(encoding="utf-8")
+    assert "\nteachers: [qian-wei-dong]\ncentre: xi-hu-qu-lao-nian-da-xue\n" in text
+    assert project.check().stdout == "OK: 0 entries, 4 drafts, no problems.\n"
 
 
 def test_new_makes_a_fresh_id_and_never_overwrites(project: Project) -> None:

@@ -100,7 +100,7 @@ def test_codes_gives_each_entry_its_code_once_and_keeps_every_other_byte(
     after = entry_files(project)
     given = dict(re.findall(r"^content/(\S+): (\d{6})$", result.output, re.MULTILINE))
     assert sorted(given) == sorted(name for name in before if name != "courses/a.md")
-    assert result.output.endswith("Gave 7 codes; 1 entry kept its code.\n")
+    assert result.output.endswith("Gave 10 codes; 1 entry kept its code.\n")
     assert after["courses/a.md"] == before["courses/a.md"]
     for name, code in given.items():
         newline = b"\r\n" if name == "courses/crlf.md" else b"\n"
@@ -108,16 +108,16 @@ def test_codes_gives_each_entry_its_code_once_and_keeps_every_other_byte(
         at = old.index(b"\nid: ") + 1
         at = old.index(b"\n", at) + 1
         assert new == old[:at] + b"code: " + code.encode() + newline + old[at:], name
-    assert len(set(given.values()) | {"382915"}) == 8
+    assert len(set(given.values()) | {"382915"}) == 11
     assert project.check().exit_code == 0
     again = run("codes", "--project", str(project.root))
-    assert again.output == "Gave 0 codes; 8 entries kept their code.\n"
+    assert again.output == "Gave 0 codes; 11 entries kept their code.\n"
     assert entry_files(project) == after
     # A new entry is given a code; no other entry's changes.
     project.write("courses/new.md", COURSE.replace("taiji-basics", "taiji-new"))
     more = run("codes", "--project", str(project.root))
     code = new_code("taiji-new", {*given.values(), "382915"})
-    assert more.output == f"content/courses/new.md: {code}\nGave 1 code; 8 entries kept their code.\n"
+    assert more.output == f"content/courses/new.md: {code}\nGave 1 code; 11 entries kept their code.\n"
     assert {k: v for k, v in entry_files(project).items() if k != "courses/new.md"} == after
 
 

@@ -365,8 +365,9 @@ class Catalogue:
         people = {}
         for key in order:
             name, slug = names[key], slugs[key]
-            if len(clashes[slug]) > 1:
-                slug = f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            if len(clashes[slug]) > 1:  # by the name, as before teachers had entries
+                basis = key if slug == key else name
+                slug = f"{slug}-{hashlib.sha1(basis.encode()).hexdigest()[:6]}"
             counted = sorted(((role, len(ids)) for role, ids in roles.get(key, {}).items()),
                              key=lambda pair: (-pair[1], pair[0]))
             people[key] = Person(name, slug, tuple(named[key].values()), tuple(counted),

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from lifelong.catalogue.loader import parse_source, read_document, read_source
-from lifelong.catalogue.model import Catalogue, Entry, local_media_of
+from lifelong.catalogue.marks import mark_problems, standard_suggester
+from lifelong.catalogue.model import PEOPLE_FIELDS, Catalogue, Entry, local_media_of
 from lifelong.catalogue.problems import Problem
 from lifelong.catalogue.schema import Rules
 from lifelong.catalogue.suggest import Suggester
@@ -211,6 +212,11 @@ def cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]
                                     f"'{entry_id}' is a reserved address on the site; "
                                     "choose another id"))
     problems.extend(_code_problems(loaded, base))
+    problems.extend(_name_problems(loaded, rules))
+    standards = standard_suggester(rules)
+    for entry, lines in loaded:
+        if entry.marks:
+            problems.extend(mark_problems(entry, lines, rules, standards))
     orders: dict[tuple[str, int], list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]] = \
         defaultdict(list)
     references = {kind: [(name, spec) for name, spec in rules.kinds[kind].fields.items()
@@ -256,6 +262,71 @@ def cross_checks(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]]
                                         f"{order} is used more than once in series '{series}' "
                                         f"({names})"))
     return problems
+
+
+def _name_problems(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]],
+                   rules: Rules) -> list[Problem]:
+    """People's names and teachers' ids on entries: a name two or more teachers have is
+    written as the id of the one meant; an activity's teachers are teacher entries (by
+    name or id). And a centre's sections are sections of sections.yml."""
+    teachers = {e.id: e for e, _ in loaded if e.kind == "teacher"}
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for teacher in teachers.values():
+        by_title[teacher.title].append(teacher.id)
+    kinds = {e.id: e.kind for e, _ in loaded}
+    sections = {s.slug: s for s in rules.sections}
+    suggest: dict[str, Suggester] = {}  # made at the first name not found
+    problems: list[Problem] = []
+    for entry, lines in loaded:
+        for field_name in PEOPLE_FIELDS:
+            for index, item in enumerate(entry.values.get(field_name) or ()):
+                name = item if isinstance(item, str) else item["name"]
+                if name in teachers:
+                    continue
+                key: tuple[str | int, ...] = (field_name, index) if isinstance(item, str) \
+                    else (field_name, index, "name")
+                namesakes = sorted(by_title.get(name, ()))
+                if len(namesakes) > 1:
+                    message = f"{len(namesakes)} teachers are named '{name}' (" \
+                        + ", ".join(namesakes) + "); write the id of the one meant"
+                elif namesakes or entry.kind != "activity" or field_name != "teachers":
+                    continue
+                elif name in kinds:
+                    message = f"'{name}' is a {kinds[name]}, not a teacher"
+                else:
+                    if "teachers" not in suggest:
+                        suggest["teachers"] = Suggester(
+                            [*((i, i) for i in sorted(teachers)),
+                             *((t.title, t.id) for t in teachers.values())])
+                    close = suggest["teachers"](name)
+                    folder = rules.kinds["teacher"].folder if "teacher" in rules.kinds \
+                        else "teachers"
+                    message = f"no teacher has the name or id '{name}'" + (
+                        f"; did you mean '{_teacher_name(teachers[close], by_title)}'?"
+                        if close else f"; a teacher is an entry in content/{folder}/")
+                problems.append(Problem(entry.path, lines.get(key, lines.get(key[:1], 2)),
+                                        ".".join(map(str, key)), message))
+        if entry.kind == "centre":
+            for index, slug in enumerate(entry.values.get("sections") or ()):
+                if slug in sections:
+                    continue
+                if "sections" not in suggest:
+                    suggest["sections"] = Suggester(
+                        [*((s.slug, s.slug) for s in rules.sections),
+                         *((s.title.zh, s.slug) for s in rules.sections),
+                         *((s.title.en, s.slug) for s in rules.sections)])
+                close = suggest["sections"](slug)
+                problems.append(Problem(
+                    entry.path, lines.get(("sections", index), lines.get(("sections",), 2)),
+                    f"sections.{index}", f"unknown section '{slug}'"
+                    + (f"; did you mean '{close}' ({sections[close].title.zh})?" if close else
+                       "; the sections are declared in catalogue/sections.yml")))
+    return problems
+
+
+def _teacher_name(teacher: Entry, by_title: Mapping[str, list[str]]) -> str:
+    """What to write for a teacher: the name, or the id when another teacher has the name."""
+    return teacher.title if len(by_title[teacher.title]) == 1 else teacher.id
 
 
 def _code_problems(loaded: list[tuple[Entry, Mapping[tuple[str | int, ...], int]]],

@@ -22,6 +22,7 @@ from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE, EntryValidator
 
 TO_FILL = "（待填写）"
 _ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9-]+)", re.MULTILINE)
+_KIND_LINE = re.compile(r"^kind:\s*['\"]?([a-z0-9_-]+)", re.MULTILINE)
 
 
 class ScaffoldError(Exception):
@@ -30,13 +31,20 @@ class ScaffoldError(Exception):
 
 def existing_ids(content_dir: Path) -> set[str]:
     """Ids in use, read cheaply from the front matter of every entry file."""
-    ids = set()
+    return set(existing_entries(content_dir))
+
+
+def existing_entries(content_dir: Path) -> dict[str, str]:
+    """Id -> kind ("" when not found) of every entry file, read cheaply from its front
+    matter."""
+    found = {}
     for path in find_entry_files(content_dir):
-        head = path.read_bytes()[:4096].decode("utf-8", "replace")
-        match = _ID_LINE.search(head.replace("\r\n", "\n"))
+        head = path.read_bytes()[:4096].decode("utf-8", "replace").replace("\r\n", "\n")
+        match = _ID_LINE.search(head)
         if match:
-            ids.add(match.group(1))
-    return ids
+            kind = _KIND_LINE.search(head)
+            found[match.group(1)] = kind.group(1) if kind else ""
+    return found
 
 
 def slug_from_title(title: str, title_en: str | None) -> str:
@@ -63,12 +71,25 @@ def fresh_id(base: str, taken: set[str]) -> str:
 
 
 def _required_default(spec: FieldSpec, rules: Rules, today: dt.date, title: str,
-                      kind: str) -> Any:
+                      kind: str, entries: dict[str, str]) -> Any:
     if spec.type == "object":
-        item = {name: _required_default(sub, rules, today, title, kind)
+        item = {name: _required_default(sub, rules, today, title, kind, entries)
                 for name, sub in spec.fields.items() if sub.required}
         return [item] if spec.list else item
     value: Any
+    # An entry another must name (an activity's centre and teachers): the first there is,
+    # since a name no entry has would not pass `lifelong check`, draft or not.
+    targets = spec.kinds if spec.type == "ref" else \
+        ("teacher",) if (kind, spec.name) == ("activity", "teachers") else ()
+    if targets:
+        found = sorted(i for i, k in entries.items() if k in targets)
+        if not found:
+            need = targets[0]
+            article = "an" if kind[:1] in "aeiou" else "a"
+            raise ScaffoldError(f"{article} {kind} names its {spec.name} ({spec.label.zh}), "
+                                f"and there is no {need} yet: write one first (lifelong new "
+                                f"{need} --title ...)")
+        return [found[0]] if spec.list else found[0]
     if spec.type == "int":
         value = spec.min or 1
         if spec.name == "year":
@@ -101,7 +122,10 @@ def _hint(spec: FieldSpec, rules: Rules) -> str:
 
 def scaffold_text(kind: KindSpec, rules: Rules, *, entry_id: str, title: str,
                   title_en: str | None, summary: str | None, subjects: Sequence[str],
-                  today: dt.date, code: str | None = None) -> str:
+                  today: dt.date, code: str | None = None,
+                  entries: dict[str, str] | None = None) -> str:
+    """The scaffold's text; ``entries``: id -> kind of the entries there are (the entries
+    a required reference may name)."""
     meta: dict[str, Any] = {"kind": kind.name, "id": entry_id}
     if code is not None and "code" in kind.fields:
         meta["code"] = int(code)  # 6 digits, the first not 0: written plain, read back as is
@@ -118,7 +142,8 @@ def scaffold_text(kind: KindSpec, rules: Rules, *, entry_id: str, title: str,
         if name in meta or name == "draft":
             continue
         if spec.required or name in needed:
-            meta[name] = _required_default(spec, rules, today, title, kind.name)
+            meta[name] = _required_default(spec, rules, today, title, kind.name,
+                                           entries or {})
         else:
             optional.append(f"# {name}:  # {_hint(spec, rules)}")
     meta["draft"] = True
@@ -151,7 +176,8 @@ def write_scaffold(project: Path, rules: Rules, kind_name: str, *, title: str,
                 f"; did you mean '{hint}'?" if hint else
                 "; see catalogue/vocabularies/subjects.yml"))
     content = project / "content"
-    taken = existing_ids(content)
+    entries = existing_entries(content)
+    taken = set(entries)
     if entry_id is not None:
         if not SLUG_RE.fullmatch(entry_id) or len(entry_id) > SLUG_MAX:
             raise ScaffoldError(f"'{entry_id}' is not a safe id: use lowercase letters, digits "
@@ -166,7 +192,7 @@ def write_scaffold(project: Path, rules: Rules, kind_name: str, *, title: str,
     text = scaffold_text(kind, rules, entry_id=entry_id, title=title.strip(),
                          title_en=title_en, summary=summary,
                          subjects=list(subjects) or [next(iter(vocabulary.terms))], today=today,
-                         code=code)
+                         code=code, entries=entries)
     path = content / kind.folder / f"{entry_id}.md"
     shown = path.relative_to(project).as_posix()
     doc, problems = split_document(text, shown)

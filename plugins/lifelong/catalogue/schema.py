@@ -583,6 +583,8 @@ def _read_check(spec: Any, key: tuple[str | int, ...], reader: _Reader,
         reader.error(key, f"a check names a field and what it requires of it, {example}")
         return None
     _unknown_keys(spec, ("field", *CHECK_OPERATORS), key, reader, "check operator")
+    if not chosen:  # no kind to check the field against: the kinds are reported
+        return None
     name = spec["field"]
     specs = [kinds[k].fields[name] for k in chosen if name in kinds[k].fields]
     if not specs:
@@ -639,7 +641,8 @@ def _read_check(spec: Any, key: tuple[str | int, ...], reader: _Reader,
             continue
         vocabulary = _vocabulary_of(field_spec, vocabularies)
         for term in values:
-            if vocabulary is not None and term not in vocabulary.terms:
+            # A vocabulary without terms is broken, and reported itself.
+            if vocabulary is not None and vocabulary.terms and term not in vocabulary.terms:
                 close = vocabulary.suggest(term)
                 refuse(operator, f"unknown term {term!r} in {vocabulary.name}"
                        + (f"; did you mean '{close}'?" if close else ""))

@@ -418,8 +418,8 @@ def _value_schema(spec: FieldSpec) -> dict[str, Any]:
         properties, required = _fields_schema(spec.fields)
         return {"type": "object", "properties": properties, "required": required,
                 "additionalProperties": False}
-    if kind == "int":
-        schema: dict[str, Any] = {"type": "integer"}
+    if kind in ("int", "number"):  # number: coordinates, scores (decimals allowed)
+        schema: dict[str, Any] = {"type": "integer" if kind == "int" else "number"}
         if spec.min is not None:
             schema["minimum"] = spec.min
         if spec.max is not None:
