@@ -134,7 +134,8 @@ def test_a_region_copy_has_no_page_of_another_province_and_no_broken_link(
                            plugin={"offline": True, "subset_regions": ["sichuan"]})
     site = build_site(config)
     entry_pages = {p.stem for p in site.glob("*.html")} - {"index", "404", "about"}
-    assert entry_pages == SICHUAN
+    assert entry_pages == SICHUAN | {"gd-dimsum"}
+    assert "ll-entry--outside" in read(site, "gd-dimsum.html")  # 不在此副本中
     assert not (site / "centres" / "guangdong").exists()
     assert "广州市学习中心" not in read(site, "centres/index.html")
     broken = []
