@@ -48,9 +48,9 @@ def provinces() -> list[dict[str, Any]]:
     return [
         course("sc-taiji", region="sichuan", teachers=["张老师"], related=["gd-dimsum"]),
         course("gd-dimsum", region="guangdong", subjects=["cooking"], teachers=["冯师傅"]),
-        course("nat-phone", region="national", subjects=["smartphone"], teachers=["周老师"],
-               series="nat-series", series_order=1),
-        course("no-region", subjects=["smartphone"], teachers=["李秀兰"]),
+        course("nat-phone", region="national", subjects=["smartphone"], teachers=["zhou"],
+               series="nat-series", series_order=1),  # a teacher named by id
+        course("no-region", subjects=["smartphone"], teachers=["冯师傅"]),  # and by name
         {"kind": "series", "id": "nat-series", "title": "智能手机课堂", "summary": "手机课。",
          "subjects": ["smartphone"], "organiser": "国家开放大学", "published": "2023-01-01",
          "region": "national"},
@@ -60,11 +60,11 @@ def provinces() -> list[dict[str, Any]]:
         centre("chengdu-point", "sichuan", "成都市", county="锦江区", follows=["gd-series"]),
         centre("guangzhou-uni", "guangdong", "广州市", centre_type="senior-university"),
         teacher("zhang", "张老师", "sichuan"),  # of the province, named on its course
-        teacher("zhou", "周老师", "beijing"),  # named on a nationwide course
+        teacher("zhou", "周老师", "beijing"),  # named by id on a nationwide course
         teacher("liang", "梁老师", "guangdong", community_sharing=True,
                 sharing_regions=["guangdong", "sichuan"]),  # shares in Sichuan
         teacher("chen", "陈老师", "guangdong"),  # shares once in Chengdu, says nothing of it
-        teacher("feng", "冯师傅", "guangdong"),  # of Guangdong only
+        teacher("feng", "冯师傅", "guangdong"),  # of Guangdong, named by name only
         activity("act-chengdu", "chengdu-point", ["liang"]),
         activity("act-chengdu-2", "chengdu-point", ["陈老师"]),
         activity("act-guangzhou", "guangzhou-uni", ["feng"], region="national"),
@@ -104,6 +104,7 @@ def test_a_region_holds_its_entries_nationwide_ones_and_its_community(project: P
     assert "lec-guangzhou" not in placed
     assert "act-guangzhou" not in placed
     assert "chen" not in placed  # in the copy only because an activity there names him
+    assert "zhou" not in placed  # ... because a course names her by id (shown by name)
     # two provinces: the union
     both = subset(project, subset_regions=("sichuan", "guangdong"))
     assert {e.id for e in both.catalogue.entries} == {e.id for e in full.entries}

@@ -144,8 +144,8 @@ class CatalogueSite:
     def _subset(self, full: Catalogue) -> list[Entry]:
         """Entries of the chosen sections AND subjects AND audiences AND regions (any of
         each), with the regions' own centres, teachers and activities (``region_subset``),
-        the series entries belong to, the teachers they name and the centres they are held
-        at."""
+        the series entries belong to, the teachers they name by id (an id is shown as the
+        teacher's name) and the teachers of the regions' activities."""
         options = self.options
         rules = full.rules
         unknown = [f"section '{s}'" for s in options.subset_sections
@@ -170,14 +170,15 @@ class CatalogueSite:
                      & set(e.get("audiences", ())))
                 and (placed is None or e.id in placed)]
         chosen = {e.id for e in kept} | community
-        # What the entries show of others: their series, the teachers they name (a name
-        # or an id, shown as the teacher's name and linked to the profile), their centre.
         for entry in [full.by_id[i] for i in sorted(chosen)]:
-            chosen.update(target for target in (entry.series, entry.get("centre"))
-                          if target and target in full.by_id)
+            if entry.series in full.by_id:
+                chosen.add(entry.series)
+            # A teacher named by id would be shown as the id without the entry; the people
+            # who share in a region's activities are its community.
+            sharing = entry.kind == "activity" and entry.id in community
             for _field, name in entry.people():
                 teacher = full.teacher_of(name)
-                if teacher is not None:
+                if teacher is not None and (sharing or name == teacher.id):
                     chosen.add(teacher.id)
         return [e for e in full.entries if e.id in chosen]
 
@@ -443,7 +444,7 @@ def region_subset(full: Catalogue, regions: Iterable[str]
     - A centre belongs to its own region only; a teacher to theirs, to nationwide, and to
       every region they share in (``sharing_regions``).
     - The community: the regions' centres, their teachers (of or sharing in the regions) and
-      the activities at their centres.
+      the activities at their centres (``_subset`` adds the teachers those name).
     """
     wanted = frozenset(regions)
     centres = {c.id for c in full.by_kind.get("centre", ()) if c.get("region") in wanted}

@@ -87,8 +87,8 @@ def _report_remote(remote: RemoteMedia | None) -> None:
                    "repeatable. It holds the province's entries and nationwide ones (region "
                    "national or none; an activity or a lecture is where its centre is), and "
                    "always the province's centres, its teachers (of it or sharing in it) and "
-                   "the activities at its centres; --section, --subject and --audience narrow "
-                   "the rest.")
+                   "the activities at its centres with the teachers they name; --section, "
+                   "--subject and --audience narrow the rest.")
 @click.option("--media", type=click.Choice(["none", "covers", "all"]), default="all",
               show_default=True, help="Local media to include: none, covers only, or all "
                                       "(covers, photos, e-book files).")
