@@ -197,7 +197,7 @@ def test_title_beats_names_beats_subjects_beats_summary(
 def test_featured_entries_win_ties(query: str, featured: str,
                                    hits: dict[tuple[str, bool], Hit]) -> None:
     hit = hits[(query, False)]
-    assert [e for e in hit.top if e not in PROFILES][0] == featured, describe(hit)
+    assert next(e for e in hit.top if e not in PROFILES) == featured, describe(hit)
 
 
 def test_the_featured_ties_are_real_ties(kit: SearchKit) -> None:
@@ -205,7 +205,7 @@ def test_the_featured_ties_are_real_ties(kit: SearchKit) -> None:
     order above comes from the tie-break, not from a better score."""
     plain = {hit.q: hit for hit in kit.search([q for q, _ in TIES], featured=False)}
     for query, featured in TIES:
-        assert [e for e in plain[query].top if e not in PROFILES][0] != featured, \
+        assert next(e for e in plain[query].top if e not in PROFILES) != featured, \
             describe(plain[query])
 
 

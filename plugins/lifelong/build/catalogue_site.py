@@ -171,7 +171,7 @@ class CatalogueSite:
                 and (placed is None or e.id in placed)]
         chosen = {e.id for e in kept} | community
         for entry in [full.by_id[i] for i in sorted(chosen)]:
-            if entry.series in full.by_id:
+            if entry.series and entry.series in full.by_id:
                 chosen.add(entry.series)
             # A teacher named by id would be shown as the id without the entry; the people
             # who share in a region's activities are its community.
