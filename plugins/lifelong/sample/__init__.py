@@ -1,12 +1,14 @@
 """A deterministic synthetic catalogue for benchmarks and scale tests.
 
 ``write_sample(out, 90_000, catalogue_dir=...)`` writes ``out/content/`` with entries of every
-kind in the proportions of the real catalogue (mostly micro-courses, then e-books, lectures,
-series, Learning Stars and Brand Projects), Chinese titles, summaries and descriptions built
-from word lists per subject (``words.yml`` beside this module), and copies the catalogue rules
-to ``out/catalogue/``. Every entry is valid against those rules, nothing points at a local
-file, and the same arguments always give byte-identical files: the only source of chance is
-``random.Random(seed)``, and nothing depends on the clock, the machine or hash order.
+kind in the proportions of the real catalogue (mostly micro-courses, then e-books, teachers
+and volunteers, lectures, community sharing activities, centres, series, Learning Stars and
+Brand Projects; marks on a few percent of courses: ``lifelong.sample.community``), Chinese
+titles, summaries and descriptions built from word lists per subject (``words.yml`` beside
+this module), and copies the catalogue rules to ``out/catalogue/``. Every entry is valid
+against those rules, nothing points at a local file, and the same arguments always give
+byte-identical files: the only sources of chance are ``random.Random`` generators seeded from
+``seed``, and nothing depends on the clock, the machine or hash order.
 
 Vocabulary terms are taken from ``catalogue_dir`` (so a renamed region or level still gives a
 valid catalogue), and only the fields that ``fields.yml`` declares for a kind are written. The
