@@ -558,7 +558,12 @@ def test_bundle_writes_the_same_zip_and_shows_sizes_first(cli: dict[str, Any], s
                                                        "total"]
     assert lines[6].startswith(f"Wrote {out} (")
     assert cli["calls"] == [(tmp_path, {"sections": ("community-education",), "subjects": (),
-                                        "audiences": ("older-adults",), "media": "covers"})]
+                                        "audiences": ("older-adults",), "regions": (),
+                                        "media": "covers"})]
+    code, _, _ = run("-o", str(tmp_path / "sc.zip"), "--region", "sichuan", "--region",
+                     "chongqing", "--project", project_dir(tmp_path))
+    assert code == 0
+    assert cli["calls"][1][1]["regions"] == ("sichuan", "chongqing")
     code, _, stderr = run("-o", str(out), "--project", project_dir(tmp_path))
     assert code == 1
     assert "already exists (use --force to replace it)" in stderr

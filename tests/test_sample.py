@@ -78,7 +78,7 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
     assert tree(tmp_path / "c") != a
 
 
-@pytest.mark.parametrize("entries", [6, 7, 50])
+@pytest.mark.parametrize("entries", [9, 10, 50])
 def test_small_catalogues_have_every_kind_and_validate(tmp_path: Path, entries: int) -> None:
     counts = write_sample(tmp_path, entries, catalogue_dir=CATALOGUE)
     assert counts == kind_counts(entries)
@@ -88,7 +88,7 @@ def test_small_catalogues_have_every_kind_and_validate(tmp_path: Path, entries: 
     assert any(e.series == LECTURE_HALL for e in catalogue.by_kind["lecture"])
 
 
-@pytest.mark.parametrize("entries", [0, 1, 3, 5])
+@pytest.mark.parametrize("entries", [0, 1, 3, 5, 8])
 def test_fewer_entries_than_kinds_still_validate(tmp_path: Path, entries: int) -> None:
     counts = write_sample(tmp_path, entries, catalogue_dir=CATALOGUE)
     assert sum(counts.values()) == entries
@@ -97,8 +97,9 @@ def test_fewer_entries_than_kinds_still_validate(tmp_path: Path, entries: int) -
 
 
 def test_kind_counts_at_full_scale() -> None:
-    assert kind_counts(90_000) == {"course": 79_200, "ebook": 9_000, "lecture": 1_080,
-                                   "series": 360, "star": 180, "project": 180}
+    assert kind_counts(90_000) == {"course": 75_420, "ebook": 9_000, "lecture": 1_080,
+                                   "series": 360, "star": 180, "project": 180,
+                                   "teacher": 2_250, "centre": 540, "activity": 990}
     with pytest.raises(ValueError, match="entries"):
         kind_counts(-1)
 
@@ -132,3 +133,45 @@ def test_reading_many_entries_shows_progress(tmp_path: Path,
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(":")[0] for line in lines] == ["Reading entries"] * 4
     assert lines[-1].startswith("Reading entries: 2,400/2,400 (100%) in ")
+
+
+def test_teachers_centres_activities_and_marks_as_the_platform_has_them(
+        tmp_path: Path) -> None:
+    """Checked as `lifelong check` checks (load_catalogue raises on any problem), then the
+    proportions and links the benchmarks rely on."""
+    counts = write_sample(tmp_path, 6000, catalogue_dir=CATALOGUE, seed=2)
+    catalogue = load_catalogue(tmp_path / "content", tmp_path / "catalogue")
+    teachers, centres = catalogue.by_kind["teacher"], catalogue.by_kind["centre"]
+    activities, courses = catalogue.by_kind["activity"], catalogue.by_kind["course"]
+    assert 2 <= 100 * len(teachers) / counts["course"] <= 4  # a few per hundred courses
+    # the busiest people on courses have profiles; two people of one name are two people
+    profiles = [p for p in catalogue.people if p.teacher is not None]
+    assert sum(any(e.kind == "course" for e in p.entries) for p in profiles) >= \
+        0.4 * len(teachers)
+    namesakes = [t for t in teachers if sum(o.title == t.title for o in teachers) > 1]
+    assert len(namesakes) == 2
+    people = [catalogue.person_of(t.id) for t in namesakes]
+    assert all(people)
+    assert len({p.slug for p in people if p}) == 2
+    assert all(t.id in a.get("teachers") for t in namesakes
+               for a in catalogue.activities_of[t.id])  # named by id, not by name
+    # centres: every province and every type, in their cities
+    provinces = set(catalogue.rules.vocabularies["regions"].terms) - {"national"}
+    assert {c.get("region") for c in centres} == provinces
+    assert {c.get("centre_type") for c in centres} == \
+        set(catalogue.rules.vocabularies["centre_types"].terms)
+    by_type = {t: sum(c.get("centre_type") == t for c in centres) for t in ("learning-point",
+                                                                         "senior-university")}
+    assert by_type["learning-point"] > by_type["senior-university"]
+    # activities: teachers and centres of the sample, before and after its last day
+    assert all(catalogue.teacher_of(name) for a in activities for name in a.get("teachers"))
+    assert sum(len(held) for held in catalogue.held_at.values()) > len(activities)  # lectures
+    upcoming = sum(a.get("starts").date() > catalogue.date for a in activities)
+    assert 0.05 * len(activities) < upcoming < 0.3 * len(activities)
+    # marks on a few percent of courses, each meeting its standard's checkable criteria
+    marked = [c for c in courses if c.marks]
+    assert 0.01 <= len(marked) / len(courses) <= 0.06
+    standards = catalogue.rules.standards
+    assert {m["standard"] for e in catalogue.entries for m in e.marks} == set(standards)
+    assert all(c.holds(e.values) for e in catalogue.entries for m in e.marks
+               for c in standards[m["standard"]].criteria)

@@ -66,6 +66,8 @@ class SiteOptions:
     subset_sections: tuple[str, ...] = ()
     subset_subjects: tuple[str, ...] = ()
     subset_audiences: tuple[str, ...] = ()
+    #: A copy for provinces (terms of regions.yml): see ``region_subset``.
+    subset_regions: tuple[str, ...] = ()
     media: str = "all"
     #: Offline: remote covers and photos left out ("placeholder") or fetched ("fetch").
     remote_media: str = "placeholder"
@@ -99,7 +101,7 @@ class CatalogueSite:
                               sharing=options.sharing)
         self.catalogue: Catalogue = full.subset(self._subset(full)) if (
             options.subset_sections or options.subset_subjects or options.subset_audiences
-        ) else full
+            or options.subset_regions) else full
         #: Entries outside a subset that entries inside it point at: they get a page that
         #: says so, with their online address and QR code, so that no link is broken.
         self.outside: dict[str, Entry] = {}
@@ -169,8 +171,10 @@ class CatalogueSite:
         return jinja2.FileSystemBytecodeCache(str(folder))
 
     def _subset(self, full: Catalogue) -> list[Entry]:
-        """Entries of the chosen sections AND subjects AND audiences (any of each), with the
-        series they belong to."""
+        """Entries of the chosen sections AND subjects AND audiences AND regions (any of
+        each), with the regions' own centres, teachers and activities (``region_subset``),
+        the series entries belong to, the teachers they name by id (an id is shown as the
+        teacher's name) and the teachers of the regions' activities."""
         options = self.options
         rules = full.rules
         unknown = [f"section '{s}'" for s in options.subset_sections
@@ -179,17 +183,33 @@ class CatalogueSite:
                     if s not in rules.vocabularies["subjects"].terms]
         unknown += [f"audience '{a}'" for a in options.subset_audiences
                     if a not in rules.vocabularies["audiences"].terms]
+        regions = rules.vocabularies.get("regions")
+        unknown += [f"region '{r}'" for r in options.subset_regions
+                    if regions is None or r not in regions.terms]
         if unknown:
             raise ValueError("unknown " + ", ".join(unknown))
         sections = [s for s in rules.sections if s.slug in options.subset_sections]
+        placed, community = region_subset(full, options.subset_regions) \
+            if options.subset_regions else (None, frozenset())
         kept = [e for e in full.entries
                 if (not sections or any(full.matches(e, s.where) for s in sections))
                 and (not options.subset_subjects or set(options.subset_subjects)
                      & set(full.terms_of(e, "subjects", "subjects")))
                 and (not options.subset_audiences or set(options.subset_audiences)
-                     & set(e.get("audiences", ())))]
-        series = {e.series for e in kept if e.series}
-        return kept + [e for e in full.entries if e.id in series and e not in kept]
+                     & set(e.get("audiences", ())))
+                and (placed is None or e.id in placed)]
+        chosen = {e.id for e in kept} | community
+        for entry in [full.by_id[i] for i in sorted(chosen)]:
+            if entry.series and entry.series in full.by_id:
+                chosen.add(entry.series)
+            # A teacher named by id would be shown as the id without the entry; the people
+            # who share in a region's activities are its community.
+            sharing = entry.kind == "activity" and entry.id in community
+            for _field, name in entry.people():
+                teacher = full.teacher_of(name)
+                if teacher is not None and (sharing or name == teacher.id):
+                    chosen.add(teacher.id)
+        return [e for e in full.entries if e.id in chosen]
 
     def _excluded_media(self, full: Catalogue) -> frozenset[str]:
         """Local media files left out: those of entries outside the copy, and by the media
@@ -441,3 +461,41 @@ class CatalogueSite:
 def local_media(entry: Entry) -> list[tuple[str, str]]:
     """(field, path in content/) of every local file an entry links to."""
     return [(name, media.path or "") for name, media in local_media_of(entry.values)]
+
+
+def region_subset(full: Catalogue, regions: Iterable[str]
+                  ) -> tuple[frozenset[str], frozenset[str]]:
+    """What a copy for ``regions`` (provinces, terms of regions.yml) holds, as two sets of
+    entry ids: the entries of those regions, which the other subset options narrow further,
+    and the regions' own community, which a regional copy always carries.
+
+    - An entry belongs to the regions when its ``region`` is one of them, ``national`` or
+      not given (nationwide), except an entry held at a centre (an activity, a lecture with
+      a ``centre``): it belongs where its centre is.
+    - A centre belongs to its own region only; a teacher to theirs, to nationwide, and to
+      every region they share in (``sharing_regions``).
+    - The community: the regions' centres, their teachers (of or sharing in the regions) and
+      the activities at their centres (``_subset`` adds the teachers those name).
+    """
+    wanted = frozenset(regions)
+    centres = {c.id for c in full.by_kind.get("centre", ()) if c.get("region") in wanted}
+    placed: set[str] = set()
+    community: set[str] = set(centres)
+    for entry in full.entries:
+        centre = entry.get("centre")
+        region = entry.get("region")
+        if entry.kind == "centre":
+            inside = entry.id in centres
+        elif centre:
+            inside = centre in centres
+            if inside and entry.kind == "activity":
+                community.add(entry.id)
+        elif entry.kind == "teacher" and not wanted.isdisjoint(
+                (region, *entry.get("sharing_regions", ()))):
+            inside = True
+            community.add(entry.id)
+        else:
+            inside = region is None or region == "national" or region in wanted
+        if inside:
+            placed.add(entry.id)
+    return frozenset(placed), frozenset(community)

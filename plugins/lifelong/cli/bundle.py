@@ -82,6 +82,13 @@ def _report_remote(remote: RemoteMedia | None) -> None:
               help="Only entries with this subject term; repeatable.")
 @click.option("--audience", "audiences", multiple=True,
               help="Only entries for this audience term; repeatable.")
+@click.option("--region", "regions", multiple=True,
+              help="A copy for this province (a term of regions.yml, e.g. sichuan); "
+                   "repeatable. It holds the province's entries and nationwide ones (region "
+                   "national or none; an activity or a lecture is where its centre is), and "
+                   "always the province's centres, its teachers (of it or sharing in it) and "
+                   "the activities at its centres with the teachers they name; --section, "
+                   "--subject and --audience narrow the rest.")
 @click.option("--media", type=click.Choice(["none", "covers", "all"]), default="all",
               show_default=True, help="Local media to include: none, covers only, or all "
                                       "(covers, photos, e-book files).")
@@ -99,7 +106,8 @@ def _report_remote(remote: RemoteMedia | None) -> None:
 @project_option
 @click.pass_context
 def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
-           subjects: tuple[str, ...], audiences: tuple[str, ...], media: str,
+           subjects: tuple[str, ...], audiences: tuple[str, ...], regions: tuple[str, ...],
+           media: str,
            fetch_remote: bool, since: Path | None, fmt: str | None, force: bool,
            project: Path) -> None:
     """Build the offline copy (opens from a USB stick via file://, search included) and pack it.
@@ -117,6 +125,7 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
       lifelong bundle -o lifelong.zip
       lifelong bundle -o older.zip --section community-education --audience older-adults \\
           --media covers
+      lifelong bundle -o sichuan.zip --region sichuan
       lifelong bundle -o lifelong.zip --fetch-remote
       lifelong bundle -o update.zip --since old/manifest.json
       lifelong bundle -o lifelong.offline.zim
@@ -125,7 +134,8 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
     """
     if ctx.invoked_subcommand is not None:
         for name, value in (("--out", out), ("--section", sections), ("--subject", subjects),
-                            ("--audience", audiences), ("--since", since), ("--format", fmt),
+                            ("--audience", audiences), ("--region", regions),
+                            ("--since", since), ("--format", fmt),
                             ("--force", force), ("--fetch-remote", fetch_remote)):
             if value:
                 raise click.UsageError(f"{name} belongs to `lifelong bundle` itself, not to "
@@ -160,14 +170,14 @@ def bundle(ctx: click.Context, out: Path | None, sections: tuple[str, ...],
 
             fetch: dict[str, Any] = {"remote_media": "fetch"} if fetch_remote else {}
             build = build_offline(project, site_dir, sections=sections, subjects=subjects,
-                                  audiences=audiences, media=media, **fetch)
+                                  audiences=audiences, regions=regions, media=media, **fetch)
         except (CatalogueError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from None
         site_dir, version, date, entries = (build.site_dir, build.version, build.date,
                                             build.entries)
         if not entries:
-            raise click.ClickException("no entry matches --section/--subject/--audience: "
-                                       "nothing to bundle")
+            raise click.ClickException("no entry matches --section/--subject/--audience/"
+                                       "--region: nothing to bundle")
         if date is None:
             raise click.ClickException("the catalogue has no date (no entry is dated), and "
                                        "a copy needs one")

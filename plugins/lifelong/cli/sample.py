@@ -21,9 +21,10 @@ from lifelong.cli.options import CONTEXT, project_option
 def sample(entries: int, out: Path, seed: int, project: Path) -> None:
     """Write a deterministic synthetic catalogue of N entries for benchmarks and scale tests.
 
-    Entries come in the real proportions (mostly courses, then e-books, lectures, series,
-    stars and projects), with realistic Chinese and English text, valid against the rules in
-    --project's catalogue/. The same N and seed always give the same bytes. The folder is a
+    Entries come in the real proportions (mostly courses, then e-books, teachers and
+    volunteers, lectures, activities at centres, centres, series, stars and projects; marks
+    on a few percent of courses), with realistic Chinese and English text, valid against the
+    rules in --project's catalogue/. The same N and seed always give the same bytes. The folder is a
     project of its own, with the site config of --project.
 
     \b

@@ -61,6 +61,12 @@ class CatalogueConfig(Config):
     subset_audiences = c.ListOfItems(c.Type(str), default=[])
     """Only entries for one of these audiences; empty: all."""
 
+    subset_regions = c.ListOfItems(c.Type(str), default=[])
+    """A copy for these provinces (terms of regions.yml, e.g. [sichuan]): their entries and
+    nationwide ones (region `national` or none; an activity or lecture is where its centre
+    is), with their centres, the teachers of or sharing in them and the activities at
+    their centres, whatever the other subset options say; empty: all regions."""
+
     media = c.Choice(("all", "covers", "none"), default="all")
     """Which local media files the site includes: all, only covers and photos, or none
     (pages then link to the online address instead)."""
@@ -102,7 +108,8 @@ def site_options(options: CatalogueConfig, config: MkDocsConfig, cache_dir: Path
         page_size=options.page_size, offline=options.offline,
         subset_sections=tuple(options.subset_sections),
         subset_subjects=tuple(options.subset_subjects),
-        subset_audiences=tuple(options.subset_audiences), media=options.media,
+        subset_audiences=tuple(options.subset_audiences),
+        subset_regions=tuple(options.subset_regions), media=options.media,
         remote_media=options.remote_media,
         map_outline=root / options.map.outline if options.map.outline else None,
         map_licence=options.map.licence, map_property=options.map.property,

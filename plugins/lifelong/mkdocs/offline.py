@@ -42,7 +42,7 @@ class _RemoteWarnings(logging.Filter):
 
 def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = (),
                   subjects: Sequence[str] = (), audiences: Sequence[str] = (),
-                  media: str = "all", remote_media: str | None = None,
+                  regions: Sequence[str] = (), media: str = "all", remote_media: str | None = None,
                   strict: bool = True) -> OfflineBuild:
     """Build the offline copy (optionally a subset, with all, covers or no media; remote
     covers left out or, with ``remote_media="fetch"``, fetched into it: by default as the
@@ -59,6 +59,7 @@ def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = ()
     plugin.config.subset_sections = list(sections)
     plugin.config.subset_subjects = list(subjects)
     plugin.config.subset_audiences = list(audiences)
+    plugin.config.subset_regions = list(regions)
     plugin.config.media = media
     if remote_media is not None:
         plugin.config.remote_media = remote_media

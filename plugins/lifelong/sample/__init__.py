@@ -1,12 +1,14 @@
 """A deterministic synthetic catalogue for benchmarks and scale tests.
 
 ``write_sample(out, 90_000, catalogue_dir=...)`` writes ``out/content/`` with entries of every
-kind in the proportions of the real catalogue (mostly micro-courses, then e-books, lectures,
-series, Learning Stars and Brand Projects), Chinese titles, summaries and descriptions built
-from word lists per subject (``words.yml`` beside this module), and copies the catalogue rules
-to ``out/catalogue/``. Every entry is valid against those rules, nothing points at a local
-file, and the same arguments always give byte-identical files: the only source of chance is
-``random.Random(seed)``, and nothing depends on the clock, the machine or hash order.
+kind in the proportions of the real catalogue (mostly micro-courses, then e-books, teachers
+and volunteers, lectures, community sharing activities, centres, series, Learning Stars and
+Brand Projects; marks on a few percent of courses: ``lifelong.sample.community``), Chinese
+titles, summaries and descriptions built from word lists per subject (``words.yml`` beside
+this module), and copies the catalogue rules to ``out/catalogue/``. Every entry is valid
+against those rules, nothing points at a local file, and the same arguments always give
+byte-identical files: the only sources of chance are ``random.Random`` generators seeded from
+``seed``, and nothing depends on the clock, the machine or hash order.
 
 Vocabulary terms are taken from ``catalogue_dir`` (so a renamed region or level still gives a
 valid catalogue), and only the fields that ``fields.yml`` declares for a kind are written. The
@@ -18,10 +20,9 @@ Run it with ``lifelong sample --entries N --out DIR``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import json
 import random
-import re
 import shutil
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -33,18 +34,28 @@ import yaml
 
 from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.schema import Rules, load_rules
+from lifelong.sample.community import Community, Marker
+from lifelong.sample.frontmatter import render as _render
+from lifelong.sample.words import WORDS as _WORDS
+from lifelong.sample.words import pick as _pick
 
 __all__ = ["KIND_DIRS", "LECTURE_HALL", "kind_counts", "write_sample"]
 
 #: The kinds the generator writes (each into its folder from fields.yml).
 KIND_DIRS = {"course": "courses", "ebook": "reading", "lecture": "lectures",
-             "series": "series", "star": "stars", "project": "projects"}
-#: Share of each kind in the real catalogue (about 80,000 courses and 10,000 e-books).
-SHARES = {"course": 0.88, "ebook": 0.10, "lecture": 0.012, "series": 0.004, "star": 0.002,
-          "project": 0.002}
-#: Which kinds come first when there are fewer entries than kinds (a lecture needs a series).
-PRIORITY = ("course", "ebook", "series", "lecture", "star", "project")
-#: Short id prefixes: ids appear in every URL (c000123, b000045, ...).
+             "series": "series", "star": "stars", "project": "projects",
+             "teacher": "teachers", "centre": "centres", "activity": "activities"}
+#: Share of each kind in the real catalogue (about 80,000 courses and 10,000 e-books; three
+#: teachers or volunteers for every hundred courses, a centre for every 150, about as many
+#: community sharing activities as lectures).
+SHARES = {"course": 0.838, "ebook": 0.10, "lecture": 0.012, "series": 0.004, "star": 0.002,
+          "project": 0.002, "teacher": 0.025, "centre": 0.006, "activity": 0.011}
+#: Which kinds come first when there are fewer entries than kinds (a lecture needs a series,
+#: an activity a teacher and a centre).
+PRIORITY = ("course", "ebook", "series", "lecture", "star", "project", "teacher", "centre",
+            "activity")
+#: Short id prefixes: ids appear in every URL (c000123, b000045, ...). Teachers, centres and
+#: activities take theirs in lifelong.sample.community (t, ce, a).
 ID_PREFIX = {"course": "c", "ebook": "b", "lecture": "l", "series": "s", "star": "st",
              "project": "pj"}
 #: The series of the "lecture-hall" section (catalogue/sections.yml); always generated.
@@ -56,7 +67,7 @@ _FIRST, _LAST = FIRST_DAY.toordinal(), LAST_DAY.toordinal()
 
 
 def kind_counts(entries: int) -> dict[str, int]:
-    """How many entries of each kind ``entries`` gives: every kind at least once from 6 on."""
+    """How many entries of each kind ``entries`` gives: every kind at least once from 9 on."""
     if entries < 0:
         raise ValueError(f"entries must be 0 or more, not {entries}")
     if entries < len(PRIORITY):
@@ -67,12 +78,7 @@ def kind_counts(entries: int) -> dict[str, int]:
     return {"course": entries - sum(counts.values()), **counts}
 
 
-# --- word lists (words.yml, package data: edited as text, not code) ----------------------
-
-_WORDS: dict[str, Any] = yaml.load(
-    Path(__file__).with_name("words.yml").read_text(encoding="utf-8"),
-    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
+# --- word lists (words.yml) ------------------------------------------------------------------
 
 def _tuples(key: str) -> list[tuple[Any, ...]]:
     return [tuple(item) for item in _WORDS[key]]
@@ -116,80 +122,6 @@ _PROJECT_TYPES: tuple[str, ...] = tuple(_WORDS["project_types"])
 _ORGANISER_TYPES: tuple[str, ...] = tuple(_WORDS["organiser_types"])
 
 
-def _pick(rng: random.Random, items: Sequence[Any]) -> Any:
-    """``rng.choice`` at half the cost (the generator calls it about 20 times an entry)."""
-    count = len(items)
-    return items[min(count - 1, int(rng.random() * count))]
-
-
-# --- YAML output -----------------------------------------------------------------------------
-
-#: Text safe as a plain YAML scalar, in block and flow context: starts with a Chinese character
-#: and has no YAML indicator, quote, backslash or control character.
-_PLAIN_TEXT = re.compile(r"[\u4e00-\u9fff《“（][^\x00-\x1f\x7f-\x9f:#,\[\]{}\"'\\&*!|>%@`]*")
-_PLAIN_WORD = re.compile(r"[a-z][a-z0-9-]*|https://example\.org/[A-Za-z0-9._~/-]*")
-_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-def _q(value: str) -> str:
-    """A string as a YAML scalar: plain when that is safe, else a JSON (= YAML) quoted one."""
-    if (_PLAIN_TEXT.fullmatch(value) and value.isprintable() and value[-1] != " ") or \
-            (_PLAIN_WORD.fullmatch(value) and value not in _YAML_WORDS):
-        return value
-    return json.dumps(value, ensure_ascii=not value.isprintable())
-
-
-#: Short strings (terms, names, publishers) recur all the time: quote each once.
-_Q_CACHE: dict[str, str] = {}
-
-
-def _q_cached(value: str) -> str:
-    found = _Q_CACHE.get(value)
-    if found is None:
-        found = _q(value)
-        if len(value) <= 24 and len(_Q_CACHE) < 100_000:
-            _Q_CACHE[value] = found
-    return found
-
-
-def _yaml_value(value: Any) -> str:
-    """A scalar or a flow list of scalars (str, bool, int, date, datetime)."""
-    kind = type(value)
-    if kind is str:
-        return _q_cached(value)
-    if kind is list or kind is tuple:
-        return "[" + ", ".join([_yaml_value(v) for v in value]) + "]"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if isinstance(value, dt.date):  # dates and datetimes
-        return value.isoformat()
-    raise TypeError(f"cannot write {value!r} as YAML")
-
-
-def _render(meta: dict[str, Any], body: str, allowed: frozenset[str]) -> str:
-    """Front matter (only the kind's fields, in the order given) and the body. Empty values
-    (None, [], "") are left out; lists of mappings are written in block style."""
-    lines = ["---"]
-    append = lines.append
-    for key, value in meta.items():
-        if value is None or value == [] or value == "" or key not in allowed:
-            continue
-        if type(value) is list and type(value[0]) is dict:
-            append(f"{key}:")
-            for item in value:
-                prefix = "  - "
-                for sub, sub_value in item.items():
-                    if sub_value is not None:
-                        append(f"{prefix}{sub}: {_yaml_value(sub_value)}")
-                        prefix = "    "
-        else:
-            append(f"{key}: {_yaml_value(value)}")
-    append("---")
-    append(body.rstrip("\n"))
-    append("")
-    return "\n".join(lines)
 
 
 def _isbn13(publisher_code: str, item: int) -> str:
@@ -331,7 +263,7 @@ class _Sample:
         if kind == "ebook":
             suffix = "th" if 10 <= count % 100 <= 20 else {2: "nd", 3: "rd"}.get(count % 10, "th")
             return f"{zh}（第{count}版）", f"{en} ({count}{suffix} edition)"
-        if kind == "lecture":
+        if kind in ("lecture", "activity"):
             return f"{zh}（第{count}场）", f"{en}, session {count}"
         if zh.endswith("篇）"):  # 合唱发声（实践篇·第2讲）
             return f"{zh[:-1]}·第{count}讲）", f"{en[:-1]}, lesson {count})"
@@ -340,9 +272,15 @@ class _Sample:
     def title_en(self, en: str, p: float = 0.4) -> str | None:
         return en if self.rng.random() < p else None
 
-    def person(self) -> str:
+    def fork(self, rng: random.Random) -> _Sample:
+        """The same sample (names, titles and codes given so far) drawing from ``rng``."""
+        other = copy.copy(self)
+        other.rng = rng
+        return other
+
+    def person(self, rng: random.Random | None = None) -> str:
         """A new distinct Chinese name (surname + one or two characters)."""
-        rng = self.rng
+        rng = rng or self.rng
         for _ in range(1000):
             if rng.random() < 0.01:
                 surname = _pick(rng, _COMPOUND_SURNAMES)
@@ -503,7 +441,10 @@ def _member_day(spec: dict[str, Any], order: int) -> dt.date:
 
 
 def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]],
-             teachers: dict[str, list[str]]) -> Iterable[tuple[dict[str, Any], str]]:
+             teachers: dict[str, list[str]], extras: random.Random, marker: Marker
+             ) -> Iterable[tuple[dict[str, Any], str]]:
+    """Courses; ``extras`` decides which captioned ones link their captions file, and
+    ``marker`` gives marks (both apart from ``sample.rng``: the rest stays as it was)."""
     rng = sample.rng
     allowed = sample.fields["course"]
     membership = _assign(sample, series, "course", counts["course"], 0.3)
@@ -572,6 +513,8 @@ def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any
                     name += "（大字版）"
                 materials.append({"title": f"{topic}{name}",
                                   "link": f"https://example.org/materials/{entry_id}-{n}.pdf"})
+        captions = [{"link": f"https://example.org/captions/{entry_id}.zh.vtt", "lang": "zh"}] \
+            if "captions" in access and extras.random() < 0.25 else None
         summary = _pick(rng, (
             f"本课围绕{topic}，{_pick(rng, sample._top(sample.top_of[leaf])['points'])}，"
             f"适合{sample.audience_label(audiences)}学习。",
@@ -597,8 +540,9 @@ def _courses(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any
             "series": spec["id"] if spec is not None else None, "series_order": order,
             "video": f"https://example.org/video/{entry_id}.mp4" if fmt == "video" else None,
             "audio": f"https://example.org/audio/{entry_id}.m4a" if fmt == "audio" else None,
-            "materials": materials, "accessibility": access,
+            "captions": captions, "materials": materials, "accessibility": access,
         }
+        meta["marks"] = marker.marks(meta, published)
         body = sample.body("course", leaf, topic, audiences, first, points=rng.random() < 0.2)
         sample.course_ids_by_leaf[leaf].append(entry_id)
         yield meta, _render(meta, body, allowed)
@@ -685,9 +629,12 @@ def _ebooks(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]
 
 
 def _lectures(sample: _Sample, counts: dict[str, int], series: list[dict[str, Any]],
-              speakers: dict[str, list[tuple[str, str, str | None]]]
+              speakers: dict[str, list[tuple[str, str, str | None]]], community: Community
               ) -> Iterable[tuple[dict[str, Any], str]]:
+    """Lectures; about half of those held in person are at a centre of their province
+    (chosen apart from ``sample.rng``: the rest stays as it was)."""
     rng = sample.rng
+    places = community.rng("lecture centres")
     allowed = sample.fields["lecture"]
     membership = _assign(sample, series, "lecture", counts["lecture"], 0.3)
     orders: dict[str, int] = {}
@@ -755,6 +702,8 @@ def _lectures(sample: _Sample, counts: dict[str, int], series: list[dict[str, An
             "mode": mode,
             "venue": (admin + _pick(rng, _VENUES) if admin else _pick(rng, _NATIONAL_VENUES))
             if mode == "in-person" else None,
+            "centre": community.centre_for_lecture(places, region) if mode == "in-person"
+            else None,
             "livestream_url": f"https://example.org/live/{entry_id}" if mode == "livestream"
             else None,
             "replay": f"https://example.org/replay/{entry_id}.mp4"
@@ -864,7 +813,8 @@ def _stars(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str]]:
         yield meta, _render(meta, body, allowed)
 
 
-def _projects(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str]]:
+def _projects(sample: _Sample, count: int, marker: Marker
+              ) -> Iterable[tuple[dict[str, Any], str]]:
     rng = sample.rng
     allowed = sample.fields["project"]
     for number in range(1, count + 1):
@@ -900,6 +850,7 @@ def _projects(sample: _Sample, count: int) -> Iterable[tuple[dict[str, Any], str
             "website": f"https://example.org/projects/{entry_id}/" if rng.random() < 0.7
             else None,
         }
+        meta["marks"] = marker.marks(meta, published, year)
         yield meta, _render(meta, body, allowed)
 
 
@@ -910,12 +861,14 @@ def _pages(counts: dict[str, int], seed: int) -> dict[str, str]:
         "以及各地的百姓学习之星和终身学习品牌项目，人人皆学、处处能学、时时可学。\n\n"
         f"本目录为测试用的示例数据（随机种子 {seed}），共收录微课 {counts['course']} 门、"
         f"电子书 {counts['ebook']} 种、讲座 {counts['lecture']} 场、系列 {counts['series']} 个、"
-        f"百姓学习之星 {counts['star']} 位、终身学习品牌项目 {counts['project']} 个。\n")
+        f"百姓学习之星 {counts['star']} 位、终身学习品牌项目 {counts['project']} 个，"
+        f"师资与志愿者 {counts['teacher']} 位、学习中心 {counts['centre']} 个、"
+        f"社区分享活动 {counts['activity']} 场。\n")
     about = (
         "---\ntitle: 关于\n---\n"
         "终身学习资源目录收录全国各地开放大学、老年大学、社区学院和图书馆提供的学习资源。\n\n"
         "本站内容由程序按固定规则生成，仅用于性能测试和功能演示；其中的人名、机构、"
-        "书号和链接均为虚构。\n")
+        "地址、电话、书号和链接均为虚构。\n")
     return {"index.md": index, "about.md": about}
 
 
@@ -1046,14 +999,23 @@ def write_sample(out: Path, entries: int, *, catalogue_dir: Path, seed: int = 0
                 else None
             speakers[top].append((name, role, affiliation))
     series = _plan_series(sample, counts)
+    # Teachers and centres are planned before any entry is written: lectures and activities
+    # point at them. Each part has a random stream of its own (see lifelong.sample.community).
+    community = Community(sample, counts, seed, series, FIRST_DAY, LAST_DAY)
+    community.plan_centres()
+    community.plan_teachers(teachers, speakers)
+    marker = Marker(rules, community.rng("marks"), LAST_DAY.year)
 
     folders = {kind: rules.kinds[kind].folder for kind in KIND_DIRS if kind in rules.kinds}
     for folder in folders.values():
         (content / folder).mkdir(parents=True, exist_ok=True)
     generators = (
-        _courses(sample, counts, series, teachers), _ebooks(sample, counts, series, authors),
-        _lectures(sample, counts, series, speakers), _series_entries(sample, series),
-        _stars(sample, counts["star"]), _projects(sample, counts["project"]))
+        _courses(sample, counts, series, teachers, community.rng("captions"), marker),
+        _ebooks(sample, counts, series, authors),
+        _lectures(sample, counts, series, speakers, community),
+        _series_entries(sample, series), _stars(sample, counts["star"]),
+        _projects(sample, counts["project"], marker),
+        community.teacher_entries(), community.centre_entries(), community.activity_entries())
     written = dict.fromkeys(KIND_DIRS, 0)
     matcher = _SectionMatcher(rules)
     # One thread writes while this one generates: file system calls release the GIL.
