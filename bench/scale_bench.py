@@ -490,6 +490,9 @@ def describe(figures: dict[str, Any]) -> str:
 
 _ID = re.compile(r"^id:\s*(\S+)\s*$", re.M)
 _TITLE = re.compile(r"^title:.*$", re.M)
+#: A copied entry leaves its code behind: codes are unique, and a new entry has none until
+#: ``lifelong codes`` gives it one.
+_CODE = re.compile(r"^code:.*\n", re.M)
 _SUBJECTS = re.compile(r"^subjects:\s*\[([^\]]*)\]\s*$", re.M)
 
 
@@ -607,6 +610,7 @@ def make_changes(targets: Targets, site: Path) -> list[tuple[str, str, Callable[
         text = t.source.read_text(encoding="utf-8")
         text = _ID.sub(f"id: {t.new_id}", text, count=1)
         text = _TITLE.sub(f"title: {new_entry_title}", text, count=1)
+        text = _CODE.sub("", text, count=1)
         t.new_path.write_text(text, encoding="utf-8")
 
     def subjects_ok() -> bool:
