@@ -52,6 +52,15 @@ class Media:
         return self.path is not None
 
 
+def _within(value: float, spec: FieldSpec) -> Any:
+    """A number of an int or number field, refused outside the field's min and max."""
+    if spec.min is not None and value < spec.min:
+        raise _Invalid(f"{value} is less than the minimum {spec.min}")
+    if spec.max is not None and value > spec.max:
+        raise _Invalid(f"{value} is more than the maximum {spec.max}")
+    return value
+
+
 class _Invalid(Exception):
     """A value's problem; the message is reported with the field's line."""
 
@@ -334,20 +343,12 @@ class EntryValidator:
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise _Invalid(f"expected a whole number, got {_type_name(value)} {value!r}")
-            if spec.min is not None and value < spec.min:
-                raise _Invalid(f"{value} is less than the minimum {spec.min}")
-            if spec.max is not None and value > spec.max:
-                raise _Invalid(f"{value} is more than the maximum {spec.max}")
-            return value
+            return _within(value, spec)
         if kind == "number":  # coordinates, scores: a whole or decimal number
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or value != value or value in (float("inf"), float("-inf")):
                 raise _Invalid(f"expected a number, got {_type_name(value)} {value!r}")
-            if spec.min is not None and value < spec.min:
-                raise _Invalid(f"{value} is less than the minimum {spec.min}")
-            if spec.max is not None and value > spec.max:
-                raise _Invalid(f"{value} is more than the maximum {spec.max}")
-            return value
+            return _within(value, spec)
         if kind == "code":
             return check_code(value)
         if kind == "period":
