@@ -25,12 +25,14 @@ def mark_problems(entry: Entry, lines: Lines, rules: Rules,
     seen: dict[tuple[str, int], int] = {}
     for index, mark in enumerate(entry.marks):
         key = ("marks", index)
-        line = lines.get(key, lines.get(("marks",), 2))
 
-        def problem(sub: str | None, message: str, line: int = line, key: Any = key) -> None:
+        # Lines are looked up only for a problem: an entry read from the cache would be
+        # parsed again for them (``_LazyLines``), and most marks have none.
+        def problem(sub: str | None, message: str, key: Any = key) -> None:
             where = (*key, sub) if sub else key
-            problems.append(Problem(entry.path, lines.get(where, line),
-                                    ".".join(str(k) for k in where), message))
+            line = lines.get(where) or lines.get(key) or lines.get(("marks",), 2)
+            problems.append(Problem(entry.path, line, ".".join(str(k) for k in where),
+                                    message))
 
         if mark["standard"] is None or mark["year"] is None:
             continue  # not a standard's id or not a year: the validator says why
