@@ -54,6 +54,12 @@ def sources_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def site_cache(cache_dir: Path, site_dir: Path) -> Path:
+    """The cache folder of one site folder (its record, search index state, up-to-date
+    stamp) inside the project's cache folder."""
+    return cache_dir / "sites" / hashlib.sha1(str(site_dir.resolve()).encode()).hexdigest()[:16]
+
+
 def file_stamp(path: Path | str) -> tuple[int, int] | None:
     """(size, modification time in ns), or None when the file is missing."""
     try:

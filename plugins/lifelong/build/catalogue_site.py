@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from lifelong.build.cache import CardCache, PageRecord, code_version
+from lifelong.build.cache import CardCache, PageRecord, code_version, site_cache
 from lifelong.build.jobs import Outputs
 from lifelong.build.loading import load_catalogue
 from lifelong.build.memory import PickledSequence
@@ -332,9 +332,7 @@ class CatalogueSite:
     def site_cache(self, site_dir: Path) -> Path | None:
         """The cache folder of one site folder (records, search index state)."""
         cache = self.options.cache_dir
-        if cache is None:
-            return None
-        return cache / "sites" / hashlib.sha1(str(site_dir.resolve()).encode()).hexdigest()[:16]
+        return None if cache is None else site_cache(cache, site_dir)
 
     def forget_old_sites(self, site_dir: Path) -> None:
         """Records of site folders that are gone (e.g. ``lifelong serve``'s temporary ones)

@@ -6,6 +6,8 @@ for the editor); the command line shows it as ``Error: ...``.
 from __future__ import annotations
 
 import logging
+import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,6 +17,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError, MkDocsException
 
+from lifelong.build.cache import site_cache
+from lifelong.build.uptodate import UpToDate, inputs_stamp
 from lifelong.site.markup import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
@@ -53,13 +57,73 @@ def build_site(config_file: str, *, strict: bool, site_dir: Path | None, clean: 
         if clean:
             forget_cache(config)
         dirty = not clean and Path(config.site_dir).is_dir()
+        last = last_build(config, strict=strict)
+        if last is not None:
+            stamp, record = last
+            if dirty and record.holds(stamp):
+                logging.getLogger("mkdocs.commands.build").info(
+                    f"The site in {config.site_dir} is up to date: nothing it is built from "
+                    "has changed since the last build (--clean draws every page again)")
+                return
+            record.forget()
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
             mkdocs_build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
+        if last is not None:
+            last[1].keep(last[0])
     except MkDocsException as exc:
         raise CommandError(str(exc)) from None
+
+
+#: Plugins whose output depends only on the files MkDocs reads and their settings: with any
+#: other (hooks too), a build always runs, since it may read anything (git history, the
+#: network, the time).
+KNOWN_PLUGINS = frozenset({"lifelong/catalogue", "search", "material/search", "offline",
+                           "material/offline", "tags", "material/tags", "meta",
+                           "material/meta"})
+
+_INHERIT_RE = re.compile(r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.M)
+
+
+def last_build(config: MkDocsConfig, *, strict: bool) -> tuple[str, UpToDate] | None:
+    """The stamp of everything this build would read (``lifelong.build.uptodate``) and the
+    record of the last build into its site folder that succeeded; None when a build must
+    run whatever the stamp says (a plugin of unknown inputs, the catalogue turned off)."""
+    plugin = config.plugins.get("lifelong/catalogue")
+    if plugin is None or not getattr(plugin.config, "enabled", False) or \
+            set(config.plugins) - KNOWN_PLUGINS:
+        return None
+    site_dir = Path(config.site_dir)
+    root = Path(config.config_file_path or ".").parent
+    folders = [Path(config.docs_dir), root / plugin.config.catalogue_dir, root / "site_config",
+               *(Path(p) for p in config.watch)]
+    if config.theme.custom_dir:
+        folders.append(Path(config.theme.custom_dir))
+    files = config_files(Path(config.config_file_path or "mkdocs.yml"))
+    outline = plugin.config.map.outline
+    if outline:
+        files.append(root / outline)
+    settings = [f"strict={strict}", f"site_dir={site_dir.resolve()}",
+                f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}"]
+    stamp = inputs_stamp(folders, files, settings,
+                         skip=(site_dir, plugin.cache_dir(config)))
+    return stamp, UpToDate(site_cache(plugin.cache_dir(config), site_dir) / "up-to-date.txt")
+
+
+def config_files(config_file: Path) -> list[Path]:
+    """The configuration file and those it INHERITs, each relative to the one naming it."""
+    found: list[Path] = []
+    path: Path | None = config_file
+    while path is not None and path not in found:
+        found.append(path)
+        try:
+            match = _INHERIT_RE.search(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            break
+        path = (path.parent / match.group(1).strip()) if match else None
+    return found
 
 
 def forget_cache(config: MkDocsConfig) -> None:
