@@ -21,7 +21,7 @@ from lifelong.build.processes import Sharing
 from lifelong.catalogue import reading
 from lifelong.catalogue.entryfile import dumps_entry
 from lifelong.catalogue.problems import CatalogueError
-from sitekit import THEME, build_site, course, one_of_each, write_project
+from sitekit import THEME, build_site, course, one_of_each, people_and_places, write_project
 
 
 def digest(site: Path) -> dict[str, str]:
@@ -137,6 +137,65 @@ def test_rebuild_equals_a_clean_build(tmp_path: Path, name: str) -> None:
     # Only what the change shows on is redrawn (rules and the navigation: everything).
     redrawn = untouched.stat().st_mtime != 1_000_000_000
     assert redrawn == (name in ("rules", "page-title", "rules-and-delete", "site-description"))
+
+
+def rename_teacher(root: Path) -> None:
+    # Courses name 李秀兰: once no teacher has that name, they show it without a profile.
+    # An activity's teachers are teachers: it names her by id from now on.
+    edit_entry(root, "teachers/li-xiu-lan-t.md", lambda m, b: ({**m, "title": "李秀兰老师"}, b))
+    edit_entry(root, "activities/taiji-sharing.md",
+               lambda m, b: ({**m, "teachers": ["li-xiu-lan-t", "wang-fang-doctor"]}, b))
+
+
+def add_teacher(root: Path) -> None:
+    # 王医生, a lecture's speaker by name, becomes a teacher with a profile.
+    meta = {"kind": "teacher", "id": "wang-yisheng", "title": "王医生", "summary": "社区医生。",
+            "subjects": ["health"], "published": "2024-04-01", "roles": ["doctor"],
+            "region": "zhejiang"}
+    (root / "content" / "teachers" / "wang-yisheng.md").write_text(
+        dumps_entry(meta, "正文。"), encoding="utf-8")
+
+
+def move_activity(root: Path) -> None:
+    # From Hangzhou to Suzhou: both centres' pages, their regions' directories, the map.
+    edit_entry(root, "activities/taiji-sharing.md",
+               lambda m, b: ({**m, "centre": "suzhou-senior-uni"}, b))
+
+
+def retitle_centre(root: Path) -> None:
+    # Shown on its activity's and its lecture's pages and in the directory.
+    edit_entry(root, "centres/xihu-centre.md",
+               lambda m, b: ({**m, "title": "西湖区社区学院"}, b))
+
+
+def drop_mark(root: Path) -> None:
+    # The marks listing, the badge, the statistics and the search facet lose it.
+    edit_entry(root, "courses/baduanjin-daily.md",
+               lambda m, b: ({**m, "marks": m["marks"][:1]}, b))
+
+
+def delete_teacher(root: Path) -> None:
+    # The artisan's book and activity name her by id: the id is then an error, so both
+    # go with her.
+    for path in ("teachers/wang-fang-artisan.md", "reading/suzhou-embroidery.md",
+                 "activities/embroidery-sharing.md"):
+        (root / "content" / path).unlink()
+
+
+COMMUNITY_CHANGES = {"teacher-name": rename_teacher, "teacher-add": add_teacher,
+                     "activity-centre": move_activity, "centre-title": retitle_centre,
+                     "mark": drop_mark, "teacher-delete": delete_teacher}
+
+
+@pytest.mark.parametrize("name", sorted(COMMUNITY_CHANGES))
+def test_rebuild_of_teachers_centres_and_marks_equals_a_clean_build(tmp_path: Path,
+                                                                    name: str) -> None:
+    config = write_project(tmp_path, [*one_of_each(), *people_and_places()])
+    site = build_site(config)
+    COMMUNITY_CHANGES[name](tmp_path)
+    build_site(config, dirty=True)
+    clean = build_site(config, site_dir=str(tmp_path / "clean"))
+    assert digest(site) == digest(clean)
 
 
 def test_rebuild_without_directory_urls(tmp_path: Path) -> None:
