@@ -127,8 +127,6 @@ def hrefs(page: str) -> list[str]:
     return re.findall(r'(?:href|src)="([^"#?]*)', page)
 
 
-@pytest.mark.skipif(not (THEME / "lifelong" / "entry-centre.html").is_file(),
-                    reason="the pages of teachers, centres and activities (issue 22's pages)")
 def test_a_region_copy_has_no_page_of_another_province_and_no_broken_link(
         tmp_path: Path) -> None:
     config = write_project(tmp_path, provinces(), mkdocs={"use_directory_urls": False},
