@@ -152,9 +152,9 @@ class SiteBuild:
         return fingerprints
 
     def finish(self, theme_files: Iterable[str], site_url: str | None) -> None:
-        """Wait for the drawing; write the files published beside the pages (feeds,
-        calendars, OPDS, data) while the outputs are written; wait for those; add the
-        catalogue pages to the sitemap, each dated by its entries; record what was made
+        """Wait for the drawing; add the catalogue pages to the sitemap, each dated by its
+        entries, and write the files published beside the pages (feeds, calendars, OPDS,
+        data) while the outputs are written; wait for those; record what was made
         (with ``theme_files``, the engine's own) and remove the files of the last build
         that are gone. Raises BuildError."""
         site, drawer, drawing = self.site, self.drawer, self.drawing
@@ -169,6 +169,8 @@ class SiteBuild:
                              f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
             if site is not None:
                 site.save_cards()  # while the second process may still write the outputs
+                if site_url and drawer is not None:  # meanwhile too (the theme's is written)
+                    self._extend_sitemap(site, drawer, site_url)
                 self.published = self._publish(site)
             if self.helper is not None:
                 if not self.fingerprints and drawer is not None:
@@ -182,8 +184,6 @@ class SiteBuild:
             raise BuildError(str(exc)) from None
         if site is None or drawer is None:
             return
-        if site_url:
-            self._extend_sitemap(site, drawer, site_url)
         made, self.fingerprints = self.fingerprints, {}
         made.update(self.published)
         made.update((dest, "") for dest in theme_files)
