@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 import pickle
@@ -13,7 +14,7 @@ import random
 import re
 import shutil
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +270,46 @@ def test_a_cached_write_widens_document_numbers_as_a_fresh_one(
     assert files(tmp_path / "out") == files(tmp_path / "fresh")
 
 
+class Watched(Sequence[SearchDocument]):
+    """Documents, and which of them were read (by number, newest first)."""
+
+    def __init__(self, documents: list[SearchDocument]) -> None:
+        self.documents, self.read = documents, set()
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, number: int) -> SearchDocument:  # type: ignore[override]
+        self.read.add(number % len(self.documents))
+        return self.documents[number]
+
+
+def hints_of(documents: list[SearchDocument]) -> list[bytes]:
+    """A hint per document, as a site would make them: a digest of all that makes it."""
+    return [hashlib.blake2b(index.document_key(d), digest_size=16).digest() for d in documents]
+
+
+def test_a_document_whose_hint_the_cache_knows_is_not_read(catalogue: Catalogue,
+                                                           tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    before = documents_of(catalogue)
+    IndexBuilder(catalogue, before, hints=hints_of(before)).write(out, cache_dir=cache)
+    after = documents_of(catalogue, edit_title(list(catalogue.entries)))
+    edited = [n for n, d in enumerate(after) if d.entry.title == "全新的标题：社区太极拳晨练"]
+    watched = Watched(after)
+    figures = IndexBuilder(catalogue, watched, hints=hints_of(after)).write(out, cache_dir=cache)
+    assert (figures["cache"], watched.read) == ("updated", set(edited))
+    IndexBuilder(catalogue, after).write(tmp_path / "fresh")
+    assert files(out) == files(tmp_path / "fresh")
+    # A hint that two documents give stands for neither: both are read.
+    twice = hints_of(after)
+    twice[5] = twice[6]
+    watched = Watched(after)
+    IndexBuilder(catalogue, watched, hints=twice).write(out, cache_dir=cache)
+    assert watched.read == {5, 6}
+    assert files(out) == files(tmp_path / "fresh")
+
+
 def test_an_unchanged_catalogue_rewrites_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
     documents = documents_of(catalogue)
     write(catalogue, documents, tmp_path / "out", tmp_path / "cache")
@@ -313,7 +354,8 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
     path = cache / CACHE_FILE
     data = path.read_bytes()
     parts = sorted(p for p in cache.iterdir() if p.name != CACHE_FILE)
-    assert parts and all(p.name[0] in "dp" for p in parts)
+    assert parts
+    assert all(p.name[0] in "dp" for p in parts)
     if damage == "garbage":
         path.write_bytes(b"\x80\x05not a pickle at all" * 100)
     elif damage == "truncated":
