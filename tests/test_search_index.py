@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 import pickle
@@ -13,7 +14,7 @@ import random
 import re
 import shutil
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,34 @@ def test_postings_changed_in_place_equal_postings_encoded_anew(seed: int) -> Non
         assert blocks_of(changed) == (docs, [level[ids[n]] for n in docs])
         assert changed.last == docs[-1]
         term = changed
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_postings_only_renumbered_equal_postings_encoded_anew(seed: int) -> None:
+    """A document of other terms goes or comes (an old one, among the others): this term's
+    documents after it are numbered one apart, which changes one gap (``update`` does only
+    that then), maybe to a number of another length."""
+    rnd = random.Random(seed)
+    ids = list(range(rnd.randint(2, 3000)))
+    mine = sorted(rnd.sample(ids, rnd.randint(1, min(len(ids) - 1, rnd.choice([3, 40, 900])))))
+    level = {doc: rnd.choice([0, 0, 0, 2, 4]) for doc in mine}
+    term = encode(mine, [level[d] for d in mine], LEVELS)
+    others = [d for d in ids if d not in level]
+    if rnd.random() < 0.5:
+        gone = rnd.choice(others)
+        new_ids = [d for d in ids if d != gone]
+    else:
+        new_ids = list(ids)
+        new_ids.insert(rnd.randint(0, len(ids)), len(ids))
+    moved, breaks, after = renumbering(ids, new_ids)
+    assert len(breaks) <= 1
+    changed = update(term, LEVELS, moved, breaks, [], [], after)
+    docs = [n for n, d in enumerate(new_ids) if d in level]
+    expected = encode(docs, [level[new_ids[n]] for n in docs], LEVELS)
+    assert changed is not None
+    assert changed.text == expected.text
+    assert (list(changed.starts), list(changed.offsets), changed.last) == \
+        (list(expected.starts), list(expected.offsets), expected.last)
 
 
 def test_a_posting_of_the_usual_level_is_one_character_when_documents_are_close() -> None:
@@ -241,6 +270,46 @@ def test_a_cached_write_widens_document_numbers_as_a_fresh_one(
     assert files(tmp_path / "out") == files(tmp_path / "fresh")
 
 
+class Watched(Sequence[SearchDocument]):
+    """Documents, and which of them were read (by number, newest first)."""
+
+    def __init__(self, documents: list[SearchDocument]) -> None:
+        self.documents, self.read = documents, set()
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, number: int) -> SearchDocument:  # type: ignore[override]
+        self.read.add(number % len(self.documents))
+        return self.documents[number]
+
+
+def hints_of(documents: list[SearchDocument]) -> list[bytes]:
+    """A hint per document, as a site would make them: a digest of all that makes it."""
+    return [hashlib.blake2b(index.document_key(d), digest_size=16).digest() for d in documents]
+
+
+def test_a_document_whose_hint_the_cache_knows_is_not_read(catalogue: Catalogue,
+                                                           tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    before = documents_of(catalogue)
+    IndexBuilder(catalogue, before, hints=hints_of(before)).write(out, cache_dir=cache)
+    after = documents_of(catalogue, edit_title(list(catalogue.entries)))
+    edited = [n for n, d in enumerate(after) if d.entry.title == "全新的标题：社区太极拳晨练"]
+    watched = Watched(after)
+    figures = IndexBuilder(catalogue, watched, hints=hints_of(after)).write(out, cache_dir=cache)
+    assert (figures["cache"], watched.read) == ("updated", set(edited))
+    IndexBuilder(catalogue, after).write(tmp_path / "fresh")
+    assert files(out) == files(tmp_path / "fresh")
+    # A hint that two documents give stands for neither: both are read.
+    twice = hints_of(after)
+    twice[5] = twice[6]
+    watched = Watched(after)
+    IndexBuilder(catalogue, watched, hints=twice).write(out, cache_dir=cache)
+    assert watched.read == {5, 6}
+    assert files(out) == files(tmp_path / "fresh")
+
+
 def test_an_unchanged_catalogue_rewrites_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
     documents = documents_of(catalogue)
     write(catalogue, documents, tmp_path / "out", tmp_path / "cache")
@@ -274,14 +343,19 @@ def test_files_of_an_earlier_index_that_this_one_lacks_are_removed(
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign", "stale-setting",
-                                    "wrong-shape", "folder-gone"])
+                                    "wrong-shape", "folder-gone", "parts-gone",
+                                    "parts-garbage", "parts-swapped"])
 def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Path,
                                               damage: str) -> None:
+    """Its head (CACHE_FILE) or the parts it names (read when a change needs them)."""
     cache, out = tmp_path / "cache", tmp_path / "out"
     documents = documents_of(catalogue)
     write(catalogue, documents, out, cache)
     path = cache / CACHE_FILE
     data = path.read_bytes()
+    parts = sorted(p for p in cache.iterdir() if p.name != CACHE_FILE)
+    assert parts
+    assert all(p.name[0] in "dp" for p in parts)
     if damage == "garbage":
         path.write_bytes(b"\x80\x05not a pickle at all" * 100)
     elif damage == "truncated":
@@ -294,15 +368,24 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
         handle = io.BytesIO(data)
         pickle.load(handle)
         path.write_bytes(pickle.dumps("another setting") + data[handle.tell():])
-    elif damage == "wrong-shape":  # a record too few
+    elif damage == "wrong-shape":  # a document's facets too few
         setting = IndexBuilder(catalogue, documents).setting()
         state = index.load_state(cache, setting)
         assert state is not None
-        state.rows.pop()
+        state.facets.pop()
         index.save_state(cache, setting, state)
-    else:
-        path.unlink()
-        cache.rmdir()
+    elif damage == "folder-gone":
+        shutil.rmtree(cache)
+    elif damage == "parts-gone":
+        for part in parts:
+            part.unlink()
+    elif damage == "parts-garbage":
+        for part in parts:
+            part.write_bytes(b"\x80\x05not a pickle at all")
+    else:  # each part where another was: it says what it is
+        contents = [part.read_bytes() for part in parts]
+        for part, other in zip(parts, contents[1:] + contents[:1], strict=True):
+            part.write_bytes(other)
     changed = documents_of(catalogue, edit_title(list(catalogue.entries)))
     figures = write(catalogue, changed, out, cache)
     assert figures["cache"] == "new"
@@ -360,10 +443,17 @@ def test_the_index_of_cut_documents_is_the_same(catalogue: Catalogue, tmp_path: 
     assert files(tmp_path / "cut") == files(tmp_path / "whole")
     setting = IndexBuilder(site.catalogue, whole).setting()
     states = [index.load_state(tmp_path / f"{name}-cache", setting) for name in ("whole", "cut")]
-    assert all(states)
-    whole_state, cut_state = ([(name, value) for name, value in state.pieces()  # type: ignore[union-attr]
-                               if name not in ("folder", "stamps")] for state in states)
+    whole_state, cut_state = (kept(state) for state in states)
     assert cut_state == whole_state
+
+
+def kept(state: index.IndexState | None) -> list[Any]:
+    """All that a cached state keeps, its parts read, but where its files were written."""
+    assert state is not None
+    state.read_all()
+    return [*((name, value) for name, value in state.pieces() if name not in ("folder", "stamps")),
+            *map(state.document_part, range(len(state.document_parts))),
+            *map(state.shard_part, range(state.shards))]
 
 
 def test_a_pickled_sequence_reads_like_a_list() -> None:

@@ -12,11 +12,11 @@ import dataclasses
 import hashlib
 import posixpath
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote
 
 import jinja2
@@ -37,7 +37,7 @@ from lifelong.search.index import (
 from lifelong.site.calendar import calendar_files
 from lifelong.site.captions import caption_files
 from lifelong.site.codes import code_index_files
-from lifelong.site.draw import PageDrawer
+from lifelong.site.draw import PageDrawer, PageToDraw
 from lifelong.site.export import data_files, robots_txt
 from lifelong.site.feeds import feed_files
 from lifelong.site.opds import opds_files
@@ -120,7 +120,7 @@ class CatalogueSite:
             e.path for e in (*full.drafts, *full.entries) if e.path not in kept)
         self.excluded_media = self._excluded_media(full)
         self._media_of: dict[str, list[tuple[str, str]]] = {}
-        self._documents: list[SearchDocument] | None = None
+        self._documents: SearchDocuments | None = None
         self.renderer = Renderer(self.catalogue, self.plan, options.template_dirs,
                                  scheme=self.scheme, site_url=options.site_url,
                                  lang=options.lang, outside=self.outside,
@@ -347,21 +347,21 @@ class CatalogueSite:
                     not Path(note.read_text(encoding="utf-8")).is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def outputs(self, site_dir: Path, documents: Sequence[SearchDocument] | None = None
-                ) -> Outputs:
+    def outputs(self, site_dir: Path, documents: Sequence[SearchDocument] | None = None,
+                hints: Sequence[bytes] | None = None) -> Outputs:
         """What the outputs of a build into ``site_dir`` are made from (``documents``: those
-        of ``search_documents``, or ``index_documents``)."""
+        of ``search_documents``, or ``index_documents``; ``hints``: ``search_hints``)."""
         # One index cache per site folder: variants (http, file://) differ in addresses.
         where = self.site_cache(site_dir)
         return Outputs(self.catalogue.rules,
                        self.search_documents() if documents is None else documents,
                        self.options.lang, self.scheme.page_url("search"), self.version_text(),
                        self.options.lunr_js, site_dir, where / "search" if where else None,
-                       self.options.offline)
+                       self.options.offline, hints)
 
-    def write_outputs(self, site_dir: Path) -> None:
+    def write_outputs(self, site_dir: Path, hints: Sequence[bytes] | None = None) -> None:
         """The outputs step: files made from the catalogue alone, not pages."""
-        self.outputs(site_dir).write()
+        self.outputs(site_dir, hints=hints).write()
 
     def published_files(self) -> Iterator[tuple[str, bytes]]:
         """The files the catalogue publishes beside its pages, (address, bytes) one at a time:
@@ -393,37 +393,63 @@ class CatalogueSite:
         date = self.catalogue.date.isoformat() if self.catalogue.date else ""
         return self.plan.t("catalogue_version", version=self.catalogue.version, date=date)
 
-    def search_documents(self) -> list[SearchDocument]:
-        """What the search index holds of each entry, newest first (made once)."""
+    def search_documents(self) -> SearchDocuments:
+        """What the search index holds of each entry, newest first (each made when first
+        read: a rewrite of the index reads only the documents that changed)."""
         if self._documents is None:
-            self._documents = list(self._search_documents())
+            self._documents = SearchDocuments(newest_first(self.catalogue.entries),
+                                              self.search_document)
         return self._documents
 
-    def _search_documents(self) -> Iterator[SearchDocument]:
-        number = {s.slug: i for i, s in enumerate(self.catalogue.rules.sections)}
-        for entry in newest_first(self.catalogue.entries):
-            cover = entry.cover
-            yield SearchDocument(
-                entry=entry, url=self.scheme.entry_url(entry.id),
-                cover=quote(cover.path) if cover is not None and cover.path
-                and cover.path not in self.excluded_media else None,
-                facts=" · ".join(self.renderer.facts(entry)),
-                sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry)),
-                works_offline=not self.renderer.entry_needs_internet(entry)
-                if self.options.offline else None,
-                **looked_up(self.catalogue, entry))
+    def search_document(self, entry: Entry) -> SearchDocument:
+        """What the search index holds of an entry."""
+        number = self._section_numbers
+        cover = entry.cover
+        return SearchDocument(
+            entry=entry, url=self.scheme.entry_url(entry.id),
+            cover=quote(cover.path) if cover is not None and cover.path
+            and cover.path not in self.excluded_media else None,
+            facts=" · ".join(self.renderer.facts(entry)),
+            sections=tuple(number[s.slug] for s in self.catalogue.sections_of(entry)),
+            works_offline=not self.renderer.entry_needs_internet(entry)
+            if self.options.offline else None,
+            **looked_up(self.catalogue, entry))
+
+    @cached_property
+    def _section_numbers(self) -> dict[str, int]:
+        return {s.slug: i for i, s in enumerate(self.catalogue.rules.sections)}
+
+    def search_hints(self, pages: Sequence[PageToDraw], fingerprints: Sequence[str]
+                     ) -> list[bytes]:
+        """Per search document (newest first), a digest of all that makes it: the
+        fingerprint of its entry's page (``fingerprints`` of the entry ``pages``), which
+        holds all that the page shows of the entry and of the entries it names (teachers'
+        names, a centre, a series' size: what ``search_document`` reads), with what every
+        page depends on (``cards_key``: code, rules, options) and its centre's file. The
+        index reads a document only when its hint is new (``IndexBuilder``)."""
+        setting = self.cards_key()
+        by_id = self.catalogue.by_id
+        printed = {page.entry.id: fingerprint for page, fingerprint in
+                   zip(pages, fingerprints, strict=True) if page.entry is not None}
+        hints = []
+        for entry in self.search_documents().entries:
+            centre = by_id.get(entry.values.get("centre") or "")
+            text = f"{setting}\0{printed[entry.id]}\0{centre.digest if centre else ''}"
+            hints.append(hashlib.blake2b(text.encode(), digest_size=16).digest())
+        return hints
 
     def index_documents(self) -> PickledSequence[SearchDocument]:
         """The search documents cut to what the index reads (``index_view``), pickled a
         thousand at a time (a tenth of the catalogue's memory): what a process of its own
         writes the index from, without reading the catalogue."""
-        return PickledSequence.of(map(index_view, self._search_documents()))
+        return PickledSequence.of(map(index_view, map(self.search_document,
+                                                      self.search_documents().entries)))
 
     def write_search_index(self, folder: Path, cache_dir: Path | None = None,
-                           documents: Sequence[SearchDocument] | None = None
-                           ) -> dict[str, object]:
+                           documents: Sequence[SearchDocument] | None = None,
+                           hints: Sequence[bytes] | None = None) -> dict[str, object]:
         """``Outputs.write_search_index`` of this catalogue into ``folder``."""
-        outputs = dataclasses.replace(self.outputs(folder.parent, documents),
+        outputs = dataclasses.replace(self.outputs(folder.parent, documents, hints),
                                       cache_dir=cache_dir)
         return outputs.write_search_index(folder)
 
@@ -454,6 +480,33 @@ class CatalogueSite:
         nav.append({plan.t("browse"): browse})
         nav.extend(page for page in sorted(pages) if page != "index.md")
         return nav
+
+
+class SearchDocuments(Sequence[SearchDocument]):
+    """The search documents of ``entries`` (newest first), each made when first read."""
+
+    def __init__(self, entries: list[Entry], make: Callable[[Entry], SearchDocument]) -> None:
+        self.entries, self._make = entries, make
+        self._made: dict[int, SearchDocument] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @overload
+    def __getitem__(self, index: int) -> SearchDocument: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SearchDocument]: ...
+
+    def __getitem__(self, index: int | slice) -> SearchDocument | list[SearchDocument]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.entries)))]
+        if index < 0:
+            index += len(self.entries)
+        found = self._made.get(index)
+        if found is None:
+            found = self._made[index] = self._make(self.entries[index])
+        return found
 
 
 def local_media(entry: Entry) -> list[tuple[str, str]]:

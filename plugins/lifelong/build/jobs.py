@@ -77,7 +77,8 @@ class HelperJob:
 
     def wait(self) -> None:
         if self.worker is None:
-            self.site.write_outputs(self.site_dir)
+            self.site.write_outputs(self.site_dir, self.site.search_hints(
+                self.drawer.entry_pages, self.fingerprints()))
             return
         self.fingerprints()  # the worker sends them before anything else
         try:
@@ -97,11 +98,13 @@ def entry_fingerprints(drawer: PageDrawer) -> list[str]:
 
 def _help(link: Link, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
     """In the rebuild's helper (``HelperJob``)."""
-    link.send(entry_fingerprints(drawer))
-    site.search_documents()  # while MkDocs may still be emptying the site folder
+    fingerprints = entry_fingerprints(drawer)
+    link.send(fingerprints)
+    # The index reads only the search documents whose hint is new.
+    hints = site.search_hints(drawer.entry_pages, fingerprints)
     link.wait_for_go()
     try:
-        site.write_outputs(site_dir)
+        site.write_outputs(site_dir, hints)
     except OSError as exc:  # a full disk, a folder that may not be written
         raise WorkProblem(outputs_problem(exc, site_dir)) from None
     except DocumentError as exc:  # names the entry it failed on
@@ -126,6 +129,10 @@ class Outputs:
     cache_dir: Path | None
     #: An offline copy: the index has the "works offline" filter (``OFFLINE_COLUMN``).
     offline: bool = False
+    #: Per document, a digest of all that makes it (``CatalogueSite.search_hints``): a
+    #: rewrite reads only the documents whose hint the cache does not know. None: every
+    #: document is read.
+    hints: Sequence[bytes] | None = None
 
     def rules_only(self) -> Catalogue:
         """A catalogue of the rules alone, no entries: the index reads each document's terms
@@ -156,16 +163,17 @@ class Outputs:
         documents = self.documents
         ui = {key: translate(key, self.lang)
               for key in SEARCH_STRINGS + (OFFLINE_STRINGS if self.offline else ())}
-        extra = {"ui": ui, "featured": [n for n, d in enumerate(documents) if d.entry.featured],
-                 "searchPage": self.search_page, "kindNames": list(self.rules.kinds)}
+        # "featured": the numbers of the featured documents, which the index fills in
+        extra = {"ui": ui, "featured": None, "searchPage": self.search_page,
+                 "kindNames": list(self.rules.kinds)}
         figures = IndexBuilder(self.rules_only(), documents, lang=self.lang,
-                               offline=self.offline).write(
+                               offline=self.offline, hints=self.hints).write(
             folder, extra_meta=extra, cache_dir=self.cache_dir)
         table = t2s_table()
-        (folder / "t2s.js").write_bytes(script("t2s", ["".join(table), "".join(table.values())]))
+        write_changed(folder / "t2s.js", script("t2s", ["".join(table), "".join(table.values())]))
         if self.lunr_js is not None:
             source = self.lunr_js.read_text(encoding="utf-8")
-            (folder / "lunr.js").write_text(compact_script(source), encoding="utf-8")
+            write_changed(folder / "lunr.js", compact_script(source).encode())
         return figures
 
     def write_version_script(self, path: Path) -> None:
@@ -199,10 +207,13 @@ class OutputsJob:
 
     def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
         self.site, self.drawer, self.site_dir = site, drawer, site_dir
-        self._fingerprints: list[str] | None = None
         drawer.writes_qr_codes = False
+        # The fingerprints now (they are recorded after the drawing): the search index keeps
+        # the hints they make, from which a rebuild knows the documents it need not read.
+        self._fingerprints = entry_fingerprints(drawer)
+        hints = site.search_hints(drawer.entry_pages, self._fingerprints)
         self.workers = [fresh("writing the search index", _write_outputs,
-                              site.outputs(site_dir, site.index_documents()))]
+                              site.outputs(site_dir, site.index_documents(), hints))]
         self._messages: list[str] = []
         self._cancelled = self._started = False
         qr_codes = drawer.qr_codes()
@@ -221,8 +232,6 @@ class OutputsJob:
 
     def fingerprints(self) -> list[str]:
         """The fingerprint of each of the entry pages, in order (worked out here)."""
-        if self._fingerprints is None:
-            self._fingerprints = entry_fingerprints(self.drawer)
         return self._fingerprints
 
     def start_writing(self) -> None:
@@ -306,6 +315,14 @@ def _pinyin_readings(_link: Link, catalogue: Catalogue,
         return readings_of(pinyin_texts(catalogue, documents))
     except Exception:
         return None
+
+
+def write_changed(path: Path, data: bytes) -> None:
+    """Write ``data`` unless the file holds it already (its date then stays)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    path.write_bytes(data)
 
 
 _FIRST_COMMENT = re.compile(r"\A\s*/\*.*?\*/\n", re.S)

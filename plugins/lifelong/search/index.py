@@ -32,6 +32,13 @@ changes the last record file and the shards of its terms, not every file.
 gives the index) its terms, record, facets and title key, and per term its postings with
 checkpoints. A rewrite then extracts only the documents that changed and re-encodes only the
 postings next to a change; the files are byte for byte those of a write without a cache.
+The cache is a head (CACHE_FILE: what every file needs of all documents, e.g. keys, facets,
+title order, word counts) and parts, a file each, read and saved again only when a change
+needs them (``IndexState``): the documents' terms and records, CACHE_PART documents a part,
+and each postings file's terms and exact keys. A caller that knows what makes each document
+(``IndexBuilder``'s hints) spares the rewrite reading the documents it knows. Deleting an
+entry (or adding one older than the newest) numbers every newer document anew: all their
+record files and nearly every postings file change then.
 """
 
 from __future__ import annotations
@@ -45,32 +52,31 @@ import hashlib
 import itertools
 import json
 import math
+import operator
 import os
 import pickle
 import re
 import tempfile
 from array import array
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.periods import Period
 from lifelong.search.postings import (
     DIGITS,
     FINAL,
-    NUMBERS,
     Postings,
     encode,
-    fixed,
     fixed_all,
     fixed_width,
-    long_number,
+    numbers,
     update,
 )
 from lifelong.search.text import (
@@ -398,6 +404,7 @@ class DocumentData:
     order: bytes  # title_sort_key, as order_key
     row: str  # its result record, as JSON
     facets: str  # its characters of the facet columns, in FACET_COLUMNS order
+    featured: bool  # meta.js lists the featured documents
 
 
 @dataclass
@@ -405,142 +412,119 @@ class Changes:
     """What a rewrite changed in the state it started from: files that none of it touches
     are not made again (their stamps stand for them)."""
 
-    terms: set[str]
-    exact: set[int]  # exact-key hashes added or removed
+    words: set[str]  # terms whose documents the word files count may count anew
+    shards: set[int] | None  # postings files whose terms or exact keys changed (None: any)
     documents: set[int]  # new numbers of documents added
     renumbered_from: int | None  # the first document numbered anew (None: none was)
 
 
+class CacheBroken(Exception):
+    """A part of the cached state is missing, unreadable or does not fit the rest: the
+    write starts afresh."""
+
+
+#: Documents per part of the cache (their terms, exact keys, syllables and records): a
+#: rewrite reads, and saves again, only the parts that hold documents it changes.
+CACHE_PART = 1024
+#: An exact key of a document, as the state keeps it: (hash << _DOC_BITS) | document, so
+#: that a file's keys sort by hash, then document.
+_DOC_BITS = 32
+_DOC_MASK = (1 << _DOC_BITS) - 1
+
+
+def shard_count(size: int, exact_count: int, width: int) -> int:
+    """How many postings files an index has whose postings take ``size`` bytes
+    (``term_size``) and which holds ``exact_count`` exact keys in documents ``width``
+    digits wide: a power of two, each file about SHARD_TARGET_BYTES."""
+    total = size + exact_count * (3 + width)
+    return 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
+
+
+def term_size(term: str, postings: Postings) -> int:
+    """About what a term takes in its postings file (its quotes, colon and comma too)."""
+    return len(term) + len(postings.text) + 6
+
+
+def word_term(term: str) -> bool:
+    """Whether the word files (d/, e/) list ``term``: English words, no digit."""
+    return term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term)
+
+
 class IndexState:
-    """The index before it is written out: per document (in document order) and per term.
-    This is what the cache keeps."""
+    """The index before it is written out; what the cache keeps. Whole, per document (in
+    document order): keys, title order keys, facets, whether featured; then the title
+    order and what the word files and meta.js count (documents per word and syllable). In
+    parts, read from the cache only when needed (``parts``): per CACHE_PART documents,
+    their terms, exact keys, syllables and result records (None where not read); per
+    postings file, its terms' postings and its exact keys (None where not read)."""
 
     def __init__(self) -> None:
         self.keys: list[bytes] = []
-        #: Every term seen, by number (a term keeps its number), and per document its
-        #: terms as the bytes of an array of (term number << 3 | level).
+        #: Per document, the caller's digest of what made it (``IndexBuilder``'s hints;
+        #: b"" when none was given).
+        self.hints: list[bytes] = []
+        #: Every term seen, by number (a term keeps its number); a document's terms are the
+        #: bytes of an array of (term number << 3 | level).
         self.vocabulary: list[str] = []
-        self.terms: list[bytes] = []
-        self.exact: list[bytes] = []
-        self.syllables: list[str] = []
-        #: The union of the syllables, when the column is not kept ("" per document).
-        self.all_syllables: set[str] | None = None
         self.order: list[bytes] = []
-        self.rows: list[str] = []
         self.facets: list[str] = []
-        self.postings: dict[str, Postings] = {}
-        #: The exact keys of each shard as written, for ``exact_shards`` shards and document
-        #: numbers ``exact_width`` digits wide, but for the shards in ``exact_dirty`` (None:
-        #: all).
-        self.exact_texts: dict[int, str] = {}
-        self.exact_shards = 0
-        self.exact_width = 0
-        self.exact_dirty: set[int] | None = None
+        self.featured = bytearray()
         #: Documents in title order (None: to be sorted).
         self.titles: array[int] | None = None
-        #: What changed since the cached state (None: everything, as far as files go);
-        #: not saved.
+        #: Syllable -> documents that have it; file key -> word -> documents (d/ and e/).
+        self.syllable_counts: collections.Counter[str] = collections.Counter()
+        self.words: dict[str, dict[str, int]] = {}
+        self.typos: dict[str, dict[str, int]] = {}
+        #: What the postings take (``term_size``), how many terms and exact keys there are.
+        self.size = 0
+        self.term_count = 0
+        self.exact_count = 0
+        # Per document, in parts (None: not read).
+        self.terms: list[bytes | None] = []
+        self.exact: list[bytes | None] = []
+        self.syllables: list[str | None] = []
+        self.rows: list[str | None] = []
+        #: The postings files: how many, the width of a document number in them, and per
+        #: file its terms' postings and its exact keys (``_DOC_BITS``), sorted.
+        self.shards = 0
+        self.width = 0
+        self.postings: list[dict[str, Postings] | None] = []
+        self.exact_keys: list[array[int] | None] = []
+        #: Per file, its exact keys as written ("="; None: not made yet).
+        self.exact_texts: list[str | None] = []
+        #: Where the parts not read yet are, and the name each part is saved under (None:
+        #: not saved as it is now).
+        self.parts: Parts | None = None
+        self.document_parts: list[str | None] = []
+        self.shard_parts: list[str | None] = []
+        self.generation = 0
+        #: What changed since the cached state (None: everything, as far as files go), and
+        #: whether what the cache keeps of all documents changed; neither is saved.
         self.changes: Changes | None = None
+        self.head_changed = False
         #: The folder the files were last written to, and per file (size, modification
         #: time, digest) as written: a file that still has them need not be read again.
         self.folder = ""
         self.stamps: dict[str, tuple[int, int, bytes]] = {}
 
-    def pieces(self) -> Iterator[tuple[str, Any]]:
-        """The state as a few large objects rather than a million small ones (saving and
-        loading the cache then take a fraction of a second at 90,000 documents), made one
-        at a time (so that they are not all in memory at once)."""
-        postings = self.postings
-        yield "keys", b"".join(self.keys)
-        yield "vocabulary", self.vocabulary
-        # The largest columns in parts (``_parts``): joined whole, each would be a second
-        # copy of tens of megabytes at once.
-        for name in ("terms", "exact", "order"):
-            column = getattr(self, name)
-            for part in _parts(column):
-                yield name, b"".join(part)
-            yield f"{name}_ends", array("I", accumulate(map(len, column)))
-        for part in _parts(self.syllables):
-            yield "syllables", "\n".join(part)  # ASCII letters
-        for part in _parts(self.rows):
-            yield "rows", "\n".join(part)  # JSON: no line break inside
-        yield "facets", "".join(self.facets)
-        yield "words", list(postings)
-        for part in _parts(list(postings.values())):
-            yield "texts", "\n".join(p.text for p in part)  # DIGITS only
-        yield "counts", array("I", [c for p in postings.values() for c in p.counts])
-        yield "marks", array("I", [len(p.starts) for p in postings.values()])
-        for name in ("starts", "offsets"):
-            flat = array("I")
-            for p in postings.values():
-                flat.extend(getattr(p, name))
-            yield name, flat
-        yield "lasts", array("I", [p.last for p in postings.values()])
-        yield "exact_texts", self.exact_texts
-        yield "exact_shards", self.exact_shards
-        yield "exact_width", self.exact_width
-        yield "exact_dirty", self.exact_dirty
-        yield "titles", self.titles
-        yield "folder", self.folder
-        yield "stamps", self.stamps
+    # -- documents ------------------------------------------------------------------------
 
-    def restore(self, pieces: dict[str, list[Any]]) -> None:
-        """The state ``pieces`` made, by name, in order (raises if they do not fit
-        together)."""
-        saved = {name: values[0] for name, values in pieces.items() if len(values) == 1}
-        keys = saved["keys"]
-        n = len(keys) // 16
-        self.keys = [keys[i * 16:i * 16 + 16] for i in range(n)]
-        self.vocabulary = saved["vocabulary"]
-        for name in ("terms", "exact", "order"):
-            data, ends = b"".join(pieces.get(name, ())), saved[f"{name}_ends"]
-            setattr(self, name, [data[a:b] for a, b in zip([0, *ends], ends, strict=False)])
-        self.syllables = _split("\n".join(pieces.get("syllables", ())), n)
-        self.rows = _split("\n".join(pieces.get("rows", ())), n)
-        facets = saved["facets"]
-        width = len(facets) // n if n else 0
-        self.facets = [facets[i * width:i * width + width] for i in range(n)]
-        words = saved["words"]
-        texts = _split("\n".join(pieces.get("texts", ())), len(words))
-        levels = len(saved["counts"]) // len(words) if words else 0
-        counts, marks = saved["counts"], saved["marks"]
-        starts, offsets, lasts = saved["starts"], saved["offsets"], saved["lasts"]
-        self.postings, at = {}, 0
-        for i, word in enumerate(words):
-            self.postings[word] = Postings(
-                texts[i], tuple(counts[i * levels:i * levels + levels]),
-                starts[at:at + marks[i]], offsets[at:at + marks[i]], lasts[i])
-            at += marks[i]
-        self.exact_texts, self.exact_shards = saved["exact_texts"], saved["exact_shards"]
-        self.exact_width = saved["exact_width"]
-        self.exact_dirty = saved["exact_dirty"]
-        self.titles = saved["titles"]
-        self.folder, self.stamps = saved["folder"], saved["stamps"]
-
-    def consistent(self) -> bool:
-        n = len(self.keys)
-        return all(len(column) == n for column in (
-            self.terms, self.exact, self.syllables, self.order, self.rows, self.facets))
-
-    def terms_of(self, number: int) -> Iterable[tuple[str, int]]:
-        vocabulary = self.vocabulary
-        for packed in array("I", self.terms[number]):
-            yield vocabulary[packed >> 3], packed & 7
+    COLUMNS = ("keys", "hints", "order", "facets", "terms", "exact", "syllables", "rows")
 
     def copy(self, old: IndexState, begin: int, end: int) -> None:
-        """Add documents begin..end-1 of ``old`` (whose vocabulary this state continues)."""
+        """Add documents begin..end-1 of ``old`` (whose vocabulary this state continues),
+        read or not."""
         for name in self.COLUMNS:
             getattr(self, name).extend(getattr(old, name)[begin:end])
+        self.featured += old.featured[begin:end]
 
-    COLUMNS = ("keys", "terms", "exact", "syllables", "order", "rows", "facets")
-
-    def add(self, key: bytes, data: DocumentData, ids: dict[str, int], *,
+    def add(self, key: bytes, hint: bytes, data: DocumentData, ids: dict[str, int], *,
             cacheable: bool = True) -> array[int]:
         """Add a new document (``ids``: the number of each term of the vocabulary); returns
-        its terms. Without ``cacheable``, its terms and syllables are not kept (only the
-        union of syllables): the state is not fit for a cache, and a write without one
-        saves the memory."""
+        its terms. Without ``cacheable``, its terms and syllables are not kept: the state is
+        not fit for a cache, and a write without one saves the memory."""
         self.keys.append(key)
+        self.hints.append(hint)
         packed = array("I")
         for term, level in data.terms.items():
             known = ids.get(term)
@@ -550,17 +534,234 @@ class IndexState:
             packed.append(known << 3 | level)
         self.terms.append(packed.tobytes() if cacheable else b"")
         self.exact.append(data.exact)
-        if cacheable:
-            self.syllables.append(data.syllables)
-        else:
-            self.syllables.append("")
-            if self.all_syllables is None:
-                self.all_syllables = set()
-            self.all_syllables.update(data.syllables.split())
+        self.exact_count += len(data.exact) // 4
+        self.syllables.append(data.syllables if cacheable else "")
+        self.syllable_counts.update(data.syllables.split())
         self.order.append(data.order)
         self.rows.append(data.row)
         self.facets.append(data.facets)
+        self.featured.append(data.featured)
         return packed
+
+    def forget(self, number: int) -> None:
+        """What document ``number`` (read) counted in the whole state, taken off: its
+        syllables and exact keys (its postings are not touched)."""
+        counts = self.syllable_counts
+        for syllable in self.syllables[number].split():  # type: ignore[union-attr]
+            counts[syllable] -= 1
+            if not counts[syllable]:
+                del counts[syllable]
+        self.exact_count -= len(self.exact[number]) // 4  # type: ignore[arg-type]
+
+    def terms_of(self, number: int) -> Iterable[tuple[str, int]]:
+        vocabulary = self.vocabulary
+        for packed in array("I", self.terms[number]):  # type: ignore[arg-type]
+            yield vocabulary[packed >> 3], packed & 7
+
+    def count_word(self, term: str, postings: Postings | None) -> None:
+        """The documents of ``term`` in the word files (``postings`` None: it is gone)."""
+        if not word_term(term):
+            return
+        keys = [(self.words, dictionary_key(term))]
+        if len(term) >= TYPO_LENGTH:
+            keys.append((self.typos, typo_key(term)))
+        for files, key in keys:
+            if postings is not None:
+                files.setdefault(key, {})[term] = sum(postings.counts)
+            elif key in files:
+                files[key].pop(term, None)
+                if not files[key]:
+                    del files[key]
+
+    # -- the postings files ---------------------------------------------------------------
+
+    def lay_out(self, postings: dict[str, Postings]) -> None:
+        """Every term's postings (and every document's exact keys, all read) into the
+        postings files, as many as their size calls for; the word counts."""
+        self.size = sum(term_size(term, p) for term, p in postings.items())
+        self.term_count = len(postings)
+        self.words, self.typos = {}, {}
+        for term, p in postings.items():
+            self.count_word(term, p)
+        self.width = fixed_width(max(1, len(self.keys) - 1))
+        self.shards = shards = shard_count(self.size, self.exact_count, self.width)
+        buckets: list[dict[str, Postings] | None] = [{} for _ in range(shards)]
+        for term, p in postings.items():
+            buckets[fnv1a(term) % shards][term] = p  # type: ignore[index]
+        exact: list[list[int]] = [[] for _ in range(shards)]
+        for doc, hashes in enumerate(self.exact):
+            for value in array("I", hashes):  # type: ignore[arg-type]
+                exact[value % shards].append(value << _DOC_BITS | doc)
+        self.postings = buckets
+        self.exact_keys = [array("Q", sorted(values)) for values in exact]
+        self.exact_texts = [None] * shards
+        self.document_parts = [None] * -(-len(self.keys) // CACHE_PART)
+        self.shard_parts = [None] * shards
+
+    def lay_out_again(self, shards: int) -> None:
+        """The postings files of another count (all read): terms and exact keys move."""
+        self.read_shards(range(self.shards))
+        postings = {term: p for bucket in self.postings for term, p in bucket.items()}  # type: ignore[union-attr]
+        values = [v for keys in self.exact_keys for v in keys]  # type: ignore[union-attr]
+        buckets: list[dict[str, Postings] | None] = [{} for _ in range(shards)]
+        for term, p in postings.items():
+            buckets[fnv1a(term) % shards][term] = p  # type: ignore[index]
+        exact: list[list[int]] = [[] for _ in range(shards)]
+        for value in values:
+            exact[(value >> _DOC_BITS) % shards].append(value)
+        self.shards, self.postings = shards, buckets
+        self.exact_keys = [array("Q", sorted(keys)) for keys in exact]
+        self.exact_texts = [None] * shards
+        self.shard_parts = [None] * shards
+
+    def exact_text(self, shard: int) -> str:
+        """The exact keys of a postings file (read) as the browser reads them ("=")."""
+        found = self.exact_texts[shard]
+        if found is not None:
+            return found
+        values, shards = self.exact_keys[shard], self.shards
+        assert values is not None
+        highs = [(value >> _DOC_BITS) // shards for value in values]
+        gaps = numbers(map(operator.sub, highs, [0, *highs]))
+        documents = fixed_all([value & _DOC_MASK for value in values], self.width)
+        found = self.exact_texts[shard] = "".join(map(str.__add__, gaps, documents))
+        return found
+
+    # -- parts of the cache ---------------------------------------------------------------
+
+    def read_documents(self, numbers: Iterable[int]) -> None:
+        """Read the parts that hold these documents (those not read yet)."""
+        for part in sorted({number // CACHE_PART for number in numbers}):
+            begin = part * CACHE_PART
+            if self.rows[begin] is not None:
+                continue
+            end = min(len(self.keys), begin + CACHE_PART)
+            name = self.document_parts[part]
+            if name is None or self.parts is None:
+                raise CacheBroken(f"documents {begin}-{end - 1}: not saved")
+            terms, term_ends, exact, exact_ends, syllables, rows = self.parts.read(
+                name, ("documents", begin, end))
+            count = end - begin
+            self.terms[begin:end] = _cut(terms, term_ends, count)
+            self.exact[begin:end] = _cut(exact, exact_ends, count)
+            self.syllables[begin:end] = _split(syllables, count)
+            self.rows[begin:end] = _split(rows, count)
+
+    def document_part(self, part: int) -> tuple[Any, ...]:
+        """What the cache keeps of a part of the documents (all read)."""
+        begin, end = part * CACHE_PART, min(len(self.keys), part * CACHE_PART + CACHE_PART)
+        if any(row is None for row in self.rows[begin:end]):
+            raise ValueError(f"documents {begin}-{end - 1} are not read")
+        terms, exact = self.terms[begin:end], self.exact[begin:end]
+        return (b"".join(terms), array("I", accumulate(map(len, terms))),  # type: ignore[arg-type]
+                b"".join(exact), array("I", accumulate(map(len, exact))),  # type: ignore[arg-type]
+                "\n".join(self.syllables[begin:end]),  # type: ignore[arg-type]  # letters
+                "\n".join(self.rows[begin:end]))  # type: ignore[arg-type]  # no line breaks
+
+    def read_shards(self, shards: Iterable[int]) -> None:
+        """Read the postings files' parts (those not read yet)."""
+        for shard in shards:
+            if self.postings[shard] is not None:
+                continue
+            name = self.shard_parts[shard]
+            if name is None or self.parts is None:
+                raise CacheBroken(f"postings file {shard}: not saved")
+            words, texts, counts, marks, starts, offsets, lasts, exact, exact_text = \
+                self.parts.read(name, ("postings", shard, self.shards, self.width))
+            texts = _split(texts, len(words))
+            levels = len(WEIGHT_LEVELS)
+            if len(counts) != levels * len(words):
+                raise CacheBroken(f"postings file {shard}: counts do not fit")
+            bucket, at = {}, 0
+            for i, word in enumerate(words):
+                bucket[word] = Postings(texts[i], tuple(counts[i * levels:i * levels + levels]),
+                                        starts[at:at + marks[i]], offsets[at:at + marks[i]],
+                                        lasts[i])
+                at += marks[i]
+            self.postings[shard] = bucket
+            self.exact_keys[shard] = exact
+            self.exact_texts[shard] = exact_text
+
+    def shard_part(self, shard: int) -> tuple[Any, ...]:
+        """What the cache keeps of a postings file (read)."""
+        bucket = self.postings[shard]
+        if bucket is None:
+            raise ValueError(f"postings file {shard} is not read")
+        every = list(bucket.values())
+        starts, offsets = array("I"), array("I")
+        for p in every:
+            starts.extend(p.starts)
+            offsets.extend(p.offsets)
+        return (list(bucket), "\n".join(p.text for p in every),  # DIGITS only
+                array("I", [c for p in every for c in p.counts]),
+                array("I", [len(p.starts) for p in every]), starts, offsets,
+                array("I", [p.last for p in every]), self.exact_keys[shard],
+                self.exact_text(shard))
+
+    def read_all(self) -> None:
+        self.read_documents(range(0, len(self.keys), CACHE_PART))
+        self.read_shards(range(self.shards))
+
+    # -- the head of the cache ------------------------------------------------------------
+
+    def pieces(self) -> Iterator[tuple[str, Any]]:
+        """The state but its parts as a few large objects rather than a million small ones,
+        made one at a time (so that they are not all in memory at once)."""
+        yield "keys", b"".join(self.keys)
+        yield "hints", b"".join(self.hints)
+        yield "vocabulary", self.vocabulary
+        for part in _parts(self.order):
+            yield "order", b"".join(part)
+        yield "order_ends", array("I", accumulate(map(len, self.order)))
+        yield "facets", "".join(self.facets)
+        yield "featured", bytes(self.featured)
+        yield "titles", self.titles
+        yield "syllable_counts", dict(self.syllable_counts)
+        yield "words", self.words
+        yield "typos", self.typos
+        yield "sizes", (self.size, self.term_count, self.exact_count, self.shards, self.width)
+        yield "document_parts", self.document_parts
+        yield "shard_parts", self.shard_parts
+        yield "generation", self.generation
+        yield "folder", self.folder
+        yield "stamps", self.stamps
+
+    def restore(self, pieces: dict[str, list[Any]]) -> None:
+        """The state ``pieces`` made, by name, in order, its parts unread (raises if they
+        do not fit together)."""
+        saved = {name: values[0] for name, values in pieces.items() if len(values) == 1}
+        keys = saved["keys"]
+        n = len(keys) // 16
+        self.keys = [keys[i * 16:i * 16 + 16] for i in range(n)]
+        hints = saved["hints"]
+        self.hints = [hints[i * 16:i * 16 + 16] for i in range(n)] if hints else [b""] * n
+        self.vocabulary = saved["vocabulary"]
+        self.order = _cut(b"".join(pieces.get("order", ())), saved["order_ends"], n)
+        facets = saved["facets"]
+        width = len(facets) // n if n else 0
+        if width * n != len(facets):
+            raise CacheBroken("the facets do not have a value per document")
+        self.facets = [facets[i * width:i * width + width] for i in range(n)]
+        self.featured = bytearray(saved["featured"])
+        self.titles = saved["titles"]
+        self.syllable_counts = collections.Counter(saved["syllable_counts"])
+        self.words, self.typos = saved["words"], saved["typos"]
+        self.size, self.term_count, self.exact_count, self.shards, self.width = saved["sizes"]
+        self.terms, self.exact = [None] * n, [None] * n
+        self.syllables, self.rows = [None] * n, [None] * n
+        self.postings, self.exact_keys = [None] * self.shards, [None] * self.shards
+        self.exact_texts = [None] * self.shards
+        self.document_parts, self.shard_parts = saved["document_parts"], saved["shard_parts"]
+        self.generation = saved["generation"]
+        self.folder, self.stamps = saved["folder"], saved["stamps"]
+
+    def consistent(self) -> bool:
+        n = len(self.keys)
+        return all(len(column) == n for column in (
+            self.hints, self.order, self.facets, self.featured)) and \
+            len(self.document_parts) == -(-n // CACHE_PART) and \
+            len(self.shard_parts) == self.shards and \
+            all(isinstance(name, str) for name in (*self.document_parts, *self.shard_parts))
 
 
 def order_key(parts: Sequence[str]) -> bytes:
@@ -570,13 +771,13 @@ def order_key(parts: Sequence[str]) -> bytes:
     return b"".join(part.encode().replace(b"\0", b"\0\1") + b"\0\0" for part in parts)
 
 
-#: Values of a column per part of the cache file (``IndexState.pieces``).
-CACHE_PART = 10_000
+#: Values of a column per piece of the cache's head (``IndexState.pieces``).
+HEAD_PIECE = 10_000
 
 
 def _parts(column: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    """A column in parts of ``CACHE_PART`` values (at least one part, maybe empty)."""
-    size = CACHE_PART
+    """A column in parts of ``HEAD_PIECE`` values (at least one part, maybe empty)."""
+    size = HEAD_PIECE
     for start in range(0, max(1, len(column)), size):
         yield column[start:start + size]
 
@@ -584,13 +785,48 @@ def _parts(column: Sequence[Any]) -> Iterator[Sequence[Any]]:
 def _split(text: str, count: int, separator: str = "\n") -> list[str]:
     parts = text.split(separator) if count else []
     if len(parts) != count:
-        raise ValueError("a cached column does not have a value per document")
+        raise CacheBroken("a cached column does not have a value per document")
     return parts
 
 
+def _cut(data: bytes, ends: Sequence[int], count: int) -> list[bytes]:
+    if len(ends) != count or (count and ends[-1] != len(data)):
+        raise CacheBroken("a cached column does not have a value per document")
+    return [data[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+
+
+#: The names of parts of a cache (documents' and postings files'), with the save that
+#: wrote them.
+_PART_NAME = re.compile(r"[dp][0-9]+\.[0-9]+\.pickle")
+
+
+class Parts:
+    """The cache folder whose head (CACHE_FILE) names a state's parts: each part a file of
+    its own, saved with what it is (``identity``) and the setting it was made with."""
+
+    def __init__(self, folder: Path, setting: str) -> None:
+        self.folder, self.setting = folder, setting
+
+    def read(self, name: str, identity: tuple[Any, ...]) -> Any:
+        try:
+            with (self.folder / name).open("rb") as handle:
+                if pickle.load(handle) != (self.setting, identity):
+                    raise CacheBroken(f"{name}: another part")
+                return pickle.load(handle)
+        except CacheBroken:
+            raise
+        except Exception as exc:  # whatever is wrong with a part, it is not used
+            raise CacheBroken(f"{name}: {exc}") from None
+
+    def write(self, name: str, identity: tuple[Any, ...], value: Any) -> None:
+        with (self.folder / name).open("wb") as handle:
+            pickle.dump((self.setting, identity), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def load_state(folder: Path, setting: str) -> IndexState | None:
-    """The cached state, or None when it is missing, unreadable or made by other code or
-    rules (a cache is only ever a shortcut)."""
+    """The cached state (its parts read when needed), or None when it is missing,
+    unreadable or made by other code or rules (a cache is only ever a shortcut)."""
     try:
         with (folder / CACHE_FILE).open("rb") as handle:
             if pickle.load(handle) != setting:
@@ -603,30 +839,90 @@ def load_state(folder: Path, setting: str) -> IndexState | None:
                 saved[name].append(value)
         state = IndexState()
         state.restore(saved)
+        state.parts = Parts(folder, setting)
         return state if state.consistent() else None
     except Exception:  # whatever is wrong with a cache, it is not used
         return None
 
 
 def save_state(folder: Path, setting: str, state: IndexState) -> None:
-    """Written atomically: an interrupted build leaves the old cache or none."""
+    """The parts that changed, each in a file of its own, then the head that names them,
+    written atomically: an interrupted build leaves the old cache (or none). Parts no head
+    names any more are removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{CACHE_FILE}.")
+    parts = Parts(folder, setting)
+    if state.parts is None or (state.parts.folder, state.parts.setting) != (folder, setting):
+        state.read_all()
+        state.document_parts = [None] * len(state.document_parts)
+        state.shard_parts = [None] * len(state.shard_parts)
+    generation = state.generation + 1
+    for part, name in enumerate(state.document_parts):
+        if name is None:
+            name = state.document_parts[part] = f"d{part}.{generation}.pickle"
+            begin = part * CACHE_PART
+            parts.write(name, ("documents", begin, min(len(state.keys), begin + CACHE_PART)),
+                        state.document_part(part))
+    for shard, name in enumerate(state.shard_parts):
+        if name is None:
+            name = state.shard_parts[shard] = f"p{shard}.{generation}.pickle"
+            parts.write(name, ("postings", shard, state.shards, state.width),
+                        state.shard_part(shard))
+    state.generation, state.parts = generation, parts
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{CACHE_FILE}.")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump(setting, handle, protocol=pickle.HIGHEST_PROTOCOL)
             for piece in state.pieces():
                 pickle.dump(piece, handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(("", None), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(name, folder / CACHE_FILE)
+        os.replace(temporary, folder / CACHE_FILE)
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
+    named = {*state.document_parts, *state.shard_parts}
+    for path in folder.iterdir():
+        if _PART_NAME.fullmatch(path.name) and path.name not in named:
+            path.unlink(missing_ok=True)
+
+
+class OldestFirst(Sequence[SearchDocument]):
+    """A sequence of documents, newest first, read the other way round (nothing is copied:
+    the documents may be made only when read)."""
+
+    def __init__(self, documents: Sequence[SearchDocument]) -> None:
+        self._documents = documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> SearchDocument: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SearchDocument]: ...
+
+    def __getitem__(self, index: int | slice) -> SearchDocument | Sequence[SearchDocument]:
+        size = len(self._documents)
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(size))]
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(index)
+        return self._documents[size - 1 - index]
 
 
 class IndexBuilder:
+    """Writes the index of ``documents`` (newest first; a sequence whose documents may be
+    made only when read). ``hints``, one per document (newest first, 16 bytes each), are the
+    caller's digests of all that makes each document: a rewrite with a cache reads a
+    document whose hint the cache knows no more than that (its terms and record are those
+    the cache keeps), and makes and reads only the others. None: every document is read for
+    its key (``document_key``)."""
+
     def __init__(self, catalogue: Catalogue, documents: Sequence[SearchDocument], *,
-                 lang: str = "zh", offline: bool = False) -> None:
+                 lang: str = "zh", offline: bool = False,
+                 hints: Sequence[bytes] | None = None) -> None:
         self.catalogue = catalogue
         self.offline = offline
         rules = catalogue.rules
@@ -634,7 +930,11 @@ class IndexBuilder:
         self.columns = (*FACET_COLUMNS, (MARK_COLUMN, mark_width(len(self._standards))),
                         *((OFFLINE_COLUMN,) if offline else ()))
         #: Oldest first (see the module's docstring).
-        self.documents = documents[::-1]
+        self.documents: Sequence[SearchDocument] = OldestFirst(documents)
+        if hints is not None and (len(hints) != len(documents)
+                                  or any(len(hint) != 16 for hint in hints)):
+            raise ValueError("one hint of 16 bytes per document")
+        self.hints = list(reversed(hints)) if hints is not None else None
         self.lang = lang
         vocabularies = rules.vocabularies
         self._kinds = list(rules.kinds)
@@ -656,15 +956,18 @@ class IndexBuilder:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._write(out, extra_meta or {}, cache_dir)
+            setting = self.setting()
+            old = load_state(cache_dir, setting) if cache_dir is not None else None
+            try:
+                return self._write(out, extra_meta or {}, cache_dir, setting, old)
+            except CacheBroken:  # a part of the cache is damaged: start afresh
+                return self._write(out, extra_meta or {}, cache_dir, setting, None)
         finally:
             if collecting:
                 gc.enable()
 
-    def _write(self, out: Path, extra_meta: dict[str, Any], cache_dir: Path | None
-               ) -> dict[str, Any]:
-        setting = self.setting()
-        old = load_state(cache_dir, setting) if cache_dir is not None else None
+    def _write(self, out: Path, extra_meta: dict[str, Any], cache_dir: Path | None,
+               setting: str, old: IndexState | None) -> dict[str, Any]:
         state, how = self.state(old, cacheable=cache_dir is not None)
         folder = str(out.resolve())
         previous = old.folder if old is not None else ""
@@ -679,10 +982,10 @@ class IndexBuilder:
             figures[key] += more[key]
         state.stamps = {**figures.pop("stamps"), **more["stamps"]}
         state.folder = folder
-        if cache_dir is not None and (state is not old or figures["written"]
-                                      or previous != folder):
+        if cache_dir is not None and (state is not old or state.head_changed
+                                      or figures["written"] or previous != folder):
             save_state(cache_dir, setting, state)
-        return {"documents": len(self.documents), "terms": len(state.postings), **figures,
+        return {"documents": len(self.documents), "terms": state.term_count, **figures,
                 "cache": how}
 
     def setting(self) -> str:
@@ -703,13 +1006,34 @@ class IndexBuilder:
 
     # -- the state: documents and postings ---------------------------------------------
 
+    def keys(self, old: IndexState | None) -> tuple[list[bytes], list[bytes]]:
+        """Each document's key and hint, oldest first. A document whose hint ``old`` knows
+        (and no other document has) keeps the key it has there, unread; the others are read
+        (``document_key``)."""
+        documents = self.documents
+        hints = self.hints if self.hints is not None else [b""] * len(documents)
+        known: dict[bytes, bytes] = {}
+        if old is not None and self.hints is not None:
+            known = dict(zip(old.hints, old.keys, strict=True))
+            known.pop(b"", None)
+            if len(known) != len(old.hints) or len(set(hints)) != len(hints):
+                # a hint twice (never, made well) stands for no document
+                theirs, mine = collections.Counter(old.hints), collections.Counter(hints)
+                known = {hint: key for hint, key in known.items()
+                         if theirs[hint] == 1 and mine[hint] == 1}
+        keys = []
+        for number, hint in enumerate(hints):
+            key = known.get(hint)
+            keys.append(key if key is not None else document_key(documents[number]))
+        return keys, hints
+
     def state(self, old: IndexState | None, *, cacheable: bool = True
               ) -> tuple[IndexState, str]:
         """The index of ``self.documents``, from ``old`` where it can; and how it was made
         ("new", "unchanged", "updated" or "rebuilt"). ``cacheable``: see IndexState.add."""
-        keys = [document_key(doc) for doc in self.documents]
+        keys, hints = self.keys(old)
         if old is None:
-            return self._build(keys, None, [-1] * len(keys), cacheable), "new"
+            return self._build(keys, hints, None, [-1] * len(keys), cacheable), "new"
         at = {key: number for number, key in enumerate(old.keys)}
         source = [at.get(key, -1) for key in keys]
         kept = [number for number in source if number >= 0]
@@ -717,48 +1041,59 @@ class IndexBuilder:
         changes = len(keys) - len(kept) + len(old.keys) - len(kept)
         if not changes and in_order:
             old.changes = Changes(set(), set(), set(), None)
+            if old.hints != hints:
+                old.hints, old.head_changed = hints, True
             return old, "unchanged"
         if not in_order or changes > MOST_CHANGES:
-            return self._build(keys, old, source if in_order else [-1] * len(keys)), "rebuilt"
-        return self._update(keys, old, source), "updated"
+            return self._build(keys, hints, old, source), "rebuilt"
+        return self._update(keys, hints, old, source), "updated"
 
-    def _build(self, keys: list[bytes], old: IndexState | None, source: list[int],
-               cacheable: bool = True) -> IndexState:
+    def _build(self, keys: list[bytes], hints: list[bytes], old: IndexState | None,
+               source: list[int], cacheable: bool = True) -> IndexState:
         """Every term encoded again, from the documents' terms (extracted, or ``old``'s
         where ``source`` names a document of it)."""
         state = IndexState()
         if old is not None:
             state.vocabulary = list(old.vocabulary)
+            old.read_documents(was for was in source if was >= 0)
         ids = {term: number for number, term in enumerate(state.vocabulary)}
         # term number -> (doc << 3 | level)...: flat integer arrays, since a list (or a
         # dict) per posting would take gigabytes at 90,000 entries
         found: dict[int, array[int]] = {}
         for number, (key, was) in enumerate(zip(keys, source, strict=True)):
             if was < 0:
-                terms = state.add(key, self.document(self.documents[number]), ids,
-                                  cacheable=cacheable)
+                terms = state.add(key, hints[number], self.document(self.documents[number]),
+                                  ids, cacheable=cacheable)
             else:
                 assert old is not None
                 state.copy(old, was, was + 1)
-                terms = array("I", state.terms[-1])
+                terms = array("I", state.terms[-1])  # type: ignore[arg-type]
+                state.syllable_counts.update(state.syllables[-1].split())  # type: ignore[union-attr]
+                state.exact_count += len(state.exact[-1]) // 4  # type: ignore[arg-type]
             for packed in terms:
                 items = found.get(packed >> 3)
                 if items is None:
                     items = found[packed >> 3] = array("I")
                 items.append(number << 3 | packed & 7)
+        state.hints = list(hints)
         count = len(WEIGHT_LEVELS)
         vocabulary = state.vocabulary
+        postings = {}
         for term_id in sorted(found, key=vocabulary.__getitem__):
             items = found.pop(term_id)
-            state.postings[vocabulary[term_id]] = encode(
+            postings[vocabulary[term_id]] = encode(
                 [p >> 3 for p in items], [p & 7 for p in items], count)
+        state.lay_out(postings)
         return state
 
-    def _update(self, keys: list[bytes], old: IndexState, source: list[int]) -> IndexState:
+    def _update(self, keys: list[bytes], hints: list[bytes], old: IndexState,
+                source: list[int]) -> IndexState:
         """``old`` with a few documents removed and added: only the postings next to a
-        change are encoded again."""
+        change are encoded again, only the parts of the cache that change are read (and
+        saved again). ``old`` is taken apart for it."""
         count = len(WEIGHT_LEVELS)
-        moved = array("i", [-1]) * len(old.keys)
+        size, known = len(keys), len(old.keys)
+        moved = array("i", [-1]) * known
         for number, was in enumerate(source):
             if was >= 0:
                 moved[was] = number
@@ -767,19 +1102,32 @@ class IndexBuilder:
             if number >= 0 and number - was != shift:
                 breaks.append(was)
                 shift = number - was
+        gone = [was for was, number in enumerate(moved) if number < 0]
+        # A part of the documents whose documents all keep their number keeps its part of
+        # the cache; the documents of the others are read, to be saved again.
+        kept_parts = []
+        for begin in range(0, size, CACHE_PART):
+            end = min(size, begin + CACHE_PART)
+            kept_parts.append(min(known, begin + CACHE_PART) == end and all(
+                source[n] == n for n in range(begin, end)))
+        old.read_documents([*gone, *(source[n] for part, kept in enumerate(kept_parts)
+                                     if not kept for n in range(
+                                         part * CACHE_PART, min(size, (part + 1) * CACHE_PART))
+                                     if source[n] >= 0)])
         removed: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for was, number in enumerate(moved):
-            if number < 0:
-                for term, level in old.terms_of(was):
-                    removed[term].append((was, level))
+        for was in gone:
+            for term, level in old.terms_of(was):
+                removed[term].append((was, level))
+            old.forget(was)
         state = IndexState()
-        state.vocabulary = list(old.vocabulary)
+        state.vocabulary = old.vocabulary
+        state.syllable_counts, state.exact_count = old.syllable_counts, old.exact_count
+        state.words, state.typos, state.size = old.words, old.typos, old.size
+        state.term_count = old.term_count
         ids = {term: number for number, term in enumerate(state.vocabulary)}
         added: dict[str, list[tuple[int, int]]] = defaultdict(list)
         after: dict[int, int] = {}
         last_kept, run = -1, -1  # run: the first old document of a run of kept ones
-        changed_exact = {h for was, number in enumerate(moved) if number < 0
-                         for h in array("I", old.exact[was])}
         for number, (key, was) in enumerate(zip(keys, source, strict=True)):
             if was >= 0:
                 if run < 0 or was != last_kept + 1:
@@ -792,44 +1140,116 @@ class IndexBuilder:
                 state.copy(old, run, last_kept + 1)
                 run = -1
             data = self.document(self.documents[number])
-            state.add(key, data, ids)
+            state.add(key, hints[number], data, ids)
             after[number] = last_kept
-            changed_exact.update(array("I", data.exact))
             for term, level in data.terms.items():
                 added[term].append((number, level))
         if run >= 0:
             state.copy(old, run, last_kept + 1)
+        state.hints = list(hints)
+        state.parts = old.parts
+        state.document_parts = [old.document_parts[part] if kept else None
+                                for part, kept in enumerate(kept_parts)]
+        state.generation = old.generation
         if old.titles is not None:  # the old order, renumbered, with the new documents
             titles = [moved[doc] for doc in old.titles if moved[doc] >= 0]
             for number in after:
                 insort(titles, number, key=state.order.__getitem__)
             state.titles = array("I", titles)
-        state.exact_texts, state.exact_shards = old.exact_texts, old.exact_shards
-        state.exact_width = old.exact_width
-        state.exact_dirty = None if breaks or old.exact_dirty is None else \
-            old.exact_dirty | {h % old.exact_shards for h in changed_exact}
+        # The postings files: of the terms of documents gone or added and, when documents
+        # are numbered anew, of every term after the first of them.
+        shards = state.shards = old.shards
+        state.width = old.width
+        state.postings, state.exact_keys = old.postings, old.exact_keys
+        state.exact_texts = old.exact_texts
+        state.shard_parts = list(old.shard_parts)
+        gone_exact = [(value, was) for was in gone
+                      for value in array("I", old.exact[was])]  # type: ignore[arg-type]
+        new_exact = [(value, number) for number in after
+                     for value in array("I", state.exact[number])]  # type: ignore[arg-type]
+        if breaks:
+            state.read_shards(range(shards))
+        else:
+            state.read_shards({fnv1a(term) % shards for term in (*removed, *added)}
+                              | {value % shards for value, _ in (*gone_exact, *new_exact)})
         first_break = breaks[0] if breaks else None
-        changed_terms = set()
-        for term, postings in old.postings.items():
-            if term in removed or term in added or (
-                    first_break is not None and first_break <= postings.last):
-                changed = update(postings, count, moved, breaks, removed.get(term, ()),
-                                 added.get(term, ()), after)
-                if changed is not postings:
-                    changed_terms.add(term)
-                if changed is not None:
-                    state.postings[term] = changed
+        touched: dict[str, int] = {term: fnv1a(term) % shards for term in (*removed, *added)}
+        if first_break is not None:
+            for shard, bucket in enumerate(state.postings):
+                for term, postings in bucket.items():  # type: ignore[union-attr]
+                    if first_break <= postings.last:
+                        touched[term] = shard
+        words: set[str] = set()
+        dirty: set[int] = set()
+        for term, shard in touched.items():
+            bucket = state.postings[shard]
+            assert bucket is not None
+            was_there = bucket.get(term)
+            if was_there is None:
+                state.term_count += 1
+                items = added[term]
+                changed: Postings | None = encode([d for d, _ in items],
+                                                  [lv for _, lv in items], count)
             else:
-                state.postings[term] = postings
-        for term, items in added.items():
-            if term not in old.postings:
-                changed_terms.add(term)
-                state.postings[term] = encode([d for d, _ in items], [lv for _, lv in items],
-                                              count)
+                changed = update(was_there, count, moved, breaks, removed.get(term, ()),
+                                 added.get(term, ()), after)
+                if changed is was_there:
+                    continue
+                state.size -= term_size(term, was_there)
+            dirty.add(shard)
+            if changed is None:
+                state.term_count -= 1
+                del bucket[term]
+            else:
+                bucket[term] = changed
+                state.size += term_size(term, changed)
+            if was_there is None or changed is None or changed.counts != was_there.counts:
+                state.count_word(term, changed)
+                if word_term(term):
+                    words.add(term)
+        # Exact keys: of documents gone and added, and all of them renumbered.
+        if breaks:
+            for shard, values in enumerate(state.exact_keys):
+                renumbered = array("Q", [value & ~_DOC_MASK | moved[value & _DOC_MASK]
+                                         for value in values  # type: ignore[union-attr]
+                                         if moved[value & _DOC_MASK] >= 0])
+                if renumbered != values:
+                    state.exact_keys[shard] = renumbered
+                    state.exact_texts[shard] = None
+                    dirty.add(shard)
+        else:
+            for value, was in gone_exact:
+                values = state.exact_keys[value % shards]
+                assert values is not None
+                del values[bisect_left(values, value << _DOC_BITS | was)]
+                state.exact_texts[value % shards] = None
+                dirty.add(value % shards)
+        for value, number in new_exact:
+            values = state.exact_keys[value % shards]
+            assert values is not None
+            packed = value << _DOC_BITS | number
+            values.insert(bisect_left(values, packed), packed)
+            state.exact_texts[value % shards] = None
+            dirty.add(value % shards)
+        width = fixed_width(max(1, size - 1))
+        wanted = shard_count(state.size, state.exact_count, width)
+        if wanted != shards:
+            state.lay_out_again(wanted)
+        elif width != old.width:  # every file's exact keys are written again, and kept
+            state.read_shards(range(shards))
+            state.exact_texts = [None] * shards
+            state.shard_parts = [None] * shards
+        else:
+            for shard in dirty:
+                state.shard_parts[shard] = None
+        state.width = width
         documents = set(after)
-        if len(keys) != len(old.keys) and keys:
-            documents.add(len(keys) - 1)  # the last record file grows or shrinks
-        state.changes = Changes(changed_terms, changed_exact, documents,
+        if size != known and keys:
+            documents.add(size - 1)  # the last record file grows or shrinks
+        # A new shard count or a wider document number (the 92nd document needs two digits)
+        # rewrites every postings file; so do documents numbered anew (their exact keys).
+        state.changes = Changes(words, None if wanted != shards or width != old.width
+                                or breaks else dirty, documents,
                                 moved[first_break] if first_break is not None else None)
         return state
 
@@ -887,7 +1307,7 @@ class IndexBuilder:
             row.pop()
         return DocumentData(terms, array("I", sorted(h for h in exact if h is not None)).tobytes(),
                             " ".join(sorted(syllables)), order, js_json(row),
-                            self._facet_digits(doc))
+                            self._facet_digits(doc), bool(entry.featured))
 
     def _facet_digits(self, doc: SearchDocument) -> str:
         entry = doc.entry
@@ -935,57 +1355,28 @@ class IndexBuilder:
         """Every file of the index but meta.js, one at a time: (name without .js, its bytes
         or a function that makes them, whether it is as the cached state wrote it)."""
         documents = len(state.keys)
-        width = fixed_width(max(1, documents - 1))
-        exact_count = sum(map(len, state.exact)) // 4
-        total = sum(len(t) + len(p.text) + 6 for t, p in state.postings.items()) \
-            + exact_count * (3 + width)
-        shards = 1 << max(0, math.ceil(math.log2(max(1, total / SHARD_TARGET_BYTES))))
-        # A new shard count or a wider document number (the 92nd document needs two digits)
-        # rewrites every shard's exact keys.
-        same_layout = (state.exact_shards, state.exact_width) == (shards, width)
-        changes = state.changes if same_layout else None
-        exact = self._exact_texts(state, shards, width)
-        buckets: list[dict[str, str]] = []
-
-        def shard_file(shard: int) -> bytes:
-            if not buckets:
-                buckets.extend({} for _ in range(shards))
-                for term, postings in state.postings.items():
-                    buckets[fnv1a(term) % shards][term] = postings.text
-                for number, text in exact.items():
-                    buckets[number]["="] = text
-            bucket = buckets[shard]
-            return script(f"p/{shard}", {t: bucket[t] for t in sorted(bucket)})
-
-        # Documents numbered anew move exact keys of any shard.
-        dirty = None if changes is None or changes.renumbered_from is not None else \
-            {fnv1a(t) % shards for t in changes.terms} | {h % shards for h in changes.exact}
-        for shard in range(shards):
-            yield f"p/{shard}", functools.partial(shard_file, shard), \
+        changes = state.changes
+        dirty = None if changes is None else changes.shards
+        for shard in range(state.shards):
+            yield f"p/{shard}", functools.partial(self._shard_file, state, shard), \
                 dirty is not None and shard not in dirty
-        dictionary: dict[str, dict[str, int]] = defaultdict(dict)
-        typos: dict[str, dict[str, int]] = defaultdict(dict)
-        for term, postings in state.postings.items():
-            if term.isascii() and term[:1].isalpha() and not any(c.isdigit() for c in term):
-                dictionary[dictionary_key(term)][term] = sum(postings.counts)
-                if len(term) >= TYPO_LENGTH:
-                    typos[typo_key(term)][term] = sum(postings.counts)
-        self._dictionaries, self._typos = sorted(dictionary), sorted(typos)
-        for folder, files, key_of in (("d", dictionary, dictionary_key), ("e", typos, typo_key)):
-            dirty_keys = None if changes is None else {key_of(t) for t in changes.terms}
+        self._dictionaries, self._typos = sorted(state.words), sorted(state.typos)
+        for folder, files, key_of in (("d", state.words, dictionary_key),
+                                      ("e", state.typos, typo_key)):
+            dirty_keys = None if changes is None else {key_of(t) for t in changes.words}
             for key in sorted(files):
                 name = f"{folder}/{key}"
                 yield name, functools.partial(script, name, dict(sorted(files[key].items()))), \
                     dirty_keys is not None and key not in dirty_keys
         # Record files: those of added documents, and all from the first one numbered anew.
-        first, dirty = 0, set()
+        first, added = 0, set()
         if changes is not None:
             first = documents if changes.renumbered_from is None else changes.renumbered_from
-            dirty = {doc // RECORDS_PER_FILE for doc in changes.documents}
+            added = {doc // RECORDS_PER_FILE for doc in changes.documents}
         for start in range(0, documents, RECORDS_PER_FILE):
             number = start // RECORDS_PER_FILE
             yield f"r/{number}", functools.partial(self._records, state, number), \
-                start + RECORDS_PER_FILE <= first and number not in dirty
+                start + RECORDS_PER_FILE <= first and number not in added
         every = "".join(state.facets)
         step = sum(size for _name, size in self.columns)
         columns, at = {}, 0
@@ -1001,26 +1392,33 @@ class IndexBuilder:
         rank = [0] * documents
         for position, doc in enumerate(state.titles):
             rank[doc] = position
-        yield "o", script("o", "".join(fixed_all(rank, width))), False
+        yield "o", script("o", "".join(fixed_all(rank, state.width))), False
+
+    @staticmethod
+    def _shard_file(state: IndexState, shard: int) -> bytes:
+        state.read_shards((shard,))
+        bucket = state.postings[shard]
+        assert bucket is not None
+        items = {term: postings.text for term, postings in bucket.items()}
+        if state.exact_keys[shard]:
+            items["="] = state.exact_text(shard)
+        return script(f"p/{shard}", {term: items[term] for term in sorted(items)})
 
     @staticmethod
     def _records(state: IndexState, number: int) -> bytes:
-        rows = state.rows[number * RECORDS_PER_FILE:(number + 1) * RECORDS_PER_FILE]
-        return _script(f"r/{number}", f"[{','.join(rows)}]")
+        begin = number * RECORDS_PER_FILE
+        end = min(len(state.keys), begin + RECORDS_PER_FILE)
+        state.read_documents(range(begin, end))
+        return _script(f"r/{number}", f"[{','.join(state.rows[begin:end])}]")  # type: ignore[arg-type]
 
     def meta(self, state: IndexState, extra_meta: dict[str, Any], version: str) -> bytes:
         """meta.js, after the files (``version``: a digest of theirs)."""
-        documents = len(state.keys)
-        syllables = state.all_syllables
-        if syllables is None:
-            syllables = set()  # a document at a time: joined, a million short strings
-            for of_document in state.syllables:
-                syllables.update(of_document.split())
-        meta = {**self._meta(documents, state.exact_shards, fixed_width(max(1, documents - 1)),
-                             self._dictionaries, sorted(syllables)),
+        syllables = sorted(state.syllable_counts)
+        meta = {**self._meta(len(state.keys), state.shards, state.width, self._dictionaries,
+                             syllables),
                 **extra_meta,
                 # Numbers of this index's documents, whatever the caller counted.
-                "featured": [n for n, doc in enumerate(self.documents) if doc.entry.featured],
+                "featured": [n for n, featured in enumerate(state.featured) if featured],
                 "version": version}
         return script("meta", meta)
 
@@ -1043,32 +1441,6 @@ class IndexBuilder:
                           for number in dialects))
         return {"names": list(EASY), "labels": labels, "level": beginner,
                 "dialects": dialects, "counts": counts}
-
-    def _exact_texts(self, state: IndexState, shards: int, width: int) -> dict[int, str]:
-        """Shard -> its exact keys, written (shards of the last write that no document
-        changed are kept as they were)."""
-        same_layout = (state.exact_shards, state.exact_width) == (shards, width)
-        dirty = state.exact_dirty if same_layout else None
-        entries: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for doc, hashes in enumerate(state.exact):
-            for value in array("I", hashes):
-                if dirty is None or value % shards in dirty:
-                    entries[value % shards].append((value // shards, doc))
-        texts = {} if dirty is None else {
-            shard: text for shard, text in state.exact_texts.items() if shard not in dirty}
-        table = NUMBERS
-        for shard, keys in entries.items():
-            keys.sort()
-            parts, last = [], 0
-            for high, doc in keys:
-                gap = high - last
-                parts.append(table[gap] if gap < len(table) else long_number(gap))
-                parts.append(fixed(doc, width))
-                last = high
-            texts[shard] = "".join(parts)
-        state.exact_texts, state.exact_shards, state.exact_dirty = texts, shards, set()
-        state.exact_width = width
-        return texts
 
     def _meta(self, documents: int, shards: int, width: int, dictionaries: list[str],
               syllables: list[str]) -> dict[str, Any]:
@@ -1184,4 +1556,13 @@ def year_of(entry: Entry) -> int:
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (-e.published.toordinal(), e.id))
+    """By published date, newest first, then by id (two stable sorts: a catalogue's
+    entries come by id already)."""
+    return sorted(sorted(entries, key=_ID), key=_published_day, reverse=True)
+
+
+_ID = operator.attrgetter("id")
+
+
+def _published_day(entry: Entry) -> int:
+    return entry.values["published"].toordinal()  # type: ignore[no-any-return]

@@ -201,7 +201,7 @@ def _decode(text: str, start: int, end: int, first: int, count: int
 
 
 def update(old: Postings, count: int, moved: Sequence[int], breaks: Sequence[int],
-           removed: Iterable[tuple[int, int]], added: Sequence[tuple[int, int]],
+           removed: Sequence[tuple[int, int]], added: Sequence[tuple[int, int]],
            after: Mapping[int, int]) -> Postings | None:
     """The term's postings once documents are removed, added and renumbered; None when none
     is left. ``moved[old]``: the new number of an old document (-1: removed); ``breaks``:
@@ -209,6 +209,12 @@ def update(old: Postings, count: int, moved: Sequence[int], breaks: Sequence[int
     kept before them; ``removed``: this term's (old document, level) that are gone;
     ``added``: its (new document, level), ascending; ``after[new]``: the last kept old
     document numbered before the new one (-1: none)."""
+    if not removed and not added and (not breaks or len(breaks) == 1
+                                      or breaks[1] > old.last):
+        # Documents of other terms come or go: this one's are only renumbered, if at all.
+        if not breaks or breaks[0] > old.last:
+            return old
+        return _shifted(old, count, breaks[0], moved[breaks[0]] - breaks[0])
     counts = list(old.counts)
     starts, offsets = old.starts, old.offsets
     blocks = len(starts)
@@ -285,6 +291,36 @@ def update(old: Postings, count: int, moved: Sequence[int], breaks: Sequence[int
             prev = last
         k = stop + 1
     return Postings("".join(parts), tuple(counts), new_starts, new_offsets, prev)
+
+
+def _shifted(old: Postings, count: int, first: int, delta: int) -> Postings:
+    """``old`` with its documents from ``first`` on (one at least) numbered ``delta`` away:
+    one posting's gap changes (the first of them), and the checkpoints after it move."""
+    text, starts, offsets = old.text, old.starts, old.offsets
+    usual = DIGIT[text[0]]
+    k = bisect_left(starts, first)  # the first block that starts at ``first`` or later
+    pos = offsets[k] if k < len(starts) else len(text)
+    if k > 0:  # the first posting moved may be inside the block before
+        at, end, doc = offsets[k - 1], pos, starts[k - 1]
+        at = read_number(text, at)[1]
+        while at < end:
+            value, following = read_number(text, at)
+            doc += _split(value, count, usual)[0]
+            if doc >= first:
+                pos = at
+                break
+            at = following
+    value, after = read_number(text, pos)
+    gap, level = _split(value, count, usual)
+    gap += delta
+    piece = long_number(gap << 1 if level == usual else (gap * count + level) << 1 | 1)
+    grown = len(piece) - (after - pos)
+    moved_from = bisect_right(offsets, pos)
+    return Postings(text[:pos] + piece + text[after:], old.counts,
+                    starts[:k] + array("I", [s + delta for s in starts[k:]]),
+                    offsets if not grown else
+                    offsets[:moved_from] + array("I", [o + grown for o in offsets[moved_from:]]),
+                    old.last + delta)
 
 
 def _split(value: int, count: int, usual: int) -> tuple[int, int]:

@@ -191,9 +191,11 @@ class PageDrawer:
         parts.append("people")
         for _field, name in entry.people():
             teacher = catalogue.teacher_of(name)  # a link to the profile, with its name
-            person = catalogue.person_of(name)
-            parts.append(card(teacher) if teacher is not None else
-                         person.slug if person else "")
+            if teacher is not None:
+                parts.append(card(teacher))
+            else:
+                person = catalogue.person_of(name)
+                parts.append(person.slug if person else "")
         parts.extend(self._kind_inputs(entry))
         return parts
 
