@@ -387,3 +387,14 @@ class KeptNames:
         if self.path is not None and used != self.known:
             _write(self.path, self.key, dict(used))
             self.known = dict(used)
+
+
+def read_kept(path: Path, key: str) -> Any:
+    """What another module of this room saved in ``path`` under ``key`` (``write_kept``),
+    or None when absent, unreadable or saved under another key."""
+    return _read(path, key)
+
+
+def write_kept(path: Path, key: str, payload: Any) -> None:
+    """Save ``payload`` under ``key`` in ``path``, atomically (``read_kept``)."""
+    _write(path, key, payload)

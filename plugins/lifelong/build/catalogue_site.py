@@ -36,10 +36,11 @@ from lifelong.search.index import (
 )
 from lifelong.site.calendar import calendar_files
 from lifelong.site.captions import caption_files
-from lifelong.site.codes import code_index_files
+from lifelong.site.codes import code_index_files, index_key
 from lifelong.site.draw import PageDrawer, PageToDraw
 from lifelong.site.export import data_files, robots_txt
 from lifelong.site.feeds import feed_files
+from lifelong.site.memo import Published, PublishMemo
 from lifelong.site.opds import opds_files
 from lifelong.site.pages import BROWSE, DIRECTORY_PAGES, SitePage, SitePlan
 from lifelong.site.provmap import Outline, read_outline
@@ -363,26 +364,30 @@ class CatalogueSite:
         """The outputs step: files made from the catalogue alone, not pages."""
         self.outputs(site_dir, hints=hints).write()
 
-    def published_files(self) -> Iterator[tuple[str, bytes]]:
+    def published_files(self, memo: PublishMemo | None = None) -> Iterator[Published]:
         """The files the catalogue publishes beside its pages, (address, bytes) one at a time:
         Atom and RSS feeds, calendars, the OPDS catalogue, the data for partner apps, the
         code index (``lifelong.site.codes``) and robots.txt (README, "Feeds, calendars and
         data"). The offline copy links relatively and has no robots.txt (no search engine
-        reads a USB stick); a robots.txt an editor wrote in content/ is theirs."""
+        reads a USB stick); a robots.txt an editor wrote in content/ is theirs. With a
+        ``memo`` (``lifelong.build.published``), None instead of the bytes of a file the
+        last build wrote as it would be now."""
         options, catalogue = self.options, self.catalogue
         site_url = options.site_url if not options.offline and (options.site_url or "").startswith(
             ("https://", "http://")) else None
         lang, name, scheme = options.lang, options.site_name, self.scheme
         yield from feed_files(catalogue, site_url=site_url, lang=lang, site_name=name,
-                              scheme=scheme)
+                              scheme=scheme, memo=memo)
         yield from calendar_files(catalogue, site_url=site_url, lang=lang, site_name=name,
-                                  scheme=scheme)
+                                  scheme=scheme, memo=memo)
         yield from opds_files(catalogue, site_url=site_url, lang=lang, site_name=name,
-                              scheme=scheme, excluded_media=self.excluded_media)
+                              scheme=scheme, excluded_media=self.excluded_media, memo=memo)
         yield from data_files(catalogue, site_url=site_url, version_text=self.version_text(),
-                              scheme=self.scheme)
-        yield from code_index_files((entry.id, entry.get("code"), scheme.entry_url(entry.id))
-                                    for entry in (*catalogue.entries, *self.outside.values()))
+                              scheme=self.scheme, memo=memo)
+        entries = (*catalogue.entries, *self.outside.values())
+        yield from code_index_files(((entry.id, entry.get("code"), scheme.entry_url(entry.id))
+                                     for entry in entries), memo,
+                                    index_key(entries) if memo is not None else None)
         if options.offline:  # file:// loads no <track src> (lifelong.site.captions)
             yield from caption_files(catalogue.entries, options.content_dir,
                                      self.excluded_media)

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
@@ -200,12 +201,14 @@ class DrawJob:
             worker.cancel()
 
 
-def write_published(site_dir: Path, files: Iterable[tuple[str, bytes]], record: PageRecord
+def write_published(site_dir: Path, files: Iterable[tuple[str, bytes | None]],
+                    record: PageRecord, memo: PublishedFiles | None = None
                     ) -> dict[str, str]:
     """Write the files a build publishes beside its pages (feeds, calendars, OPDS, data),
     streamed (together they are a fifth of the site), each only when its bytes differ from
     what the last build recorded or it is missing; return its digest by address, for the
-    record."""
+    record. A file given as None is one the ``memo`` vouched for: as the last build wrote
+    it; the memo is told the digest of every file."""
     made: dict[str, str] = {}
     previous, root = record.previous, str(site_dir)
     folders: set[Path] = set()
@@ -220,8 +223,15 @@ def write_published(site_dir: Path, files: Iterable[tuple[str, bytes]], record: 
         waiting.clear()
         size = 0
     for dest, data in files:
+        if data is None:
+            made[dest] = previous[dest]
+            if memo is not None:
+                memo.written(dest, made[dest])
+            continue
         digest = "=" + hashlib.blake2b(data, digest_size=12).hexdigest()
         made[dest] = digest
+        if memo is not None:
+            memo.written(dest, digest)
         if previous.get(dest) != digest or not os.path.isfile(f"{root}/{dest}"):
             waiting.append((dest, data))
             size += len(data)
@@ -229,6 +239,13 @@ def write_published(site_dir: Path, files: Iterable[tuple[str, bytes]], record: 
                 flush()
     flush()
     return made
+
+
+class PublishedFiles(Protocol):
+    """What ``write_published`` tells of the files it is given bytes of
+    (``lifelong.build.published.PublishedMemo``)."""
+
+    def written(self, path: str, digest: str) -> None: ...
 
 
 def remove_stale(site_dir: Path, gone: Iterable[str]) -> int:

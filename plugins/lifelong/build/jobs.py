@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from lifelong.build.cache import PageRecord
-from lifelong.build.drawing import DrawError, write_published, write_qr_codes
+from lifelong.build.drawing import DrawError, write_qr_codes
 from lifelong.build.memory import give_back, pack, unpack
 from lifelong.build.processes import Link, Worker, WorkFailed, WorkProblem, can_fork, forked, fresh
+from lifelong.build.published import publish_files
 from lifelong.catalogue.model import Catalogue
 from lifelong.catalogue.schema import Rules
 from lifelong.search.index import DocumentError, IndexBuilder, SearchDocument, pinyin_texts, script
@@ -272,9 +273,9 @@ class OutputsJob:
 def publish(_link: Link, site: CatalogueSite, site_dir: Path, record: PageRecord
             ) -> dict[str, str]:
     """In a rebuild's worker: write the files the catalogue publishes beside its pages
-    (``write_published``) and return their digests by address."""
+    (``publish_files``: those the change touched) and return their digests by address."""
     try:
-        return write_published(site_dir, site.published_files(), record)
+        return publish_files(site, site_dir, record)
     except DrawError as exc:  # a file that could not be written: the message names it
         raise WorkProblem(str(exc)) from None
 

@@ -23,11 +23,12 @@ import jinja2
 
 from lifelong.build.cache import PageRecord
 from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
-from lifelong.build.drawing import DrawError, DrawJob, remove_stale, write_published
+from lifelong.build.drawing import DrawError, DrawJob, remove_stale
 from lifelong.build.jobs import HelperJob, OutputsJob, publish
 from lifelong.build.memory import long_lived, new_build
 from lifelong.build.processes import Worker, WorkFailed, can_fork, forked
 from lifelong.build.progress import QUIET_BELOW, Progress
+from lifelong.build.published import publish_files
 from lifelong.offline.remote import RemoteMedia, prepare
 from lifelong.site.draw import PageDrawer, PageToDraw
 from lifelong.site.export import lastmods
@@ -206,7 +207,7 @@ class SiteBuild:
                 raise DrawError(str(exc)) from None
         if self.record is None:
             return {}
-        return write_published(self.site_dir, site.published_files(), self.record)
+        return publish_files(site, self.site_dir, self.record)
 
     def _extend_sitemap(self, site: CatalogueSite, drawer: PageDrawer, site_url: str) -> None:
         """The catalogue's pages join the engine's sitemap; every catalogue page is dated by

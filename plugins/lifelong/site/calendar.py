@@ -36,6 +36,7 @@ from urllib.parse import quote, urlsplit
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.site.feeds import day_start, entry_updated, site_root, web_address
 from lifelong.site.i18n import translate
+from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
 from lifelong.site.urls import UrlScheme
 
 UPCOMING = "calendar/upcoming.ics"
@@ -64,9 +65,22 @@ def series_calendar(catalogue: Catalogue, series_id: str) -> str | None:
 
 
 def calendar_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
-                   scheme: UrlScheme | None = None) -> Iterator[tuple[str, bytes]]:
+                   scheme: UrlScheme | None = None, memo: PublishMemo | None = None
+                   ) -> Iterator[Published]:
     """(address in the site, bytes) of every calendar, in address order (none without
-    lectures). ``scheme`` is the site's (``use_directory_urls``)."""
+    lectures). ``scheme`` is the site's (``use_directory_urls``). With a ``memo``, a
+    calendar of the same name and lectures as the last build drew it from is not drawn
+    again (None)."""
+    key = catalogue.version
+    kept = kept_group(memo, "calendar", key)
+    return kept if kept is not None else group_made(
+        _calendar_files(catalogue, site_url=site_url, lang=lang, site_name=site_name,
+                        scheme=scheme, memo=memo), memo, "calendar", key)
+
+
+def _calendar_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
+                    scheme: UrlScheme | None = None, memo: PublishMemo | None = None
+                    ) -> Iterator[Published]:
     lectures = catalogue.by_kind.get("lecture", ())
     if not lectures:
         return
@@ -81,6 +95,12 @@ def calendar_files(catalogue: Catalogue, *, site_url: str | None, lang: str, sit
     files.append((UPCOMING, translate("calendar_upcoming", lang, site=site_name),
                   upcoming(catalogue), True))
     for path, name, events, subscribed in sorted(files, key=_first):
+        if memo is not None and all(e.digest for e in events):
+            key = key_of([name, str(subscribed), *(f"{e.id}={e.digest}" for e in events)])
+            if memo.unchanged(path, key) is not None:
+                yield path, None
+                continue
+            memo.made(path, key)
         yield path, writer.calendar(path, name, events, subscribed=subscribed)
 
 

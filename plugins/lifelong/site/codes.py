@@ -17,9 +17,12 @@ Addresses are relative to the site's root, as the site makes them (``taiji-basic
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter, methodcaller
 
+from lifelong.catalogue.model import Entry
 from lifelong.search.text import fnv1a
+from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
 
 #: About how many codes (or ids) a part holds: a lookup loads one part of each.
 PART_TARGET = 256
@@ -65,9 +68,46 @@ def _bitmap(present: Iterable[int], size: int) -> str:
                    for at in range(0, len(bits), 4))
 
 
-def code_index_files(entries: Iterable[tuple[str, str | None, str]]
+def index_key(entries: Sequence[Entry]) -> str:
+    """What the code index of ``entries`` is made from besides the site's addresses (which
+    its options make from the ids): their ids and codes, in order."""
+    codes = map(str, map(methodcaller("get", "code"), map(attrgetter("values"), entries)))
+    return key_of(("\0".join(map(attrgetter("id"), entries)), "\0".join(codes)))
+
+
+def code_index_files(entries: Iterable[tuple[str, str | None, str]],
+                     memo: PublishMemo | None = None, key: str | None = None
+                     ) -> Iterator[Published]:
+    """The files of the code index of ``entries``: (id, code or None, address) each. With a
+    ``memo``, the index of entries of the same ``key`` (``index_key``) as the last build's
+    is not made again (None for each file, and ``entries`` is not read); an id's hash is
+    worked out once."""
+    if memo is None:
+        return _code_index_files(entries, fnv1a)
+    kept = kept_group(memo, "codes", key)
+    return kept if kept is not None else group_made(_code_index_with(entries, memo), memo,
+                                                    "codes", key)
+
+
+def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: PublishMemo
                      ) -> Iterator[tuple[str, bytes]]:
-    """The files of the code index of ``entries``: (id, code or None, address) each."""
+    """``code_index_files`` with a memo, when the entries changed."""
+    known = memo.recall("codes/fnv1a", "") or {}
+    hashes: dict[str, int] = {}
+
+    def hashed(entry_id: str) -> int:
+        found = known.get(entry_id)
+        if found is None:
+            found = fnv1a(entry_id)
+        hashes[entry_id] = found
+        return found
+
+    yield from _code_index_files(entries, hashed)
+    memo.keep("codes/fnv1a", "", hashes)
+
+
+def _code_index_files(entries: Iterable[tuple[str, str | None, str]],
+                      hashed: Callable[[str], int]) -> Iterator[tuple[str, bytes]]:
     by_code: dict[str, str] = {}
     by_id: dict[str, str] = {}
     for entry_id, code, url in entries:
@@ -81,7 +121,7 @@ def code_index_files(entries: Iterable[tuple[str, str | None, str]]
         code_parts.setdefault(int(code[:digits]), {})[code] = url
     ids: dict[int, dict[str, str]] = {}
     for entry_id, url in by_id.items():
-        ids.setdefault(id_part(entry_id, parts), {})[entry_id] = url
+        ids.setdefault(hashed(entry_id) % parts, {})[entry_id] = url
     yield "codes/index.js", _script("codes/index", {
         "c": _bitmap((prefix - first for prefix in code_parts), 9 * first), "d": digits,
         "i": _bitmap(ids, parts), "n": parts})

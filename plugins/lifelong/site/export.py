@@ -20,7 +20,8 @@ import json
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from itertools import chain
+from typing import Any, Protocol, cast
 from urllib.parse import quote
 
 from lifelong.catalogue.model import Catalogue, Entry
@@ -28,6 +29,7 @@ from lifelong.catalogue.periods import Period
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Label, Rules
 from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE, Media
 from lifelong.site.i18n import translate
+from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
 from lifelong.site.pages import SitePage
 from lifelong.site.privacy import is_public, private_fields
 from lifelong.site.urls import UrlScheme
@@ -137,8 +139,8 @@ def lastmods(pages: Sequence[DrawnPage], catalogue: Catalogue) -> list[str]:
 
 
 def data_files(catalogue: Catalogue, *, site_url: str | None, version_text: str | None = None,
-               scheme: UrlScheme | None = None, limit: int = LIMIT
-               ) -> Iterator[tuple[str, bytes]]:
+               scheme: UrlScheme | None = None, limit: int = LIMIT,
+               memo: PublishMemo | None = None) -> Iterator[Published]:
     """The files under data/, as (path from the site root, bytes), one at a time:
 
     - for every kind (in name order), ``data/<kind>.jsonl`` (empty when the kind has no
@@ -154,8 +156,21 @@ def data_files(catalogue: Catalogue, *, site_url: str | None, version_text: str 
     In this order, not sorted by path, so that only one file is held at a time (all of them
     are 84 MB at 90,000 entries), and so that a copy written in it never has an index that
     names a file not there yet. ``scheme`` makes the entries' page addresses as the site
-    does (default: directory addresses, ``taiji-basics/``).
+    does (default: directory addresses, ``taiji-basics/``). With a ``memo``, a data file
+    whose lines are those the last build wrote it with is not made again (None), and the
+    line of an entry unchanged since is joined as kept, not encoded again
+    (``_memo_chunks``).
     """
+    key = catalogue.version
+    kept = kept_group(memo, "data", key)
+    return kept if kept is not None else group_made(
+        _data_files(catalogue, site_url=site_url, version_text=version_text, scheme=scheme,
+                    limit=limit, memo=memo), memo, "data", key)
+
+
+def _data_files(catalogue: Catalogue, *, site_url: str | None, version_text: str | None = None,
+                scheme: UrlScheme | None = None, limit: int = LIMIT,
+                memo: PublishMemo | None = None) -> Iterator[Published]:
     rules = catalogue.rules
     root = site_root(site_url)
     scheme = scheme or UrlScheme()
@@ -166,14 +181,29 @@ def data_files(catalogue: Catalogue, *, site_url: str | None, version_text: str 
         entries = sorted((e for e in catalogue.by_kind.get(kind, ()) if not e.draft),
                          key=_ID)
         counts[kind] = len(entries)
-        for number, (data, count) in enumerate(_split(map(line, entries), limit), 1):
-            path = f"data/{kind}.jsonl" if number == 1 else f"data/{kind}-{number}.jsonl"
+        chunks = _split(map(line, entries), limit) if memo is None else \
+            _memo_chunks(entries, line, limit, memo, kind)
+        for number, (data, count, facts) in enumerate(chunks, 1):
+            path = _data_path(kind, number)
+            if facts is None:
+                assert data is not None
+                facts = (len(data), hashlib.sha256(data).hexdigest())
+            size, sha256 = facts
             listed.append({"url": _address(root, path), "kind": kind, "entries": count,
-                           "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+                           "bytes": size, "sha256": sha256})
             yield path, data
-    yield SCHEMA_PATH, _pretty(entry_schema(rules, _address(root, SCHEMA_PATH) if root
-                                            else None))
-    yield VOCABULARIES_PATH, _pretty(vocabularies(rules))
+    # Made from the rules and options alone, which every key of a memo names.
+    makers: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+        (SCHEMA_PATH, lambda: entry_schema(rules, _address(root, SCHEMA_PATH) if root
+                                           else None)),
+        (VOCABULARIES_PATH, lambda: vocabularies(rules)))
+    for path, make in makers:
+        if memo is not None:
+            if memo.unchanged(path, "rules") is not None:
+                yield path, None
+                continue
+            memo.made(path, "rules")
+        yield path, _pretty(make())
     date = catalogue.date.isoformat() if catalogue.date else None
     if version_text is None:
         version_text = translate("catalogue_version", "zh", version=catalogue.version,
@@ -207,18 +237,88 @@ def _pretty(data: Mapping[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
 
 
-def _split(lines: Iterable[bytes], limit: int) -> Iterator[tuple[bytes, int]]:
-    """(file, lines in it): lines joined while they fit in ``limit`` bytes; at least one
-    file, empty when there are no lines."""
+def _data_path(kind: str, number: int) -> str:
+    return f"data/{kind}.jsonl" if number == 1 else f"data/{kind}-{number}.jsonl"
+
+
+#: (bytes, SHA-256) of a data file.
+_Facts = tuple[int, str]
+
+
+def _split(lines: Iterable[bytes], limit: int
+           ) -> Iterator[tuple[bytes | None, int, _Facts | None]]:
+    """(file, lines in it, None): lines joined while they fit in ``limit`` bytes; at least
+    one file, empty when there are no lines."""
     chunk: list[bytes] = []
     size = 0
     for line in lines:
         if chunk and size + len(line) > limit:
-            yield b"".join(chunk), len(chunk)
+            yield b"".join(chunk), len(chunk), None
             chunk, size = [], 0
         chunk.append(line)
         size += len(line)
-    yield b"".join(chunk), len(chunk)
+    yield b"".join(chunk), len(chunk), None
+
+
+def line_key(entry: Entry) -> str | None:
+    """What an entry's line is made from besides the rules and options: its file (the
+    digest) and where it is (``source``); None for an entry read without a digest (never
+    kept)."""
+    return f"{entry.digest}:{entry.path}" if entry.digest else None
+
+
+def _memo_chunks(entries: Sequence[Entry], line: Callable[[Entry], bytes], limit: int,
+                 memo: PublishMemo, kind: str
+                 ) -> Iterator[tuple[bytes | None, int, _Facts | None]]:
+    """``_split`` of the entries' lines, with a memo: a line's length is known from the
+    fragment kept of it, so the files are cut where they would be without encoding a line;
+    a file of the same lines as the last build's is not made (None, with the facts the memo
+    kept of it), and any other is joined from the kept lines and those encoded now (the
+    lines of entries that changed). One file's new lines are held at a time."""
+    part = f"data/{kind}"
+    names = [entry.id for entry in entries]
+    keys = list(map(line_key, entries))
+    sizes = memo.fragment_sizes(part, names, keys)
+    start = size = number = 0
+    fresh: dict[int, bytes] = {}
+
+    def close(stop: int) -> tuple[bytes | None, int, _Facts | None]:
+        nonlocal number
+        number += 1
+        path = _data_path(kind, number)
+        chunk = keys[start:stop]
+        key = None if None in chunk else key_of(chain.from_iterable(
+            zip(names[start:stop], cast("list[str]", chunk), strict=True)))
+        if key is not None:
+            facts = memo.unchanged(path, key)
+            if facts is not None:
+                return None, stop - start, tuple(facts)
+        pieces = []
+        for at in range(start, stop):
+            data = fresh.pop(at, None)
+            entry_key = keys[at]
+            if data is None and entry_key is not None:
+                data = memo.fragment(part, names[at], entry_key)
+            pieces.append(data if data is not None else line(entries[at]))
+        data = b"".join(pieces)
+        facts = (len(data), hashlib.sha256(data).hexdigest())
+        if key is not None:
+            memo.made(path, key, facts)
+        return data, stop - start, facts
+
+    for at, entry in enumerate(entries):
+        known = sizes[at]
+        if known is None:
+            data = fresh[at] = line(entry)
+            known = len(data)
+            if keys[at] is not None:
+                memo.keep_fragment(part, entry.id, cast("str", keys[at]), data)
+        if at > start and size + known > limit:
+            yield close(at)
+            start, size = at, 0
+            fresh = {n: data for n, data in fresh.items() if n >= start}
+        size += known
+    yield close(len(entries))
 
 
 def line_maker(kind: KindSpec, root: str | None, scheme: UrlScheme

@@ -29,7 +29,7 @@ import operator
 import posixpath
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -37,6 +37,7 @@ from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.schema import SectionSpec
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
+from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
 from lifelong.site.urls import UrlScheme, relative_url
 
 #: Entries in each feed: the newest, by ``published`` then id.
@@ -82,14 +83,39 @@ class Topic:
 
 
 def feed_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
-               scheme: UrlScheme | None = None) -> Iterator[tuple[str, bytes]]:
+               scheme: UrlScheme | None = None, memo: PublishMemo | None = None
+               ) -> Iterator[Published]:
     """(address in the site, bytes) of every feed, in address order. ``scheme`` is the site's
-    (``use_directory_urls``), so that links lead to the pages as they are written."""
+    (``use_directory_urls``), so that links lead to the pages as they are written. With a
+    ``memo``, a feed whose topic and newest entries are as the last build drew it from is
+    not drawn again (None)."""
+    key = catalogue.version
+    kept = kept_group(memo, "feeds", key)
+    return kept if kept is not None else group_made(
+        _feed_files(catalogue, site_url=site_url, lang=lang, site_name=site_name,
+                    scheme=scheme, memo=memo), memo, "feeds", key)
+
+
+def _feed_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
+                scheme: UrlScheme | None = None, memo: PublishMemo | None = None
+                ) -> Iterator[Published]:
     writer = _Writer(catalogue, site_url, lang, site_name, scheme or UrlScheme())
+    found = topics(catalogue, lang)
+    if memo is not None:
+        writer.recall(memo, found)
     files = sorted((f"{topic.folder}/{name}", topic, name)
-                   for topic in topics(catalogue, lang) for name, _type, _label in _FORMATS)
+                   for topic in found for name, _type, _label in _FORMATS)
     for path, topic, name in files:
+        if memo is not None:
+            key = writer.feed_key(topic)
+            if key is not None:
+                if memo.unchanged(path, key) is not None:
+                    yield path, None
+                    continue
+                memo.made(path, key)
         yield path, writer.atom(topic) if name == "atom.xml" else writer.rss(topic)
+    if memo is not None:
+        writer.keep(memo, found)
 
 
 def feeds_of_page(catalogue: Catalogue, *, lang: str, site_name: str,
@@ -130,6 +156,17 @@ def topics(catalogue: Catalogue, lang: str) -> list[Topic]:
     return [topic for topic in found if topic.entries]
 
 
+def topic_folders(catalogue: Catalogue, entry: Entry) -> list[str]:
+    """The folders of the topics (``topics``) that have ``entry`` among their entries."""
+    folders = ["feeds", *(f"feeds/section/{s.slug}" for s in catalogue.sections_of(entry))]
+    series = catalogue.by_id.get(entry.series) if entry.series else None
+    if series is not None and series.kind == "series":
+        folders.append(f"feeds/series/{series.id}")
+    folders += [f"feeds/subject/{term}" for term in
+                catalogue.field_terms("subjects", "subjects").get(entry.id, ())]
+    return folders
+
+
 def whole_topic(catalogue: Catalogue, lang: str) -> Topic:
     return Topic("feeds", "", translate("newest", lang), catalogue.entries)
 
@@ -153,6 +190,27 @@ def subject_topic(catalogue: Catalogue, term: str, lang: str) -> Topic:
 
 def feed_title(topic: Topic, lang: str, site_name: str) -> str:
     return translate("feed_title", lang, site=site_name, topic=topic.name)
+
+
+#: More changed entries than this and the feeds' newest entries are sorted out again.
+_RECALL_CHANGES = 1000
+
+
+def _newest_first(entry: Entry) -> tuple[int, str]:
+    return -entry.published.toordinal(), entry.id
+
+
+def _names_left_out(catalogue: Catalogue) -> str:
+    """Names of teachers a subset left out, shown for their ids: a key of them."""
+    return key_of(f"{k}={v}" for k, v in sorted(catalogue.names_left_out.items()))
+
+
+def _join(texts: Iterable[str]) -> str:
+    return "\0".join(texts)
+
+
+def _unjoin(text: str) -> list[str]:
+    return text.split("\0") if text else []
 
 
 # -- addresses and dates, shared with lifelong.site.calendar ---------------------------
@@ -245,12 +303,97 @@ class _Writer:
         self.lang = lang
         self.site_name = site_name
         self.scheme = scheme
-        #: Every entry, newest first (ties by id: a stable sort of entries in id order).
-        self.order = sorted(sorted(catalogue.entries, key=_ID), key=_PUBLISHED, reverse=True)
-        self.rank: Mapping[str, int] = {entry.id: n for n, entry in enumerate(self.order)}
         self._newest: dict[str, list[Entry]] = {}
         self._items: dict[str, _Item] = {}
         self._drawn: dict[tuple[str, str, str], str] = {}
+        self._keys: dict[str, str | None] = {}
+        self._item_keys: dict[str, str] = {}
+
+    @functools.cached_property
+    def order(self) -> list[Entry]:
+        """Every entry, newest first (ties by id: a stable sort of entries in id order)."""
+        return sorted(sorted(self.catalogue.entries, key=_ID), key=_PUBLISHED, reverse=True)
+
+    @functools.cached_property
+    def rank(self) -> Mapping[str, int]:
+        """Each entry's place in ``order``."""
+        return {entry.id: n for n, entry in enumerate(self.order)}
+
+    def recall(self, memo: PublishMemo, found: Sequence[Topic]) -> None:
+        """What the last build drew its feeds from (``keep``): a topic whose newest entries
+        did not change keeps them, and its key, and one that gained an entry that changed
+        takes it among them, without sorting all of its entries again. An entry that names
+        a teacher who changed, came or went by id counts as changed (it shows the name).
+        Nothing is taken when many entries changed."""
+        catalogue = self.catalogue
+        saved = memo.recall("feeds/newest", _names_left_out(catalogue))
+        if saved is None or any(not entry.digest for entry in catalogue.entries):
+            return
+        ids, digests, teachers, kept = saved
+        before = dict(zip(_unjoin(ids), _unjoin(digests), strict=True))
+        changed = {e.id: e for e in catalogue.entries if before.get(e.id) != e.digest}
+        gone = before.keys() - catalogue.by_id.keys()
+        if len(changed) + len(gone) > _RECALL_CHANGES:
+            return
+        for teacher in [*(i for i, e in changed.items() if e.kind == "teacher" or i in teachers),
+                        *gone.intersection(teachers)]:
+            person = catalogue.person_of(teacher)
+            if person is not None:
+                changed.update((e.id, e) for e in person.entries)
+        if len(changed) > _RECALL_CHANGES:
+            return
+        touched = gone.union(changed)
+        joining: dict[str, list[Entry]] = {}
+        for entry in changed.values():
+            for folder in topic_folders(catalogue, entry):
+                joining.setdefault(folder, []).append(entry)
+        by_id = catalogue.by_id
+        for topic in found:
+            last = kept.get(topic.folder)
+            if last is None or not touched.isdisjoint(last[0]):
+                continue
+            newest = [by_id[entry_id] for entry_id in last[0]]
+            if topic.folder in joining:
+                newest = sorted((*newest, *joining[topic.folder]), key=_newest_first
+                                )[:FEED_SIZE]
+            self._newest[topic.folder] = newest
+            if last[1] == topic.name and [e.id for e in newest] == list(last[0]):
+                self._keys[topic.folder] = last[2]
+
+    def keep(self, memo: PublishMemo, found: Sequence[Topic]) -> None:
+        """Keep what the feeds were drawn from for the next build (``recall``)."""
+        catalogue = self.catalogue
+        kept = {}
+        for topic in found:
+            key = self.feed_key(topic)
+            if key is None:
+                return
+            kept[topic.folder] = (tuple(e.id for e in self.newest(topic)), topic.name, key)
+        entries = catalogue.entries
+        memo.keep("feeds/newest", _names_left_out(catalogue), (
+            _join(e.id for e in entries), _join(e.digest for e in entries),
+            frozenset(e.id for e in catalogue.by_kind.get("teacher", ())), kept))
+
+    def feed_key(self, topic: Topic) -> str | None:
+        """What a topic's feeds are drawn from besides the rules and options: its folder,
+        page and name, and its newest entries, each by its file and the names it shows
+        (a teacher's name is another entry's title); None when an entry has no digest."""
+        found = self._keys.get(topic.folder, "")
+        if found == "":
+            keys = [topic.folder, topic.page, topic.name]
+            for entry in self.newest(topic):
+                key = self._item_keys.get(entry.id)
+                if key is None:
+                    if not entry.digest:
+                        found = None
+                        break
+                    names = "\x1e".join(name for _, name in self.catalogue.people_of(entry))
+                    key = self._item_keys[entry.id] = f"{entry.id}={entry.digest}={names}"
+                keys.append(key)
+            else:
+                found = key_of(keys)
+            self._keys[topic.folder] = found
+        return found
 
     def newest(self, topic: Topic) -> list[Entry]:
         """The topic's newest entries: their places in ``order``, the first of them found

@@ -22,6 +22,7 @@ most feeds are in and joined into every one that lists it: the 9,000 e-books of 
 from __future__ import annotations
 
 import json
+import operator
 import re
 import uuid
 from collections import defaultdict
@@ -30,10 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.model import Catalogue, Entry, local_media_of
 from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
+from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
 from lifelong.site.urls import UrlScheme, relative_url
 
 #: Entries per page of an acquisition feed, and in ``new`` and ``featured``.
@@ -93,6 +95,7 @@ _TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uf
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 #: Path segments that need no quoting (every slug and term).
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")
+_ID = operator.attrgetter("id")
 _SAFE_URL = re.compile(r"https?://[^\s\"'<>\\`\x00-\x1f\x7f]+\Z", re.IGNORECASE)
 
 
@@ -225,6 +228,11 @@ class _Writer:
     _person_pages: dict[str, str] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)
     _entries: dict[str, dict[str, tuple[bytes, bytes]]] = field(default_factory=dict)
+    #: What the last build kept (``lifelong.site.memo``); each e-book's key in it.
+    memo: PublishMemo | None = None
+    _keys: dict[str, str | None] = field(default_factory=dict)
+    _stamps: dict[str, str] = field(default_factory=dict)
+    _tokens: dict[str, str] = field(default_factory=dict)
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.lang, **values)
@@ -246,6 +254,10 @@ class _Writer:
         if media.url is not None and _SAFE_URL.match(media.url):
             return media.url, False
         return None
+
+    def offers(self, entry: Entry) -> bool:
+        """Whether the e-book has a file this copy links to (``links_of`` has one)."""
+        return any(self._address(item["link"]) is not None for item in entry.get("files", ()))
 
     def links_of(self, entry: Entry) -> tuple[list[_Link], _Link | None]:
         """The e-book's files (acquisition links) and cover."""
@@ -278,15 +290,63 @@ class _Writer:
 
     def entry_bytes(self, entry: Entry, prefix: str) -> tuple[bytes, bytes]:
         """The e-book's Atom entry and OPDS 2.0 publication for a file whose links begin
-        with ``prefix``; kept when drawn for the deepest files (``draw_deep_entries``)."""
+        with ``prefix``; kept when drawn for the deepest files (``draw_deep_entries``), and
+        taken from the memo when it has them."""
         cached = self._entries.get(prefix)
         if cached is not None and (found := cached.get(entry.id)) is not None:
             return found
-        made = (self._atom_entry(entry, prefix).encode(),
-                _json(self._publication(entry, prefix)).encode())
+        memo, key = self.memo, self.entry_key(entry)
+        made = None
+        if memo is not None and key is not None:
+            atom = memo.fragment("opds-atom:" + prefix, entry.id, key)
+            publication = memo.fragment("opds-json:" + prefix, entry.id, key)
+            if atom is not None and publication is not None:
+                made = atom, publication
+        if made is None:
+            made = (self._atom_entry(entry, prefix).encode(),
+                    _json(self._publication(entry, prefix)).encode())
+            if memo is not None and key is not None:
+                memo.keep_fragment("opds-atom:" + prefix, entry.id, key, made[0])
+                memo.keep_fragment("opds-json:" + prefix, entry.id, key, made[1])
         if cached is not None:
             cached[entry.id] = made
         return made
+
+    def entry_key(self, entry: Entry) -> str | None:
+        """With a memo, what an e-book's entries are drawn from besides the rules and
+        options: its file, the names and addresses of its authors and contributors (a
+        teacher's name is another entry's title), its series' title and its place in it,
+        and which of its files this copy leaves out. None without a memo or a digest."""
+        if self.memo is None or not entry.digest:
+            return None
+        found = self._keys.get(entry.id, "")
+        if found == "":
+            series = self._series(entry)
+            shown = [entry.digest, repr(self._people(entry)), repr(self._contributors(entry)),
+                     repr((series[0].id, series[0].title, series[1]) if series else None)]
+            if self.excluded_media:
+                shown.append("".join("1" if media.path in self.excluded_media else "0"
+                                     for _name, media in local_media_of(entry.values)))
+            found = self._keys[entry.id] = key_of(shown)
+        return found
+
+    def page_key(self, entries: Sequence[Entry], *head: object) -> str | None:
+        """With a memo, what a file of entries is drawn from: ``head`` (all it shows but
+        the entries) and each entry's key; None when one has none."""
+        if self.memo is None:
+            return None
+        tokens = self._tokens
+        try:
+            keys = [repr(head), *map(tokens.__getitem__, map(_ID, entries))]
+        except KeyError:  # worked out once an e-book
+            for entry in entries:
+                if entry.id not in tokens:
+                    key = self.entry_key(entry)
+                    if key is None:
+                        return None
+                    tokens[entry.id] = f"{entry.id}={key}"
+            keys = [repr(head), *map(tokens.__getitem__, map(_ID, entries))]
+        return key_of(keys)
 
     def person_page(self, slug: str) -> str:
         """The site-relative address of a person's page."""
@@ -471,11 +531,28 @@ class _Writer:
         bounds its size in any other file (whose links are no longer)."""
         deep = self.prefix("opds/section/x/1")
         self._entries[deep] = {}
-        return {e.id: max(map(len, self.entry_bytes(e, deep))) for e in ebooks}
+        if self.memo is None:
+            return {e.id: max(map(len, self.entry_bytes(e, deep))) for e in ebooks}
+        names = [entry.id for entry in ebooks]
+        keys = list(map(self.entry_key, ebooks))
+        atoms = self.memo.fragment_sizes("opds-atom:" + deep, names, keys)
+        publications = self.memo.fragment_sizes("opds-json:" + deep, names, keys)
+        return {entry.id: max(map(len, self.entry_bytes(entry, deep)))
+                if atom is None or publication is None or key is None
+                else max(atom, publication)
+                for entry, key, atom, publication in zip(ebooks, keys, atoms, publications,
+                                                         strict=True)}
 
     def updated(self, entries: Iterable[Entry]) -> str:
         """The latest day any of ``entries`` changed, as an Atom time."""
-        return max((_stamp(e) for e in entries), default=self._catalogue_stamp)
+        return max(map(self._stamp_of, entries), default=self._catalogue_stamp)
+
+    def _stamp_of(self, entry: Entry) -> str:
+        """``_stamp``, worked out once an e-book (most are in several feeds)."""
+        found = self._stamps.get(entry.id)
+        if found is None:
+            found = self._stamps[entry.id] = _stamp(entry)
+        return found
 
     @property
     def _catalogue_stamp(self) -> str:
@@ -641,15 +718,50 @@ def _subject_stem(term: str) -> str:
 
 def opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
                scheme: UrlScheme = DIRECTORY_URLS,
-               excluded_media: frozenset[str] = frozenset()) -> Iterator[tuple[str, bytes]]:
+               excluded_media: frozenset[str] = frozenset(),
+               memo: PublishMemo | None = None) -> Iterator[Published]:
     """Every file of the OPDS catalogue of ``catalogue``'s e-books: (path under the site
     root, bytes), in sorted path order. ``scheme`` makes the links to the site's pages
     (``use_directory_urls``); an offline copy that leaves local files out
-    (``excluded_media``, paths under content/) links no file it does not hold."""
-    writer = _Writer(catalogue, _site_base(site_url), lang, site_name, scheme, excluded_media)
-    t = writer.t
-    ebooks = sorted((e for e in catalogue.by_kind.get("ebook", ()) if writer.links_of(e)[0]),
+    (``excluded_media``, paths under content/) links no file it does not hold. With a
+    ``memo``, a page of a feed drawn from what the last build drew it from is not drawn
+    again (None), and each e-book's entries are joined as kept unless it changed."""
+    key = catalogue.version
+    kept = kept_group(memo, "opds", key)
+    return kept if kept is not None else group_made(
+        _opds_files(catalogue, site_url=site_url, lang=lang, site_name=site_name, scheme=scheme,
+                    excluded_media=excluded_media, memo=memo), memo, "opds", key)
+
+
+def _opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
+                scheme: UrlScheme = DIRECTORY_URLS,
+                excluded_media: frozenset[str] = frozenset(),
+                memo: PublishMemo | None = None) -> Iterator[Published]:
+    writer = _Writer(catalogue, _site_base(site_url), lang, site_name, scheme, excluded_media,
+                     memo=memo)
+    ebooks = sorted(filter(writer.offers, catalogue.by_kind.get("ebook", ())),
                     key=lambda e: (-e.published.toordinal(), e.id))
+    chosen = _featured(catalogue, ebooks)
+    if memo is not None:
+        # All the files are made from the e-books on offer (and, without one of them or
+        # without a featured one, the catalogue's date): when none of them changed, none
+        # of the files did.
+        key = writer.page_key(ebooks, None if ebooks and chosen else catalogue.date)
+        kept = kept_group(memo, "opds/ebooks", key)
+        if kept is not None:
+            yield from kept
+            return
+        yield from group_made(_opds_made(writer, catalogue, ebooks, chosen), memo,
+                              "opds/ebooks", key)
+        return
+    yield from _opds_made(writer, catalogue, ebooks, chosen)
+
+
+def _opds_made(writer: _Writer, catalogue: Catalogue, ebooks: list[Entry],
+               chosen: list[Entry]) -> Iterator[Published]:
+    """``opds_files`` of the e-books on offer (``chosen``: the featured ones)."""
+    t, lang, scheme, memo = writer.t, writer.lang, writer.scheme, writer.memo
+    site_name = writer.site_name
     offered = {e.id for e in ebooks}
     feeds: list[_Feed] = []
     root, subjects_root = "opds/index", "opds/subjects"
@@ -729,19 +841,27 @@ def opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_na
     complete = _Feed("opds/all", t("opds_all"), ebooks, root, None, facets=True)
     feeds.append(complete)
     newest = _Feed("opds/new", t("opds_new"), ebooks[:PAGE_SIZE], root, paged=False)
-    featured = _Feed("opds/featured", t("opds_featured"), _featured(catalogue, ebooks), root,
+    featured = _Feed("opds/featured", t("opds_featured"), chosen, root,
                      paged=False)
     feeds += [newest, featured]
 
     sizes = writer.draw_deep_entries(ebooks)
     files: dict[str, Callable[[], tuple[bytes, bytes]]] = {}
+    page_keys: dict[str, str | None] = {}
     for feed in feeds:
         pages = writer.acquisition_pages(feed, sizes)
         updated = writer.updated(feed.entries)
         shown = facets if feed.facets else ()
         for number in range(1, len(pages) + 1):
-            files[feed.file_stem(number)] = _later(writer.acquisition_files, feed, pages,
-                                                   number, shown, updated)
+            stem = feed.file_stem(number)
+            files[stem] = _later(writer.acquisition_files, feed, pages, number, shown,
+                                 updated)
+            if memo is not None:
+                start, stop = pages[number - 1]
+                page_keys[stem] = writer.page_key(
+                    feed.entries[start:stop], feed.stem, feed.title, feed.up, feed.html,
+                    feed.paged, len(feed.entries), len(pages), number, start, stop,
+                    tuple(shown), updated)
 
     everything = writer.updated(ebooks)
     root_items = [*section_items,
@@ -763,6 +883,15 @@ def opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_na
     # A file's two formats are neighbours in sorted order: no other name falls between
     # "<stem>.json" and "<stem>.xml".
     for stem in sorted(files, key=lambda s: s + ".json"):
+        key = page_keys.get(stem)
+        if memo is not None and key is not None:
+            if memo.unchanged(f"{stem}.json", key) is not None and \
+                    memo.unchanged(f"{stem}.xml", key) is not None:
+                yield f"{stem}.json", None
+                yield f"{stem}.xml", None
+                continue
+            memo.made(f"{stem}.json", key)
+            memo.made(f"{stem}.xml", key)
         atom, opds2 = files[stem]()
         yield f"{stem}.json", opds2
         yield f"{stem}.xml", atom
