@@ -310,6 +310,27 @@ def test_a_document_whose_hint_the_cache_knows_is_not_read(catalogue: Catalogue,
     assert files(out) == files(tmp_path / "fresh")
 
 
+def test_packs_of_parts_since_replaced_go(catalogue: Catalogue, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each write saves the parts it changed in a pack of their own; once the cache's head
+    names more packs than MOST_PACKS, every part goes into one, and the others are gone."""
+    monkeypatch.setattr(index, "MOST_PACKS", 2)
+    monkeypatch.setattr(index, "CACHE_PART", 16)  # parts enough that a write keeps some
+    monkeypatch.setattr(index, "SHARD_TARGET_BYTES", 1000)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    entries = list(catalogue.entries)
+    counts = []
+    for n in range(6):
+        if n:
+            entries[n * 7] = edited(entries[n * 7], summary=f"第 {n} 次改动的简介。")
+        assert write(catalogue, documents_of(catalogue, entries), out, cache)["cache"] in (
+            "new", "updated")
+        counts.append(sum(1 for p in cache.iterdir() if p.name.startswith("pack.")))
+    assert counts == [1, 2, 3, 1, 2, 3]
+    write(catalogue, documents_of(catalogue, entries), tmp_path / "fresh")
+    assert files(out) == files(tmp_path / "fresh")
+
+
 def test_an_unchanged_catalogue_rewrites_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
     documents = documents_of(catalogue)
     write(catalogue, documents, tmp_path / "out", tmp_path / "cache")
@@ -354,8 +375,7 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
     path = cache / CACHE_FILE
     data = path.read_bytes()
     parts = sorted(p for p in cache.iterdir() if p.name != CACHE_FILE)
-    assert parts
-    assert all(p.name[0] in "dp" for p in parts)
+    assert [p.name[:5] for p in parts] == ["pack."]
     if damage == "garbage":
         path.write_bytes(b"\x80\x05not a pickle at all" * 100)
     elif damage == "truncated":
@@ -381,11 +401,17 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
             part.unlink()
     elif damage == "parts-garbage":
         for part in parts:
-            part.write_bytes(b"\x80\x05not a pickle at all")
-    else:  # each part where another was: it says what it is
-        contents = [part.read_bytes() for part in parts]
-        for part, other in zip(parts, contents[1:] + contents[:1], strict=True):
-            part.write_bytes(other)
+            part.write_bytes(b"\x80\x05not a pickle at all" * (part.stat().st_size // 21 + 1))
+    else:  # the head names each of two parts where the other is: it says what it is
+        setting = IndexBuilder(catalogue, documents).setting()
+        state = index.load_state(cache, setting)
+        assert state is not None
+        state.document_parts[0], state.shard_parts[0] = \
+            state.shard_parts[0], state.document_parts[0]
+        with path.open("wb") as handle:
+            pickle.dump(setting, handle)
+            for piece in [*state.pieces(), ("", None)]:
+                pickle.dump(piece, handle)
     changed = documents_of(catalogue, edit_title(list(catalogue.entries)))
     figures = write(catalogue, changed, out, cache)
     assert figures["cache"] == "new"
@@ -395,16 +421,18 @@ def test_a_broken_or_foreign_cache_is_ignored(catalogue: Catalogue, tmp_path: Pa
     assert write(catalogue, changed, out, cache)["cache"] == "unchanged"
 
 
-@pytest.mark.parametrize("harm", ["folder-deleted", "file-changed", "file-deleted"])
+@pytest.mark.parametrize(("harm", "name"), [
+    ("folder-deleted", ""), ("file-changed", "p/0.js"), ("file-deleted", "p/0.js"),
+    ("file-changed", "f.js"), ("file-deleted", "o.js"), ("file-deleted", "r/3.js")])
 def test_files_changed_behind_the_cache_are_written_again(
-        catalogue: Catalogue, tmp_path: Path, harm: str) -> None:
+        catalogue: Catalogue, tmp_path: Path, harm: str, name: str) -> None:
     """The cache remembers what it wrote; a folder cleaned or a file changed since (by a
     clean build, or by hand) is noticed and written again."""
     cache, out = tmp_path / "cache", tmp_path / "out"
     documents = documents_of(catalogue)
     write(catalogue, documents, out, cache)
     expected = files(out)
-    victim = out / "p" / "0.js"
+    victim = out / name
     if harm == "folder-deleted":
         shutil.rmtree(out)
     elif harm == "file-changed":
@@ -451,7 +479,8 @@ def kept(state: index.IndexState | None) -> list[Any]:
     """All that a cached state keeps, its parts read, but where its files were written."""
     assert state is not None
     state.read_all()
-    return [*((name, value) for name, value in state.pieces() if name not in ("folder", "stamps")),
+    return [*((name, value) for name, value in state.pieces()
+              if name not in ("folder", "stamps", "document_parts", "shard_parts")),
             *map(state.document_part, range(len(state.document_parts))),
             *map(state.shard_part, range(state.shards))]
 

@@ -432,16 +432,20 @@ class CatalogueSite:
         names, a centre, a series' size: what ``search_document`` reads), with what every
         page depends on (``cards_key``: code, rules, options) and its centre's file. The
         index reads a document only when its hint is new (``IndexBuilder``)."""
-        setting = self.cards_key()
+        setting = hashlib.blake2b(self.cards_key().encode(), digest_size=16)
         by_id = self.catalogue.by_id
-        printed = {page.entry.id: fingerprint for page, fingerprint in
-                   zip(pages, fingerprints, strict=True) if page.entry is not None}
-        hints = []
-        for entry in self.search_documents().entries:
+        hints: dict[str, bytes] = {}
+        for page, fingerprint in zip(pages, fingerprints, strict=True):
+            entry = page.entry
+            if entry is None:
+                continue
+            hint = setting.copy()
+            hint.update(fingerprint.encode())
             centre = by_id.get(entry.values.get("centre") or "")
-            text = f"{setting}\0{printed[entry.id]}\0{centre.digest if centre else ''}"
-            hints.append(hashlib.blake2b(text.encode(), digest_size=16).digest())
-        return hints
+            if centre is not None:
+                hint.update(b"\0" + centre.digest.encode())
+            hints[entry.id] = hint.digest()
+        return [hints[entry.id] for entry in self.search_documents().entries]
 
     def index_documents(self) -> PickledSequence[SearchDocument]:
         """The search documents cut to what the index reads (``index_view``), pickled a

@@ -52,6 +52,9 @@ class HelperJob:
         self._fingerprints: list[str] | None = None
         self.worker: Worker | None = None
         if can_fork():
+            # What the outputs read of every entry that this process works out later anyway
+            # (the catalogue's date): made now, it is shared, not made again by the worker.
+            site.version_text()
             self.worker = forked("the rebuild's helper", _help, site, drawer, site_dir)
             if ready:
                 self.worker.go()

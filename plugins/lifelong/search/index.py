@@ -416,6 +416,8 @@ class Changes:
     shards: set[int] | None  # postings files whose terms or exact keys changed (None: any)
     documents: set[int]  # new numbers of documents added
     renumbered_from: int | None  # the first document numbered anew (None: none was)
+    facets: bool = True  # whether any document's facets changed (f.js)
+    titles: bool = True  # whether the title order changed (o.js)
 
 
 class CacheBroken(Exception):
@@ -471,6 +473,9 @@ class IndexState:
         self.featured = bytearray()
         #: Documents in title order (None: to be sorted).
         self.titles: array[int] | None = None
+        #: What meta.js says of the facets (``IndexBuilder._easy_meta``, the documents that
+        #: work offline), as the last f.js was made (None: not made).
+        self.facet_counts: tuple[dict[str, Any], int | None] | None = None
         #: Syllable -> documents that have it; file key -> word -> documents (d/ and e/).
         self.syllable_counts: collections.Counter[str] = collections.Counter()
         self.words: dict[str, dict[str, int]] = {}
@@ -495,8 +500,8 @@ class IndexState:
         #: Where the parts not read yet are, and the name each part is saved under (None:
         #: not saved as it is now).
         self.parts: Parts | None = None
-        self.document_parts: list[str | None] = []
-        self.shard_parts: list[str | None] = []
+        self.document_parts: list[PartRef | None] = []
+        self.shard_parts: list[PartRef | None] = []
         self.generation = 0
         #: What changed since the cached state (None: everything, as far as files go), and
         #: whether what the cache keeps of all documents changed; neither is saved.
@@ -636,11 +641,11 @@ class IndexState:
             if self.rows[begin] is not None:
                 continue
             end = min(len(self.keys), begin + CACHE_PART)
-            name = self.document_parts[part]
-            if name is None or self.parts is None:
+            ref = self.document_parts[part]
+            if ref is None or self.parts is None:
                 raise CacheBroken(f"documents {begin}-{end - 1}: not saved")
             terms, term_ends, exact, exact_ends, syllables, rows = self.parts.read(
-                name, ("documents", begin, end))
+                ref, self.document_identity(part))
             count = end - begin
             self.terms[begin:end] = _cut(terms, term_ends, count)
             self.exact[begin:end] = _cut(exact, exact_ends, count)
@@ -663,11 +668,11 @@ class IndexState:
         for shard in shards:
             if self.postings[shard] is not None:
                 continue
-            name = self.shard_parts[shard]
-            if name is None or self.parts is None:
+            ref = self.shard_parts[shard]
+            if ref is None or self.parts is None:
                 raise CacheBroken(f"postings file {shard}: not saved")
             words, texts, counts, marks, starts, offsets, lasts, exact, exact_text = \
-                self.parts.read(name, ("postings", shard, self.shards, self.width))
+                self.parts.read(ref, self.shard_identity(shard))
             texts = _split(texts, len(words))
             levels = len(WEIGHT_LEVELS)
             if len(counts) != levels * len(words):
@@ -698,6 +703,13 @@ class IndexState:
                 array("I", [p.last for p in every]), self.exact_keys[shard],
                 self.exact_text(shard))
 
+    def document_identity(self, part: int) -> tuple[Any, ...]:
+        begin = part * CACHE_PART
+        return "documents", begin, min(len(self.keys), begin + CACHE_PART)
+
+    def shard_identity(self, shard: int) -> tuple[Any, ...]:
+        return "postings", shard, self.shards, self.width
+
     def read_all(self) -> None:
         self.read_documents(range(0, len(self.keys), CACHE_PART))
         self.read_shards(range(self.shards))
@@ -716,6 +728,7 @@ class IndexState:
         yield "facets", "".join(self.facets)
         yield "featured", bytes(self.featured)
         yield "titles", self.titles
+        yield "facet_counts", self.facet_counts
         yield "syllable_counts", dict(self.syllable_counts)
         yield "words", self.words
         yield "typos", self.typos
@@ -744,6 +757,7 @@ class IndexState:
         self.facets = [facets[i * width:i * width + width] for i in range(n)]
         self.featured = bytearray(saved["featured"])
         self.titles = saved["titles"]
+        self.facet_counts = saved["facet_counts"]
         self.syllable_counts = collections.Counter(saved["syllable_counts"])
         self.words, self.typos = saved["words"], saved["typos"]
         self.size, self.term_count, self.exact_count, self.shards, self.width = saved["sizes"]
@@ -761,7 +775,8 @@ class IndexState:
             self.hints, self.order, self.facets, self.featured)) and \
             len(self.document_parts) == -(-n // CACHE_PART) and \
             len(self.shard_parts) == self.shards and \
-            all(isinstance(name, str) for name in (*self.document_parts, *self.shard_parts))
+            all(isinstance(ref, tuple) and len(ref) == 3 and isinstance(ref[0], str)
+                for ref in (*self.document_parts, *self.shard_parts))
 
 
 def order_key(parts: Sequence[str]) -> bytes:
@@ -795,33 +810,42 @@ def _cut(data: bytes, ends: Sequence[int], count: int) -> list[bytes]:
     return [data[a:b] for a, b in zip([0, *ends], ends, strict=False)]
 
 
-#: The names of parts of a cache (documents' and postings files'), with the save that
-#: wrote them.
-_PART_NAME = re.compile(r"[dp][0-9]+\.[0-9]+\.pickle")
+#: A part of the cache: the pack that holds it, where it starts in it and its length.
+PartRef = tuple[str, int, int]
+#: The packs of a cache (the parts one save wrote), by the save and a token of their own.
+_PACK_NAME = re.compile(r"pack\.[0-9]+\.[0-9a-f]+\.pickle")
+#: A save writes every part into a new pack when the packs the head names are more than
+#: this, or hold twice the bytes of the parts they still hold (and a megabyte more).
+MOST_PACKS = 32
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 1 << 62  # a pack gone: the parts it held are read again (or not used)
 
 
 class Parts:
-    """The cache folder whose head (CACHE_FILE) names a state's parts: each part a file of
-    its own, saved with what it is (``identity``) and the setting it was made with."""
+    """The cache folder whose head (CACHE_FILE) names a state's parts: each part in a pack
+    (one file for all the parts one save wrote), saved with what it is (``identity``) and
+    the setting it was made with."""
 
     def __init__(self, folder: Path, setting: str) -> None:
         self.folder, self.setting = folder, setting
 
-    def read(self, name: str, identity: tuple[Any, ...]) -> Any:
+    def read(self, ref: PartRef, identity: tuple[Any, ...]) -> Any:
+        name, offset, length = ref
         try:
             with (self.folder / name).open("rb") as handle:
-                if pickle.load(handle) != (self.setting, identity):
-                    raise CacheBroken(f"{name}: another part")
-                return pickle.load(handle)
-        except CacheBroken:
-            raise
+                handle.seek(offset)
+                data = handle.read(length)
+            made, what, value = pickle.loads(data)
         except Exception as exc:  # whatever is wrong with a part, it is not used
             raise CacheBroken(f"{name}: {exc}") from None
-
-    def write(self, name: str, identity: tuple[Any, ...], value: Any) -> None:
-        with (self.folder / name).open("wb") as handle:
-            pickle.dump((self.setting, identity), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if (made, what) != (self.setting, identity):
+            raise CacheBroken(f"{name}: another part at {offset}")
+        return value
 
 
 def load_state(folder: Path, setting: str) -> IndexState | None:
@@ -846,28 +870,37 @@ def load_state(folder: Path, setting: str) -> IndexState | None:
 
 
 def save_state(folder: Path, setting: str, state: IndexState) -> None:
-    """The parts that changed, each in a file of its own, then the head that names them,
-    written atomically: an interrupted build leaves the old cache (or none). Parts no head
-    names any more are removed."""
+    """The parts that changed, in a new pack, then the head that names them, written
+    atomically: an interrupted build leaves the old cache (or none). Packs the head does not
+    name any more are removed; when those it names hold mostly parts replaced since, every
+    part goes into the new pack."""
     folder.mkdir(parents=True, exist_ok=True)
-    parts = Parts(folder, setting)
-    if state.parts is None or (state.parts.folder, state.parts.setting) != (folder, setting):
+    refs = [ref for ref in (*state.document_parts, *state.shard_parts) if ref is not None]
+    packs = {ref[0] for ref in refs}
+    if state.parts is None or (state.parts.folder, state.parts.setting) != (folder, setting) \
+            or len(packs) > MOST_PACKS or \
+            sum(map(_size, (folder / name for name in packs))) > \
+            2 * sum(ref[2] for ref in refs) + 1_000_000:
         state.read_all()
         state.document_parts = [None] * len(state.document_parts)
         state.shard_parts = [None] * len(state.shard_parts)
     generation = state.generation + 1
-    for part, name in enumerate(state.document_parts):
-        if name is None:
-            name = state.document_parts[part] = f"d{part}.{generation}.pickle"
-            begin = part * CACHE_PART
-            parts.write(name, ("documents", begin, min(len(state.keys), begin + CACHE_PART)),
-                        state.document_part(part))
-    for shard, name in enumerate(state.shard_parts):
-        if name is None:
-            name = state.shard_parts[shard] = f"p{shard}.{generation}.pickle"
-            parts.write(name, ("postings", shard, state.shards, state.width),
-                        state.shard_part(shard))
-    state.generation, state.parts = generation, parts
+    name = f"pack.{generation}.{os.urandom(4).hex()}.pickle"
+    made: list[tuple[str, int, PartRef]] = []
+    with (folder / name).open("wb") as pack:
+        for kind, parts, identity, value in (
+                ("documents", state.document_parts, state.document_identity,
+                 state.document_part),
+                ("postings", state.shard_parts, state.shard_identity, state.shard_part)):
+            for number, ref in enumerate(parts):
+                if ref is None:
+                    offset = pack.tell()
+                    pickle.dump((setting, identity(number), value(number)), pack,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                    made.append((kind, number, (name, offset, pack.tell() - offset)))
+    for kind, number, ref in made:
+        (state.document_parts if kind == "documents" else state.shard_parts)[number] = ref
+    state.generation, state.parts = generation, Parts(folder, setting)
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{CACHE_FILE}.")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -878,10 +911,12 @@ def save_state(folder: Path, setting: str, state: IndexState) -> None:
         os.replace(temporary, folder / CACHE_FILE)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        if not made:
+            (folder / name).unlink(missing_ok=True)
         raise
-    named = {*state.document_parts, *state.shard_parts}
+    named = {ref[0] for ref in (*state.document_parts, *state.shard_parts) if ref is not None}
     for path in folder.iterdir():
-        if _PART_NAME.fullmatch(path.name) and path.name not in named:
+        if _PACK_NAME.fullmatch(path.name) and path.name not in named:
             path.unlink(missing_ok=True)
 
 
@@ -1040,7 +1075,7 @@ class IndexBuilder:
         in_order = all(a < b for a, b in itertools.pairwise(kept))
         changes = len(keys) - len(kept) + len(old.keys) - len(kept)
         if not changes and in_order:
-            old.changes = Changes(set(), set(), set(), None)
+            old.changes = Changes(set(), set(), set(), None, facets=False, titles=False)
             if old.hints != hints:
                 old.hints, old.head_changed = hints, True
             return old, "unchanged"
@@ -1151,6 +1186,7 @@ class IndexBuilder:
         state.document_parts = [old.document_parts[part] if kept else None
                                 for part, kept in enumerate(kept_parts)]
         state.generation = old.generation
+        state.facet_counts = old.facet_counts
         if old.titles is not None:  # the old order, renumbered, with the new documents
             titles = [moved[doc] for doc in old.titles if moved[doc] >= 0]
             for number in after:
@@ -1250,7 +1286,9 @@ class IndexBuilder:
         # rewrites every postings file; so do documents numbered anew (their exact keys).
         state.changes = Changes(words, None if wanted != shards or width != old.width
                                 or breaks else dirty, documents,
-                                moved[first_break] if first_break is not None else None)
+                                moved[first_break] if first_break is not None else None,
+                                facets=state.facets != old.facets,
+                                titles=size != known or state.titles != old.titles)
         return state
 
     def document(self, doc: SearchDocument) -> DocumentData:
@@ -1377,6 +1415,18 @@ class IndexBuilder:
             number = start // RECORDS_PER_FILE
             yield f"r/{number}", functools.partial(self._records, state, number), \
                 start + RECORDS_PER_FILE <= first and number not in added
+        if changes is not None and not changes.facets and state.facet_counts is not None:
+            self._easy, self._offline = state.facet_counts
+            yield "f", functools.partial(self._facets_file, state), True
+        else:
+            yield "f", self._facets_file(state), False
+        if state.titles is None:
+            state.titles = array("I", sorted(range(documents), key=state.order.__getitem__))
+        yield "o", functools.partial(self._titles_file, state), \
+            changes is not None and not changes.titles
+
+    def _facets_file(self, state: IndexState) -> bytes:
+        """f.js; and what meta.js counts of the facets."""
         every = "".join(state.facets)
         step = sum(size for _name, size in self.columns)
         columns, at = {}, 0
@@ -1384,15 +1434,19 @@ class IndexBuilder:
             columns[name] = every[at::step] if size == 1 else "".join(
                 map(str.__add__, every[at::step], every[at + 1::step]))
             at += size
-        yield "f", script("f", columns), False
         self._easy = self._easy_meta(columns)
         self._offline = columns["offline"].count("1") if self.offline else None
-        if state.titles is None:
-            state.titles = array("I", sorted(range(documents), key=state.order.__getitem__))
-        rank = [0] * documents
+        state.facet_counts = self._easy, self._offline
+        return script("f", columns)
+
+    @staticmethod
+    def _titles_file(state: IndexState) -> bytes:
+        """o.js: the place of each document in title order."""
+        assert state.titles is not None
+        rank = [0] * len(state.keys)
         for position, doc in enumerate(state.titles):
             rank[doc] = position
-        yield "o", script("o", "".join(fixed_all(rank, state.width))), False
+        return script("o", "".join(fixed_all(rank, state.width)))
 
     @staticmethod
     def _shard_file(state: IndexState, shard: int) -> bytes:
