@@ -146,7 +146,7 @@ BEGINNER = "beginner"
 DIALECTS = frozenset({"yue", "nan", "wuu", "hak", "hsn", "gan", "cdo", "cjy", "cpx", "czh",
                       "czo", "mnp", "cnp", "csp"})
 #: Bump when what the cache holds changes shape.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_FILE = "search-index.pickle"
 #: More changed documents than this and a rewrite encodes every term again (cheaper then).
 MOST_CHANGES = 40
