@@ -147,6 +147,8 @@ class PublishedMemo:
         self._size = 0          # of the fragments file, as the index knows it
         self._map: mmap.mmap | None = None
         self._appending: IO[bytes] | None = None
+        self._end = 0           # where the next fragment goes in it
+        self._failed = False    # appending to it failed: the index is left as it was
         self._fragments_changed = False
         self._read_fragments()
 
@@ -269,17 +271,18 @@ class PublishedMemo:
         return data if len(data) == size and zlib.crc32(data) == crc else None
 
     def keep_fragment(self, part: str, name: str, key: str, data: bytes) -> None:
-        if self.folder is None:
+        if self.folder is None or self._failed:
             return
         kept = self._part(part)
         if kept.find(name, key) is not None:
             return
         try:
             handle = self._appending or self._start_appending()
-            offset = handle.tell()
             handle.write(data)
-        except OSError:  # a full disk: the next build draws it again
+        except OSError:  # a full disk: the next build draws them again
+            self._failed = True
             return
+        offset, self._end = self._end, self._end + len(data)
         kept.add(name, key, offset, len(data), zlib.crc32(data))
         self._fragments_changed = True
 
@@ -289,7 +292,7 @@ class PublishedMemo:
         if self._blob is None:
             self._blob = _new_blob_name(self.folder)
         handle = self._appending = (self.folder / self._blob).open("ab", buffering=1 << 20)
-        handle.seek(0, os.SEEK_END)
+        self._end = handle.seek(0, os.SEEK_END)
         return handle
 
     # -- keeping it for the next build ----------------------------------------------------
@@ -317,7 +320,7 @@ class PublishedMemo:
                 self._fragments_changed = True
                 kept = kept.kept(used)
             parts[part] = kept
-        if not self._fragments_changed or self._blob is None:
+        if not self._fragments_changed or self._blob is None or self._failed:
             return
         blob = self.folder / self._blob
         size = blob.stat().st_size
