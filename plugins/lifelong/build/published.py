@@ -142,7 +142,9 @@ class PublishedMemo:
         self._making: dict[str, tuple[str, Any]] = {}
         #: The digest of every file this build publishes, by address.
         self._digests: dict[str, str] = {}
-        self._parts: dict[str, _Part] = {}
+        #: The fragments' index by part, read when first asked for (a rebuild that makes
+        #: no file again never reads it).
+        self._loaded: dict[str, _Part] | None = None
         self._blob: str | None = None
         self._size = 0          # of the fragments file, as the index knows it
         self._map: mmap.mmap | None = None
@@ -150,7 +152,6 @@ class PublishedMemo:
         self._end = 0           # where the next fragment goes in it
         self._failed = False    # appending to it failed: the index is left as it was
         self._fragments_changed = False
-        self._read_fragments()
 
     # -- files and values ---------------------------------------------------------------
 
@@ -208,6 +209,13 @@ class PublishedMemo:
 
     # -- fragments ----------------------------------------------------------------------
 
+    @property
+    def _parts(self) -> dict[str, _Part]:
+        if self._loaded is None:
+            self._loaded = {}
+            self._read_fragments()
+        return self._loaded
+
     def _read_fragments(self) -> None:
         if self.folder is None:
             return
@@ -233,7 +241,7 @@ class PublishedMemo:
                     self._map = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
         except Exception:  # no index, or one that is not ours: nothing is kept
             return
-        self._parts, self._blob, self._size = loaded, blob, size
+        self._loaded, self._blob, self._size = loaded, blob, size
 
     def _part(self, part: str) -> _Part:
         found = self._parts.get(part)
@@ -313,6 +321,8 @@ class PublishedMemo:
         if self._appending is not None:
             self._appending.close()
             self._appending = None
+        if self._loaded is None:  # no fragment was asked for nor kept
+            return
         parts = {}
         for part, kept in sorted(self._parts.items()):
             used = kept.used(names)
