@@ -386,8 +386,8 @@ class CatalogueSite:
                               scheme=self.scheme, memo=memo)
         entries = (*catalogue.entries, *self.outside.values())
         yield from code_index_files(((entry.id, entry.get("code"), scheme.entry_url(entry.id))
-                                     for entry in entries), memo,
-                                    index_key(entries) if memo is not None else None)
+                                     for entry in entries), memo, catalogue.version,
+                                    lambda: index_key(entries))
         if options.offline:  # file:// loads no <track src> (lifelong.site.captions)
             yield from caption_files(catalogue.entries, options.content_dir,
                                      self.excluded_media)

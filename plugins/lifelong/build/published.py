@@ -142,13 +142,16 @@ class PublishedMemo:
         self._making: dict[str, tuple[str, Any]] = {}
         #: The digest of every file this build publishes, by address.
         self._digests: dict[str, str] = {}
-        self._parts: dict[str, _Part] = {}
+        #: The fragments' index by part, read when first asked for (a rebuild that makes
+        #: no file again never reads it).
+        self._loaded: dict[str, _Part] | None = None
         self._blob: str | None = None
         self._size = 0          # of the fragments file, as the index knows it
         self._map: mmap.mmap | None = None
         self._appending: IO[bytes] | None = None
+        self._end = 0           # where the next fragment goes in it
+        self._failed = False    # appending to it failed: the index is left as it was
         self._fragments_changed = False
-        self._read_fragments()
 
     # -- files and values ---------------------------------------------------------------
 
@@ -206,6 +209,13 @@ class PublishedMemo:
 
     # -- fragments ----------------------------------------------------------------------
 
+    @property
+    def _parts(self) -> dict[str, _Part]:
+        if self._loaded is None:
+            self._loaded = {}
+            self._read_fragments()
+        return self._loaded
+
     def _read_fragments(self) -> None:
         if self.folder is None:
             return
@@ -231,7 +241,7 @@ class PublishedMemo:
                     self._map = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
         except Exception:  # no index, or one that is not ours: nothing is kept
             return
-        self._parts, self._blob, self._size = loaded, blob, size
+        self._loaded, self._blob, self._size = loaded, blob, size
 
     def _part(self, part: str) -> _Part:
         found = self._parts.get(part)
@@ -269,17 +279,18 @@ class PublishedMemo:
         return data if len(data) == size and zlib.crc32(data) == crc else None
 
     def keep_fragment(self, part: str, name: str, key: str, data: bytes) -> None:
-        if self.folder is None:
+        if self.folder is None or self._failed:
             return
         kept = self._part(part)
         if kept.find(name, key) is not None:
             return
         try:
             handle = self._appending or self._start_appending()
-            offset = handle.tell()
             handle.write(data)
-        except OSError:  # a full disk: the next build draws it again
+        except OSError:  # a full disk: the next build draws them again
+            self._failed = True
             return
+        offset, self._end = self._end, self._end + len(data)
         kept.add(name, key, offset, len(data), zlib.crc32(data))
         self._fragments_changed = True
 
@@ -289,7 +300,7 @@ class PublishedMemo:
         if self._blob is None:
             self._blob = _new_blob_name(self.folder)
         handle = self._appending = (self.folder / self._blob).open("ab", buffering=1 << 20)
-        handle.seek(0, os.SEEK_END)
+        self._end = handle.seek(0, os.SEEK_END)
         return handle
 
     # -- keeping it for the next build ----------------------------------------------------
@@ -310,6 +321,8 @@ class PublishedMemo:
         if self._appending is not None:
             self._appending.close()
             self._appending = None
+        if self._loaded is None:  # no fragment was asked for nor kept
+            return
         parts = {}
         for part, kept in sorted(self._parts.items()):
             used = kept.used(names)
@@ -317,7 +330,7 @@ class PublishedMemo:
                 self._fragments_changed = True
                 kept = kept.kept(used)
             parts[part] = kept
-        if not self._fragments_changed or self._blob is None:
+        if not self._fragments_changed or self._blob is None or self._failed:
             return
         blob = self.folder / self._blob
         size = blob.stat().st_size

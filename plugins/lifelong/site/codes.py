@@ -76,22 +76,35 @@ def index_key(entries: Sequence[Entry]) -> str:
 
 
 def code_index_files(entries: Iterable[tuple[str, str | None, str]],
-                     memo: PublishMemo | None = None, key: str | None = None
-                     ) -> Iterator[Published]:
+                     memo: PublishMemo | None = None, version: str | None = None,
+                     key: Callable[[], str] | None = None) -> Iterator[Published]:
     """The files of the code index of ``entries``: (id, code or None, address) each. With a
-    ``memo``, the index of entries of the same ``key`` (``index_key``) as the last build's
-    is not made again (None for each file, and ``entries`` is not read); an id's hash is
-    worked out once."""
+    ``memo``, the index is not made again (None for each file, and ``entries`` is not read)
+    when the catalogue's ``version``, or else the ``key`` of the entries' ids and codes
+    (``index_key``, worked out then), is the last build's; an id's hash is worked out
+    once."""
     if memo is None:
         return _code_index_files(entries, fnv1a)
-    kept = kept_group(memo, "codes", key)
-    return kept if kept is not None else group_made(_code_index_with(entries, memo), memo,
-                                                    "codes", key)
+    kept = kept_group(memo, "codes", version)
+    return kept if kept is not None else group_made(_code_index_with(entries, memo, key),
+                                                    memo, "codes", version)
 
 
-def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: PublishMemo
-                     ) -> Iterator[tuple[str, bytes]]:
-    """``code_index_files`` with a memo, when the entries changed."""
+def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: PublishMemo,
+                     key: Callable[[], str] | None) -> Iterator[Published]:
+    """``code_index_files`` with a memo, when the catalogue changed."""
+    entries_key = key() if key is not None else None
+    kept = kept_group(memo, "codes/entries", entries_key)
+    if kept is not None:
+        yield from kept
+        return
+    yield from group_made(_hashed_code_index_files(entries, memo), memo, "codes/entries",
+                          entries_key)
+
+
+def _hashed_code_index_files(entries: Iterable[tuple[str, str | None, str]],
+                             memo: PublishMemo) -> Iterator[tuple[str, bytes]]:
+    """``code_index_files`` with the ids' hashes the last build worked out."""
     known = memo.recall("codes/fnv1a", "") or {}
     hashes: dict[str, int] = {}
 

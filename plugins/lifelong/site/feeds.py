@@ -308,6 +308,8 @@ class _Writer:
         self._drawn: dict[tuple[str, str, str], str] = {}
         self._keys: dict[str, str | None] = {}
         self._item_keys: dict[str, str] = {}
+        #: Whether the newest entries of most topics came from the last build (``recall``).
+        self._recalled = False
 
     @functools.cached_property
     def order(self) -> list[Entry]:
@@ -343,6 +345,7 @@ class _Writer:
         if len(changed) > _RECALL_CHANGES:
             return
         touched = gone.union(changed)
+        self._recalled = True
         joining: dict[str, list[Entry]] = {}
         for entry in changed.values():
             for folder in topic_folders(catalogue, entry):
@@ -399,6 +402,10 @@ class _Writer:
         """The topic's newest entries: their places in ``order``, the first of them found
         without a Python call per entry (a section holds tens of thousands)."""
         found = self._newest.get(topic.folder)
+        if found is None and self._recalled and "order" not in self.__dict__:
+            # The few topics a change touched: each sorted out alone, not every entry.
+            found = self._newest[topic.folder] = heapq.nsmallest(
+                FEED_SIZE, topic.entries, key=_newest_first)
         if found is None:
             if len(topic.entries) == len(self.order):  # every entry (the whole catalogue)
                 found = self.order[:FEED_SIZE]
