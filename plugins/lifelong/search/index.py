@@ -1575,6 +1575,7 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes
             path.write_bytes(data)
             written += 1
             stat = path.stat()
+        assert stat is not None  # same: the file is there
         new_stamps[name] = (stat.st_size, stat.st_mtime_ns, digest)
     if remove:
         for folder in INDEX_FOLDERS:
