@@ -127,8 +127,9 @@ class SiteBuild:
                     or not os.path.isfile(f"{root}/{page.dest}")
                     or (page.qr is not None and page.qr not in present)]
         else:
-            # Every page is drawn: the fingerprints are only recorded, worked out then (they
-            # would take memory while the build holds the most).
+            # Every page is drawn: the fingerprints are only recorded (the entry pages' are
+            # worked out before, for the search index's hints; the others after the drawing,
+            # when the build holds less).
             todo = list(range(len(pages)))
         record.begin(dest for number in todo for dest in (pages[number].dest,
                                                           pages[number].qr) if dest)

@@ -36,7 +36,7 @@ from urllib.parse import quote, urlsplit
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.site.feeds import day_start, entry_updated, site_root, web_address
 from lifelong.site.i18n import translate
-from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
+from lifelong.site.memo import Published, PublishMemo, key_of, memoised_group
 from lifelong.site.urls import UrlScheme
 
 UPCOMING = "calendar/upcoming.ics"
@@ -71,11 +71,9 @@ def calendar_files(catalogue: Catalogue, *, site_url: str | None, lang: str, sit
     lectures). ``scheme`` is the site's (``use_directory_urls``). With a ``memo``, a
     calendar of the same name and lectures as the last build drew it from is not drawn
     again (None)."""
-    key = catalogue.version
-    kept = kept_group(memo, "calendar", key)
-    return kept if kept is not None else group_made(
-        _calendar_files(catalogue, site_url=site_url, lang=lang, site_name=site_name,
-                        scheme=scheme, memo=memo), memo, "calendar", key)
+    return memoised_group(memo, "calendar", catalogue.version, _calendar_files(
+        catalogue, site_url=site_url, lang=lang, site_name=site_name, scheme=scheme,
+        memo=memo))
 
 
 def _calendar_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,

@@ -22,7 +22,7 @@ from operator import attrgetter, methodcaller
 
 from lifelong.catalogue.model import Entry
 from lifelong.search.text import fnv1a
-from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
+from lifelong.site.memo import Published, PublishMemo, key_of, memoised_group
 
 #: About how many codes (or ids) a part holds: a lookup loads one part of each.
 PART_TARGET = 256
@@ -85,21 +85,15 @@ def code_index_files(entries: Iterable[tuple[str, str | None, str]],
     once."""
     if memo is None:
         return _code_index_files(entries, fnv1a)
-    kept = kept_group(memo, "codes", version)
-    return kept if kept is not None else group_made(_code_index_with(entries, memo, key),
-                                                    memo, "codes", version)
+    return memoised_group(memo, "codes", version, _code_index_with(entries, memo, key))
 
 
 def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: PublishMemo,
                      key: Callable[[], str] | None) -> Iterator[Published]:
     """``code_index_files`` with a memo, when the catalogue changed."""
     entries_key = key() if key is not None else None
-    kept = kept_group(memo, "codes/entries", entries_key)
-    if kept is not None:
-        yield from kept
-        return
-    yield from group_made(_hashed_code_index_files(entries, memo), memo, "codes/entries",
-                          entries_key)
+    yield from memoised_group(memo, "codes/entries", entries_key,
+                              _hashed_code_index_files(entries, memo))
 
 
 def _hashed_code_index_files(entries: Iterable[tuple[str, str | None, str]],

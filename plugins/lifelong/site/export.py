@@ -29,7 +29,7 @@ from lifelong.catalogue.periods import Period
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Label, Rules
 from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE, Media
 from lifelong.site.i18n import translate
-from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
+from lifelong.site.memo import Published, PublishMemo, key_of, memoised_group
 from lifelong.site.pages import SitePage
 from lifelong.site.privacy import is_public, private_fields
 from lifelong.site.urls import UrlScheme
@@ -161,11 +161,9 @@ def data_files(catalogue: Catalogue, *, site_url: str | None, version_text: str 
     line of an entry unchanged since is joined as kept, not encoded again
     (``_memo_chunks``).
     """
-    key = catalogue.version
-    kept = kept_group(memo, "data", key)
-    return kept if kept is not None else group_made(
-        _data_files(catalogue, site_url=site_url, version_text=version_text, scheme=scheme,
-                    limit=limit, memo=memo), memo, "data", key)
+    return memoised_group(memo, "data", catalogue.version, _data_files(
+        catalogue, site_url=site_url, version_text=version_text, scheme=scheme, limit=limit,
+        memo=memo))
 
 
 def _data_files(catalogue: Catalogue, *, site_url: str | None, version_text: str | None = None,

@@ -37,7 +37,7 @@ from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.schema import SectionSpec
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
-from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
+from lifelong.site.memo import Published, PublishMemo, key_of, memoised_group
 from lifelong.site.urls import UrlScheme, relative_url
 
 #: Entries in each feed: the newest, by ``published`` then id.
@@ -89,11 +89,9 @@ def feed_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_na
     (``use_directory_urls``), so that links lead to the pages as they are written. With a
     ``memo``, a feed whose topic and newest entries are as the last build drew it from is
     not drawn again (None)."""
-    key = catalogue.version
-    kept = kept_group(memo, "feeds", key)
-    return kept if kept is not None else group_made(
-        _feed_files(catalogue, site_url=site_url, lang=lang, site_name=site_name,
-                    scheme=scheme, memo=memo), memo, "feeds", key)
+    return memoised_group(memo, "feeds", catalogue.version, _feed_files(
+        catalogue, site_url=site_url, lang=lang, site_name=site_name, scheme=scheme,
+        memo=memo))
 
 
 def _feed_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,

@@ -93,3 +93,12 @@ def group_made(files: Iterable[Published], memo: PublishMemo | None, name: str,
         yield path, data
     if memo is not None and key is not None:
         memo.made_group(name, key, paths)
+
+
+def memoised_group(memo: PublishMemo | None, name: str, key: str | None,
+                   files: Iterable[Published]) -> Iterator[Published]:
+    """The files of group ``name``: ``(path, None)`` for each when the memo vouches for them
+    all under ``key`` (``files``, a generator, is then never run); else ``files``, the memo
+    told afterwards that they are the group's (``kept_group``, ``group_made``)."""
+    kept = kept_group(memo, name, key)
+    return kept if kept is not None else group_made(files, memo, name, key)

@@ -35,7 +35,7 @@ from lifelong.catalogue.model import Catalogue, Entry, local_media_of
 from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
-from lifelong.site.memo import Published, PublishMemo, group_made, kept_group, key_of
+from lifelong.site.memo import Published, PublishMemo, key_of, memoised_group
 from lifelong.site.urls import UrlScheme, relative_url
 
 #: Entries per page of an acquisition feed, and in ``new`` and ``featured``.
@@ -726,11 +726,9 @@ def opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_na
     (``excluded_media``, paths under content/) links no file it does not hold. With a
     ``memo``, a page of a feed drawn from what the last build drew it from is not drawn
     again (None), and each e-book's entries are joined as kept unless it changed."""
-    key = catalogue.version
-    kept = kept_group(memo, "opds", key)
-    return kept if kept is not None else group_made(
-        _opds_files(catalogue, site_url=site_url, lang=lang, site_name=site_name, scheme=scheme,
-                    excluded_media=excluded_media, memo=memo), memo, "opds", key)
+    return memoised_group(memo, "opds", catalogue.version, _opds_files(
+        catalogue, site_url=site_url, lang=lang, site_name=site_name, scheme=scheme,
+        excluded_media=excluded_media, memo=memo))
 
 
 def _opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_name: str,
@@ -747,12 +745,8 @@ def _opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_n
         # without a featured one, the catalogue's date): when none of them changed, none
         # of the files did.
         key = writer.page_key(ebooks, None if ebooks and chosen else catalogue.date)
-        kept = kept_group(memo, "opds/ebooks", key)
-        if kept is not None:
-            yield from kept
-            return
-        yield from group_made(_opds_made(writer, catalogue, ebooks, chosen), memo,
-                              "opds/ebooks", key)
+        yield from memoised_group(memo, "opds/ebooks", key,
+                                  _opds_made(writer, catalogue, ebooks, chosen))
         return
     yield from _opds_made(writer, catalogue, ebooks, chosen)
 
