@@ -1566,9 +1566,12 @@ def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes
         data = make if isinstance(make, bytes) else make()
         size += len(data)
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        if stat is None or stat.st_size != len(data) or (
-                stamps.get(name) != (stat.st_size, stat.st_mtime_ns, digest)
-                and path.read_bytes() != data):
+        if stat is not None and stamp is not None and \
+                (stat.st_size, stat.st_mtime_ns) == stamp[:2]:
+            same = stamp[2] == digest  # the file is as written then: its digest says
+        else:
+            same = stat is not None and stat.st_size == len(data) and path.read_bytes() == data
+        if stat is None or not same:
             path.write_bytes(data)
             written += 1
             stat = path.stat()
