@@ -52,8 +52,10 @@ class HelperJob:
         self._fingerprints: list[str] | None = None
         self.worker: Worker | None = None
         if can_fork():
-            # What the outputs read of every entry that this process works out later anyway
-            # (the catalogue's date): made now, it is shared, not made again by the worker.
+            # What the worker reads of every entry that this process works out later anyway
+            # (the entry pages, the catalogue's date): made now, it is shared, not made
+            # again by the worker.
+            drawer.entry_pages  # noqa: B018
             site.version_text()
             self.worker = forked("the rebuild's helper", _help, site, drawer, site_dir)
             if ready:

@@ -65,7 +65,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.periods import Period
@@ -967,7 +967,7 @@ class IndexBuilder:
         #: Oldest first (see the module's docstring).
         self.documents: Sequence[SearchDocument] = OldestFirst(documents)
         if hints is not None and (len(hints) != len(documents)
-                                  or any(len(hint) != 16 for hint in hints)):
+                                  or set(map(len, hints)) - {16}):
             raise ValueError("one hint of 16 bytes per document")
         self.hints = list(reversed(hints)) if hints is not None else None
         self.lang = lang
@@ -1056,11 +1056,12 @@ class IndexBuilder:
                 theirs, mine = collections.Counter(old.hints), collections.Counter(hints)
                 known = {hint: key for hint, key in known.items()
                          if theirs[hint] == 1 and mine[hint] == 1}
-        keys = []
-        for number, hint in enumerate(hints):
-            key = known.get(hint)
-            keys.append(key if key is not None else document_key(documents[number]))
-        return keys, hints
+        found: list[bytes | None] = list(map(known.get, hints))
+        if None in found:
+            for number, key in enumerate(found):
+                if key is None:
+                    found[number] = document_key(documents[number])
+        return cast("list[bytes]", found), hints
 
     def state(self, old: IndexState | None, *, cacheable: bool = True
               ) -> tuple[IndexState, str]:
@@ -1069,10 +1070,10 @@ class IndexBuilder:
         keys, hints = self.keys(old)
         if old is None:
             return self._build(keys, hints, None, [-1] * len(keys), cacheable), "new"
-        at = {key: number for number, key in enumerate(old.keys)}
-        source = [at.get(key, -1) for key in keys]
-        kept = [number for number in source if number >= 0]
-        in_order = all(a < b for a, b in itertools.pairwise(kept))
+        at = dict(zip(old.keys, range(len(old.keys)), strict=True))
+        source = list(map(at.get, keys, itertools.repeat(-1)))
+        kept = list(filter((-1).__lt__, source))
+        in_order = kept == sorted(set(kept))
         changes = len(keys) - len(kept) + len(old.keys) - len(kept)
         if not changes and in_order:
             old.changes = Changes(set(), set(), set(), None, facets=False, titles=False)
