@@ -16,8 +16,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from lifelong.build.catalogue_site import CatalogueSite
+from lifelong.build.published import PublishedMemo
+from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.entryfile import dumps_entry
-from lifelong.site import export, opds
+from lifelong.search.text import fnv1a
+from lifelong.site import codes, export, opds
+from lifelong.site.codes import code_index_files
 from lifelong.site.feeds import topic_folders, topics
 from sitekit import course, one_of_each, people_and_places, write_project
 from test_rebuild import edit_entry, retitle_lunyu, rewrite_body
@@ -203,3 +207,29 @@ def test_an_entrys_feed_topics_are_those_that_list_it(tmp_path: Path) -> None:
     for entry in site.catalogue.entries:
         assert set(topic_folders(site.catalogue, entry)) == listed[entry.id], entry.id
     assert len(set().union(*listed.values())) > 10
+
+
+def test_the_code_index_is_updated_as_it_would_be_made(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild's code index is the last one with the entries that came, went or changed
+    put in or taken out (only their ids are hashed): the same files as one made afresh,
+    also when the catalogue grows past the size that splits the ids into more parts."""
+    hashed: list[str] = []
+    monkeypatch.setattr(codes, "fnv1a", lambda text: hashed.append(text) or fnv1a(text))
+    taken: set[str] = set()
+    entries = [(f"entry-{n}", new_code(f"entry-{n}", taken) if n % 3 else None,
+                f"entry-{n}/") for n in range(300)]
+    changes: list[Callable[[list[Any]], list[Any]]] = [
+        lambda e: [*e, ("added", "382915", "added/")],                      # came
+        lambda e: [x for x in e if x[0] != "entry-7"],                     # went
+        lambda e: [(i, "104233" if i == "entry-9" else c, u) for i, c, u in e],  # new code
+        lambda e: [*e, *((f"more-{n}", None, f"more-{n}/") for n in range(300))],  # parts
+    ]
+    for number, change in enumerate([lambda e: e, *changes]):
+        entries = change(entries)
+        memo = PublishedMemo(tmp_path, "key", {}, tmp_path)
+        hashed.clear()
+        made = list(code_index_files(iter(entries), memo))
+        memo.save(set())
+        assert len(hashed) == {1: 1, 2: 1, 3: 2}.get(number, len(entries)), number
+        assert made == list(code_index_files(entries)), number

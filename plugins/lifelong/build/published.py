@@ -13,7 +13,7 @@ left by a build that failed later is still true. Three parts:
   file is still as written (``PageRecord``: a build cut short while writing it does not
   vouch for it).
 - ``values/<name>.pickle``: what a function worked out and reuses (the feeds' newest
-  entries, the code index's hashes), each read only when asked for.
+  entries, the last code index), each read only when asked for.
 - ``fragments.pickle`` and ``fragments-<n>.bin``: entries' fragments (JSON lines, OPDS
   entries), appended to the .bin file as they are drawn (a first build holds none of them),
   and the index of where each is, with its key, length and CRC-32 (one that does not match

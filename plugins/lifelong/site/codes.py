@@ -96,25 +96,80 @@ def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: Publi
                               _hashed_code_index_files(entries, memo))
 
 
+#: (digits, id parts, the parts by first digits: code -> address, the parts by number:
+#: id -> address) of a code index.
+_Index = tuple[int, int, dict[int, dict[str, str]], dict[int, dict[str, str]]]
+
+
 def _hashed_code_index_files(entries: Iterable[tuple[str, str | None, str]],
                              memo: PublishMemo) -> Iterator[tuple[str, bytes]]:
-    """``code_index_files`` with the ids' hashes the last build worked out."""
-    known = memo.recall("codes/fnv1a", "") or {}
-    hashes: dict[str, int] = {}
+    """``code_index_files`` made from the last build's index (``_index`` of its entries)
+    with the entries that came, went or changed put in or taken out: the same index as
+    ``_index`` of these entries, without hashing every id again."""
+    entries = list(entries)
+    lines = [f"{entry_id}\t{code or ''}\t{url}" for entry_id, code, url in entries]
+    with_code = [code for _, code, _ in entries if code is not None]
+    # An id or a code named twice: the index holds the last (``_index``), which a change
+    # to the other would not know.
+    once = len(set(with_code)) == len(with_code) and \
+        len({entry_id for entry_id, _, _ in entries}) == len(entries)
+    index = _updated(memo.recall("codes/index", ""), lines, len(with_code)) if once \
+        else None
+    if index is None:
+        index = _index(entries, fnv1a)
+    yield from _index_files(index)
+    if once:
+        memo.keep("codes/index", "", ("\n".join(lines), index))
 
-    def hashed(entry_id: str) -> int:
-        found = known.get(entry_id)
-        if found is None:
-            found = fnv1a(entry_id)
-        hashes[entry_id] = found
+
+def _updated(saved: tuple[str, _Index] | None, lines: list[str], with_code: int
+             ) -> _Index | None:
+    """The last build's index (``saved``: its entries' lines, and the index) changed into
+    that of the entries of ``lines`` (``with_code`` of them have a code), or None when
+    that would have other parts."""
+    if saved is None:
+        return None
+    before, (digits, parts, codes, ids) = saved
+    if code_digits(with_code) != digits or id_parts(len(lines)) != parts:
+        return None
+    old, new = set(before.split("\n")) if before else set(), set(lines)
+    codes, ids = dict(codes), dict(ids)  # parts are copied when changed: ``saved`` stays
+    changed: set[tuple[int, int]] = set()
+
+    def part(kind: int, number: int) -> dict[str, str]:
+        found = (codes if kind else ids).setdefault(number, {})
+        if (kind, number) not in changed:
+            changed.add((kind, number))
+            found = (codes if kind else ids)[number] = dict(found)
         return found
 
-    yield from _code_index_files(entries, hashed)
-    memo.keep("codes/fnv1a", "", hashes)
+    try:
+        for line in old - new:
+            entry_id, code, _url = line.split("\t")
+            del part(0, fnv1a(entry_id) % parts)[entry_id]
+            if code:
+                del part(1, int(code[:digits]))[code]
+    except (KeyError, ValueError):  # not the index of these lines
+        return None
+    for line in new - old:
+        entry_id, code, url = line.split("\t")
+        part(0, fnv1a(entry_id) % parts)[entry_id] = url
+        if code:
+            part(1, int(code[:digits]))[code] = url
+    for kind, number in changed:
+        if not (codes if kind else ids)[number]:
+            del (codes if kind else ids)[number]
+    return digits, parts, codes, ids
 
 
 def _code_index_files(entries: Iterable[tuple[str, str | None, str]],
                       hashed: Callable[[str], int]) -> Iterator[tuple[str, bytes]]:
+    return _index_files(_index(entries, hashed))
+
+
+def _index(entries: Iterable[tuple[str, str | None, str]], hashed: Callable[[str], int]
+           ) -> _Index:
+    """The code index of ``entries``, ``hashed`` giving each id's hash (``fnv1a``)."""
     by_code: dict[str, str] = {}
     by_id: dict[str, str] = {}
     for entry_id, code, url in entries:
@@ -122,13 +177,18 @@ def _code_index_files(entries: Iterable[tuple[str, str | None, str]],
         if code is not None:
             by_code[code] = url
     digits, parts = code_digits(len(by_code)), id_parts(len(by_id))
-    first = 10 ** (digits - 1)
     code_parts: dict[int, dict[str, str]] = {}
     for code, url in by_code.items():
         code_parts.setdefault(int(code[:digits]), {})[code] = url
     ids: dict[int, dict[str, str]] = {}
     for entry_id, url in by_id.items():
         ids.setdefault(hashed(entry_id) % parts, {})[entry_id] = url
+    return digits, parts, code_parts, ids
+
+
+def _index_files(index: _Index) -> Iterator[tuple[str, bytes]]:
+    digits, parts, code_parts, ids = index
+    first = 10 ** (digits - 1)
     yield "codes/index.js", _script("codes/index", {
         "c": _bitmap((prefix - first for prefix in code_parts), 9 * first), "d": digits,
         "i": _bitmap(ids, parts), "n": parts})

@@ -545,7 +545,16 @@ class _Writer:
 
     def updated(self, entries: Iterable[Entry]) -> str:
         """The latest day any of ``entries`` changed, as an Atom time."""
-        return max(map(self._stamp_of, entries), default=self._catalogue_stamp)
+        stamps = self._stamps
+        try:
+            return max(map(stamps.__getitem__, map(_ID, entries)),
+                       default=self._catalogue_stamp)
+        except KeyError:  # an e-book not on offer
+            return max(map(self._stamp_of, entries), default=self._catalogue_stamp)
+
+    def stamps_of(self, entries: Iterable[Entry]) -> None:
+        """Work out ``_stamp`` of each of ``entries`` (most e-books are in several feeds)."""
+        self._stamps.update((entry.id, _stamp(entry)) for entry in entries)
 
     def _stamp_of(self, entry: Entry) -> str:
         """``_stamp``, worked out once an e-book (most are in several feeds)."""
@@ -757,6 +766,7 @@ def _opds_made(writer: _Writer, catalogue: Catalogue, ebooks: list[Entry],
     t, lang, scheme, memo = writer.t, writer.lang, writer.scheme, writer.memo
     site_name = writer.site_name
     offered = {e.id for e in ebooks}
+    writer.stamps_of(ebooks)
     feeds: list[_Feed] = []
     root, subjects_root = "opds/index", "opds/subjects"
 
