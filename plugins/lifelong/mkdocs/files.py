@@ -114,7 +114,11 @@ def catalogue_files(files: Files, config: MkDocsConfig, site: CatalogueSite,
     a generated page's address; entry files made link targets (``others_first``: another
     plugin saw them first, and may keep their addresses); the generated pages the theme
     draws, and remote images fetched into an offline copy, added."""
-    problems = site.collisions((f.src_uri, f.dest_uri) for f in files)
+    # Entry files are not asked their addresses (tens of thousands): their pages move to
+    # the entry's id, so none of them can sit where a generated page goes.
+    entries = site.entries_by_path
+    problems = site.collisions((f.src_uri, f.dest_uri) for f in files
+                               if f.src_uri not in entries)
     if problems:
         raise PluginError("\n".join(map(str, problems)))
     site_dir = Path(config.site_dir)
