@@ -1,14 +1,15 @@
 """The build's work beside the drawing, in workers (``lifelong.build.processes``): the
 outputs (the search index and ``version.js``, then the QR code files) of a first build,
 each in a fresh interpreter given a compact copy of what it needs (``OutputsJob``,
-``Outputs``); and a rebuild's helper, forked once the catalogue is loaded, which works out
-which entry pages changed and then writes the outputs (``HelperJob``).
+``Outputs``); and a rebuild's helper, forked once the pages are planned, which works out
+which pages changed and then writes the outputs (``HelperJob``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -25,7 +26,8 @@ from lifelong.catalogue.model import Catalogue
 from lifelong.catalogue.schema import Rules
 from lifelong.search.index import DocumentError, IndexBuilder, SearchDocument, pinyin_texts, script
 from lifelong.search.text import add_readings, readings_of, t2s_table
-from lifelong.site.draw import PageDrawer
+from lifelong.site.draw import PageDrawer, PageToDraw
+from lifelong.site.export import lastmods
 from lifelong.site.i18n import OFFLINE_STRINGS, SEARCH_STRINGS, translate
 
 if TYPE_CHECKING:
@@ -33,15 +35,15 @@ if TYPE_CHECKING:
 
 
 class HelperJob:
-    """The second core's share of a rebuild, in a worker forked as soon as the catalogue is
-    loaded (the catalogue is inherited, not copied), while this process plans the pages and
-    MkDocs reads its files. First it works out the fingerprints of the entry pages
-    (``PageDrawer.entry_pages``; ``fingerprints`` receives them); then, once
-    ``start_writing`` says that the site folder is ready (at once, with ``ready``: a dirty
-    build, which MkDocs does not empty), it writes the outputs (the search index and
+    """The second core's share of a rebuild, in a worker forked once the pages are planned
+    (the catalogue and the plan are inherited, not copied), while this process has MkDocs
+    read its files. First it works out the fingerprint of every page and, in a dirty build
+    (``ready``: MkDocs leaves the site folder as it is), which of their files are missing
+    (``pages_seen`` receives them); then, once ``start_writing`` says that the site folder
+    is ready (at once with ``ready``), it writes the outputs (the search index and
     ``version.js``). This process draws the pages meanwhile, with a worker forked for the
-    other core once the pages to draw are known (``DrawJob``). ``wait`` raises
-    RuntimeError if it failed. Without fork, this process does it all when asked."""
+    other core once the pages to draw are known (``DrawJob``). ``wait`` raises RuntimeError
+    if it failed. Without fork, this process does it all when asked."""
 
     #: Cores it takes while the pages are drawn: none that it does not give back soon.
     BUSY = 0
@@ -49,30 +51,40 @@ class HelperJob:
     def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path, *,
                  ready: bool = False) -> None:
         self.site, self.drawer, self.site_dir = site, drawer, site_dir
-        self._fingerprints: list[str] | None = None
+        self._seen: PagesSeen | None = None
         self.worker: Worker | None = None
         if can_fork():
             # What the worker reads of every entry that this process works out later anyway
-            # (the entry pages, the catalogue's date): made now, it is shared, not made
-            # again by the worker.
-            drawer.entry_pages  # noqa: B018
+            # (the pages, the catalogue's date): made now, it is shared, not made again by
+            # the worker.
+            drawer.pages  # noqa: B018
             site.version_text()
-            self.worker = forked("the rebuild's helper", _help, site, drawer, site_dir)
+            self.worker = forked("the rebuild's helper", _help, site, drawer, site_dir, ready)
             if ready:
                 self.worker.go()
 
-    def fingerprints(self) -> list[str]:
-        """The fingerprint of each of the entry pages, in order."""
-        if self._fingerprints is None:
+    def pages_seen(self) -> PagesSeen:
+        """The fingerprint of every page, and which of their files are missing."""
+        if self._seen is None:
             if self.worker is None:
-                self._fingerprints = entry_fingerprints(self.drawer)
+                entries = entry_fingerprints(self.drawer)
+                self._seen = PagesSeen(entries, page_fingerprints(self.drawer, entries), None)
             else:
                 try:
-                    self._fingerprints = self.worker.receive()
+                    self._seen = self.worker.receive()
                 except WorkFailed as exc:
                     raise RuntimeError(f"working out which pages changed failed: {exc}"
                                        ) from None
-        return self._fingerprints
+        return self._seen
+
+    def fingerprints(self) -> list[str]:
+        """The fingerprint of each of the entry pages, in order."""
+        return self.pages_seen().entries
+
+    def page_fingerprints(self) -> dict[str, str]:
+        """``page_fingerprints`` of the drawer."""
+        seen, drawer = self.pages_seen(), self.drawer
+        return fingerprints_by_file(drawer.pages, seen.pages)
 
     def start_writing(self) -> None:
         if self.worker is not None:
@@ -86,7 +98,7 @@ class HelperJob:
             self.site.write_outputs(self.site_dir, self.site.search_hints(
                 self.drawer.entry_pages, self.fingerprints()))
             return
-        self.fingerprints()  # the worker sends them before anything else
+        self.pages_seen()  # the worker sends them before anything else
         try:
             self.worker.wait()
         except WorkFailed as exc:
@@ -97,17 +109,59 @@ class HelperJob:
             self.worker.cancel()
 
 
+@dataclass(frozen=True)
+class PagesSeen:
+    """What the rebuild's helper tells of the pages before they are drawn."""
+
+    #: The fingerprint of each of the entry pages, in order.
+    entries: list[str]
+    #: The fingerprint of each of the drawer's pages, in order.
+    pages: list[str]
+    #: The files of pages (and their QR codes) not in the site folder; None: not looked for
+    #: (MkDocs empties the folder after the helper is forked).
+    missing: frozenset[str] | None
+
+
 def entry_fingerprints(drawer: PageDrawer) -> list[str]:
     """The fingerprint of each of the entry pages, in order."""
     return [drawer.fingerprint(page) for page in drawer.entry_pages]
 
 
-def _help(link: Link, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
+def page_fingerprints(drawer: PageDrawer, entries: Sequence[str]) -> list[str]:
+    """The fingerprint of each of the drawer's pages, in order, those of the entry pages
+    (its first pages) given."""
+    pages = drawer.pages
+    return [*entries, *map(drawer.fingerprint, pages[len(entries):])]
+
+
+def fingerprints_by_file(pages: Sequence[PageToDraw], fingerprints: Sequence[str]
+                         ) -> dict[str, str]:
+    """The fingerprints of ``pages`` (in order) by file, a page's QR code file with its
+    page's (it is written with it)."""
+    found = dict(zip((page.dest for page in pages), fingerprints, strict=True))
+    found.update((page.qr, fingerprint)
+                 for page, fingerprint in zip(pages, fingerprints, strict=True) if page.qr)
+    return found
+
+
+def missing_files(site_dir: Path, pages: Sequence[PageToDraw]) -> frozenset[str]:
+    """The files of ``pages`` and of their QR codes that are not in ``site_dir``."""
+    root = str(site_dir)
+    qr_dir = site_dir / "qr"
+    present = {f"qr/{name}" for name in os.listdir(qr_dir)} if qr_dir.is_dir() else set()
+    missing = {page.dest for page in pages if not os.path.isfile(f"{root}/{page.dest}")}
+    missing.update(page.qr for page in pages if page.qr is not None and page.qr not in present)
+    return frozenset(missing)
+
+
+def _help(link: Link, site: CatalogueSite, drawer: PageDrawer, site_dir: Path,
+          ready: bool) -> None:
     """In the rebuild's helper (``HelperJob``)."""
-    fingerprints = entry_fingerprints(drawer)
-    link.send(fingerprints)
+    entries = entry_fingerprints(drawer)
+    link.send(PagesSeen(entries, page_fingerprints(drawer, entries),
+                        missing_files(site_dir, drawer.pages) if ready else None))
     # The index reads only the search documents whose hint is new.
-    hints = site.search_hints(drawer.entry_pages, fingerprints)
+    hints = site.search_hints(drawer.entry_pages, entries)
     link.wait_for_go()
     try:
         site.write_outputs(site_dir, hints)
@@ -240,6 +294,11 @@ class OutputsJob:
         """The fingerprint of each of the entry pages, in order (worked out here)."""
         return self._fingerprints
 
+    def page_fingerprints(self) -> dict[str, str]:
+        """The fingerprint of every page's file and QR code file (worked out here)."""
+        drawer = self.drawer
+        return fingerprints_by_file(drawer.pages, page_fingerprints(drawer, self._fingerprints))
+
     def start_writing(self) -> None:
         """Let the workers go (once; ``wait`` does it if nothing did before)."""
         if self._started or self._cancelled:
@@ -275,14 +334,16 @@ class OutputsJob:
             worker.cancel()
 
 
-def publish(_link: Link, site: CatalogueSite, site_dir: Path, record: PageRecord
-            ) -> dict[str, str]:
+def publish(_link: Link, site: CatalogueSite, site_dir: Path, record: PageRecord,
+            dated: Sequence[PageToDraw] | None) -> tuple[dict[str, str], list[str] | None]:
     """In a rebuild's worker: write the files the catalogue publishes beside its pages
-    (``publish_files``: those the change touched) and return their digests by address."""
+    (``publish_files``: those the change touched) and return their digests by address,
+    with the sitemap's dates of the ``dated`` pages (``lastmods``)."""
     try:
-        return publish_files(site, site_dir, record)
+        published = publish_files(site, site_dir, record)
     except DrawError as exc:  # a file that could not be written: the message names it
         raise WorkProblem(str(exc)) from None
+    return published, lastmods(dated, site.catalogue) if dated is not None else None
 
 
 def outputs_problem(exc: OSError, site_dir: Path) -> str:

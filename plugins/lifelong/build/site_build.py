@@ -1,6 +1,6 @@
 """One build of the catalogue into a site folder, in the order the engine's events come:
-``start`` (load the catalogue; a rebuild's second process is forked now), ``plan`` (the
-pages, once the navigation is known), ``files_ready`` (the site folder holds what it will:
+``start`` (load the catalogue), ``plan`` (the pages, once the navigation is known; a
+rebuild's second process is forked then), ``files_ready`` (the site folder holds what it will:
 the outputs may be written), ``draw`` (the theme's chrome is known: the pages that changed
 are drawn, by this process and workers), ``finish`` (wait, record what was made, remove
 what is gone) or ``cancel``.
@@ -13,7 +13,6 @@ shared out"): this is where the choice is made.
 from __future__ import annotations
 
 import logging
-import os
 import posixpath
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ import jinja2
 from lifelong.build.cache import PageRecord
 from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
 from lifelong.build.drawing import DrawError, DrawJob, remove_stale
-from lifelong.build.jobs import HelperJob, OutputsJob, publish
+from lifelong.build.jobs import HelperJob, OutputsJob, missing_files, publish
 from lifelong.build.memory import long_lived, new_build
 from lifelong.build.processes import Worker, WorkFailed, can_fork, forked
 from lifelong.build.progress import QUIET_BELOW, Progress
@@ -53,6 +52,8 @@ class SiteBuild:
         self.site: CatalogueSite | None = None
         self.remote: RemoteMedia | None = None
         self.drawer: PageDrawer | None = None
+        #: The site folder holds a build this site's cache knows.
+        self.rebuild = False
         self.helper: HelperJob | OutputsJob | None = None
         self.drawing: DrawJob | None = None
         self.record: PageRecord | None = None
@@ -61,22 +62,22 @@ class SiteBuild:
         #: writes them in a rebuild.
         self.published: dict[str, str] = {}
         self.publishing: Worker | None = None
+        #: The pages the publishing worker dates for the sitemap.
+        self.dated: list[PageToDraw] | None = None
 
     def start(self) -> CatalogueSite:
-        """Load the catalogue (raises CatalogueError or ValueError with every problem). On a
-        rebuild, the second process starts now: it works out which entry pages changed
-        while this one plans the pages and the engine reads its files, then writes the
-        outputs."""
+        """Load the catalogue (raises CatalogueError or ValueError with every problem) and
+        plan its pages."""
         new_build()
         with long_lived():
             self.site = site = CatalogueSite(self.options)
         if self.options.offline:
             self.remote = prepare(site)
-        if site.has_earlier_build(self.site_dir):
+        self.rebuild = site.has_earlier_build(self.site_dir)
+        if self.rebuild:
             with long_lived():
-                site.catalogue.work_out_indexes()  # this process needs them too, later
+                site.catalogue.work_out_indexes()  # the second process needs them too
                 self.drawer = site.drawer()
-            self.helper = HelperJob(site, self.drawer, self.site_dir, ready=self.dirty)
         with long_lived():
             site.pages  # noqa: B018 (planned now, while the collector pauses)
         return site
@@ -84,15 +85,17 @@ class SiteBuild:
     def plan(self, theme_pages: Iterable[str]) -> None:
         """The pages this build draws: all but ``theme_pages`` (those the theme draws, which
         the navigation names). A first build's outputs get processes of their own, one after
-        the other, while this one draws every page."""
+        the other, while this one draws every page. A rebuild's second process starts now: it
+        works out which pages changed while the engine reads its files, then writes the
+        outputs."""
         site = self._site()
         with long_lived():
             if self.drawer is None:
                 self.drawer = site.drawer()
             self.drawer.theme_pages = frozenset(theme_pages)
             self.drawer.pages  # noqa: B018 (made now, while the collector pauses)
-        if self.helper is None:
-            self.helper = OutputsJob(site, self.drawer, self.site_dir)
+        self.helper = HelperJob(site, self.drawer, self.site_dir, ready=self.dirty) \
+            if self.rebuild else OutputsJob(site, self.drawer, self.site_dir)
 
     def files_ready(self) -> None:
         """The engine has emptied the site folder if it was going to: outputs may be
@@ -118,14 +121,12 @@ class SiteBuild:
         pages = drawer.pages
         if previous:  # which pages changed?
             fingerprints = self.fingerprints = self._fingerprints()
-            root = str(self.site_dir)
-            qr_dir = self.site_dir / "qr"
-            present = {f"qr/{name}" for name in os.listdir(qr_dir)} if qr_dir.is_dir() \
-                else set()
+            seen = self.helper.pages_seen() if isinstance(self.helper, HelperJob) else None
+            missing = seen.missing if seen is not None and seen.missing is not None \
+                else missing_files(self.site_dir, pages)
             todo = [number for number, page in enumerate(pages)
                     if previous.get(page.dest) != fingerprints[page.dest]
-                    or not os.path.isfile(f"{root}/{page.dest}")
-                    or (page.qr is not None and page.qr not in present)]
+                    or page.dest in missing or (page.qr is not None and page.qr in missing)]
         else:
             # Every page is drawn: the fingerprints are only recorded (the entry pages' are
             # worked out before, for the search index's hints; the others after the drawing,
@@ -137,21 +138,20 @@ class SiteBuild:
                                busy=self.helper.BUSY)
         if previous and can_fork():
             # A rebuild draws few pages: the files published beside them are written
-            # meanwhile by a worker (it inherits the catalogue, and this record).
-            self.publishing = forked("publishing", publish, site, self.site_dir, record)
+            # meanwhile by a worker (it inherits the catalogue, and this record), which
+            # also dates the pages for the sitemap.
+            dated = self.dated = self._sitemap_pages(site, drawer) \
+                if self.options.site_url else None
+            self.publishing = forked("publishing", publish, site, self.site_dir, record,
+                                     dated)
 
     def _fingerprints(self) -> dict[str, str]:
         """The fingerprint of every page drawn here, and of its QR code file (written with
         it, recorded with its fingerprint)."""
-        drawer, helper = self._drawer(), self.helper
+        helper = self.helper
         assert helper is not None
         with long_lived():
-            theirs = iter(helper.fingerprints())
-            fingerprints = {page.dest: next(theirs) if page.entry is not None
-                            else drawer.fingerprint(page) for page in drawer.pages}
-            fingerprints.update({page.qr: fingerprints[page.dest] for page in drawer.pages
-                                 if page.qr})
-        return fingerprints
+            return helper.page_fingerprints()
 
     def finish(self, theme_files: Iterable[str], site_url: str | None) -> None:
         """Wait for the drawing; add the catalogue pages to the sitemap, each dated by its
@@ -171,9 +171,9 @@ class SiteBuild:
                              f"{len(drawer.pages) - len(drawing.pages):,} unchanged")
             if site is not None:
                 site.save_cards()  # while the second process may still write the outputs
-                if site_url and drawer is not None:  # meanwhile too (the theme's is written)
-                    self._extend_sitemap(site, drawer, site_url)
-                self.published = self._publish(site)
+                self.published, dates = self._publish(site)
+                if site_url and drawer is not None:  # the theme's is written by now
+                    self._extend_sitemap(site, drawer, site_url, dates)
             if self.helper is not None:
                 if not self.fingerprints and drawer is not None:
                     self.fingerprints = self._fingerprints()
@@ -196,32 +196,43 @@ class SiteBuild:
         record.save(made)
         site.forget_old_sites(self.site_dir)
 
-    def _publish(self, site: CatalogueSite) -> dict[str, str]:
+    def _publish(self, site: CatalogueSite) -> tuple[dict[str, str], list[str] | None]:
         """The files published beside the pages, written by this process after the drawing
         (a first build: a worker would copy the catalogue it reads) or by the rebuild's
-        worker (``draw``): their digests by address."""
+        worker (``draw``): their digests by address; and the sitemap's dates of the pages,
+        when the worker worked them out."""
         worker, self.publishing = self.publishing, None
         if worker is not None:
             try:
-                return cast("dict[str, str]", worker.wait())
+                return cast("tuple[dict[str, str], list[str] | None]", worker.wait())
             except WorkFailed as exc:
                 raise DrawError(str(exc)) from None
         if self.record is None:
-            return {}
-        return publish_files(site, self.site_dir, self.record)
+            return {}, None
+        return publish_files(site, self.site_dir, self.record), None
 
-    def _extend_sitemap(self, site: CatalogueSite, drawer: PageDrawer, site_url: str) -> None:
-        """The catalogue's pages join the engine's sitemap; every catalogue page is dated by
-        its entries (``lastmods``), and any other page by the catalogue's date: the same
-        catalogue gives the same sitemap, whatever the day of the build."""
+    @staticmethod
+    def _sitemap_pages(site: CatalogueSite, drawer: PageDrawer) -> list[PageToDraw]:
+        """The catalogue's pages in the sitemap: those drawn here, then the theme's."""
         scheme = site.scheme
         theme = [PageToDraw(dest, scheme.url_of_dest(dest), page=site.pages[src])
                  for src in sorted(drawer.theme_pages)
                  for dest in (posixpath.join(site.pages[src].path, "index.html"),)]
         # A page that only leads to another's new address is not one to index.
-        listed = [page for page in drawer.pages if not is_moved(page.page)]
-        dates = lastmods([*listed, *theme], site.catalogue)
-        count = len(listed)
+        return [*(page for page in drawer.pages if not is_moved(page.page)), *theme]
+
+    def _extend_sitemap(self, site: CatalogueSite, drawer: PageDrawer, site_url: str,
+                        dates: list[str] | None) -> None:
+        """The catalogue's pages join the engine's sitemap; every catalogue page is dated by
+        its entries (``lastmods``; ``dates``: worked out already), and any other page by the
+        catalogue's date: the same catalogue gives the same sitemap, whatever the day of the
+        build."""
+        pages = self.dated if self.dated is not None and dates is not None \
+            else self._sitemap_pages(site, drawer)
+        if dates is None:
+            dates = lastmods(pages, site.catalogue)
+        count = len(pages) - len(drawer.theme_pages)
+        listed, theme = pages[:count], pages[count:]
         catalogue_date = site.catalogue.date
         extend_sitemap(self.site_dir, site_url, [page.url for page in listed],
                        dates[:count], {page.url: date for page, date in
