@@ -312,6 +312,10 @@ def test_the_toggles_keep_the_mode_across_reload_and_navigation_from_file(
         assert care.get_attribute("aria-pressed") == "true"
         assert page.evaluate("localStorage.getItem('ll-care')") == "1"
 
+        # Chromium hands a localStorage write to its browser process asynchronously, and a
+        # reload from file:// may read the storage afresh before it lands (a reader's reload
+        # comes seconds later, Playwright's within milliseconds).
+        page.wait_for_timeout(300)
         page.reload(wait_until="load")
         assert "ll-care" in html_classes(page)
         assert care.get_attribute("aria-pressed") == "true"
