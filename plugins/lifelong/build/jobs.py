@@ -67,8 +67,8 @@ class HelperJob:
         """The fingerprint of every page, and which of their files are missing."""
         if self._seen is None:
             if self.worker is None:
-                entries = entry_fingerprints(self.drawer)
-                self._seen = PagesSeen(entries, page_fingerprints(self.drawer, entries), None)
+                self._seen = PagesSeen(page_fingerprints(self.drawer,
+                                                         entry_fingerprints(self.drawer)), None)
             else:
                 try:
                     self._seen = self.worker.receive()
@@ -78,8 +78,8 @@ class HelperJob:
         return self._seen
 
     def fingerprints(self) -> list[str]:
-        """The fingerprint of each of the entry pages, in order."""
-        return self.pages_seen().entries
+        """The fingerprint of each of the entry pages, in order (the drawer's first pages)."""
+        return self.pages_seen().pages[:len(self.drawer.entry_pages)]
 
     def page_fingerprints(self) -> dict[str, str]:
         """``page_fingerprints`` of the drawer."""
@@ -113,8 +113,6 @@ class HelperJob:
 class PagesSeen:
     """What the rebuild's helper tells of the pages before they are drawn."""
 
-    #: The fingerprint of each of the entry pages, in order.
-    entries: list[str]
     #: The fingerprint of each of the drawer's pages, in order.
     pages: list[str]
     #: The files of pages (and their QR codes) not in the site folder; None: not looked for
@@ -158,7 +156,7 @@ def _help(link: Link, site: CatalogueSite, drawer: PageDrawer, site_dir: Path,
           ready: bool) -> None:
     """In the rebuild's helper (``HelperJob``)."""
     entries = entry_fingerprints(drawer)
-    link.send(PagesSeen(entries, page_fingerprints(drawer, entries),
+    link.send(PagesSeen(page_fingerprints(drawer, entries),
                         missing_files(site_dir, drawer.pages) if ready else None))
     # The index reads only the search documents whose hint is new.
     hints = site.search_hints(drawer.entry_pages, entries)
