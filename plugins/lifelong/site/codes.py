@@ -84,7 +84,7 @@ def code_index_files(entries: Iterable[tuple[str, str | None, str]],
     (``index_key``, worked out then), is the last build's; an id's hash is worked out
     once."""
     if memo is None:
-        return _code_index_files(entries, fnv1a)
+        return _index_files(_index(entries))
     return memoised_group(memo, "codes", version, _code_index_with(entries, memo, key))
 
 
@@ -93,7 +93,7 @@ def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: Publi
     """``code_index_files`` with a memo, when the catalogue changed."""
     entries_key = key() if key is not None else None
     yield from memoised_group(memo, "codes/entries", entries_key,
-                              _hashed_code_index_files(entries, memo))
+                              _code_index_updated(entries, memo))
 
 
 #: (digits, id parts, the parts by first digits: code -> address, the parts by number:
@@ -101,7 +101,7 @@ def _code_index_with(entries: Iterable[tuple[str, str | None, str]], memo: Publi
 _Index = tuple[int, int, dict[int, dict[str, str]], dict[int, dict[str, str]]]
 
 
-def _hashed_code_index_files(entries: Iterable[tuple[str, str | None, str]],
+def _code_index_updated(entries: Iterable[tuple[str, str | None, str]],
                              memo: PublishMemo) -> Iterator[tuple[str, bytes]]:
     """``code_index_files`` made from the last build's index (``_index`` of its entries)
     with the entries that came, went or changed put in or taken out: the same index as
@@ -116,7 +116,7 @@ def _hashed_code_index_files(entries: Iterable[tuple[str, str | None, str]],
     index = _updated(memo.recall("codes/index", ""), lines, len(with_code)) if once \
         else None
     if index is None:
-        index = _index(entries, fnv1a)
+        index = _index(entries)
     yield from _index_files(index)
     if once:
         memo.keep("codes/index", "", ("\n".join(lines), index))
@@ -146,14 +146,14 @@ def _updated(saved: tuple[str, _Index] | None, lines: list[str], with_code: int
     try:
         for line in old - new:
             entry_id, code, _url = line.split("\t")
-            del part(0, fnv1a(entry_id) % parts)[entry_id]
+            del part(0, id_part(entry_id, parts))[entry_id]
             if code:
                 del part(1, int(code[:digits]))[code]
     except (KeyError, ValueError):  # not the index of these lines
         return None
     for line in new - old:
         entry_id, code, url = line.split("\t")
-        part(0, fnv1a(entry_id) % parts)[entry_id] = url
+        part(0, id_part(entry_id, parts))[entry_id] = url
         if code:
             part(1, int(code[:digits]))[code] = url
     for kind, number in changed:
@@ -162,14 +162,8 @@ def _updated(saved: tuple[str, _Index] | None, lines: list[str], with_code: int
     return digits, parts, codes, ids
 
 
-def _code_index_files(entries: Iterable[tuple[str, str | None, str]],
-                      hashed: Callable[[str], int]) -> Iterator[tuple[str, bytes]]:
-    return _index_files(_index(entries, hashed))
-
-
-def _index(entries: Iterable[tuple[str, str | None, str]], hashed: Callable[[str], int]
-           ) -> _Index:
-    """The code index of ``entries``, ``hashed`` giving each id's hash (``fnv1a``)."""
+def _index(entries: Iterable[tuple[str, str | None, str]]) -> _Index:
+    """The code index of ``entries``."""
     by_code: dict[str, str] = {}
     by_id: dict[str, str] = {}
     for entry_id, code, url in entries:
@@ -182,7 +176,7 @@ def _index(entries: Iterable[tuple[str, str | None, str]], hashed: Callable[[str
         code_parts.setdefault(int(code[:digits]), {})[code] = url
     ids: dict[int, dict[str, str]] = {}
     for entry_id, url in by_id.items():
-        ids.setdefault(hashed(entry_id) % parts, {})[entry_id] = url
+        ids.setdefault(id_part(entry_id, parts), {})[entry_id] = url
     return digits, parts, code_parts, ids
 
 
