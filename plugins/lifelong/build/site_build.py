@@ -154,9 +154,9 @@ class SiteBuild:
             return helper.page_fingerprints()
 
     def finish(self, theme_files: Iterable[str], site_url: str | None) -> None:
-        """Wait for the drawing; add the catalogue pages to the sitemap, each dated by its
-        entries, and write the files published beside the pages (feeds, calendars, OPDS,
-        data) while the outputs are written; wait for those; record what was made
+        """Wait for the drawing; write the files published beside the pages (feeds,
+        calendars, OPDS, data) while the outputs are written, then add the catalogue pages
+        to the sitemap, each dated by its entries; wait for the outputs; record what was made
         (with ``theme_files``, the engine's own) and remove the files of the last build
         that are gone. Raises BuildError."""
         site, drawer, drawing = self.site, self.drawer, self.drawing
@@ -227,8 +227,7 @@ class SiteBuild:
         its entries (``lastmods``; ``dates``: worked out already), and any other page by the
         catalogue's date: the same catalogue gives the same sitemap, whatever the day of the
         build."""
-        pages = self.dated if self.dated is not None and dates is not None \
-            else self._sitemap_pages(site, drawer)
+        pages = self.dated if self.dated is not None else self._sitemap_pages(site, drawer)
         if dates is None:
             dates = lastmods(pages, site.catalogue)
         count = len(pages) - len(drawer.theme_pages)
