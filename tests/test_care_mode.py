@@ -314,9 +314,13 @@ def test_the_toggles_keep_the_mode_across_reload_and_navigation_from_file(
 
         # Chromium hands a localStorage write to its browser process asynchronously, and a
         # reload from file:// may read the storage afresh before it lands (a reader's reload
-        # comes seconds later, Playwright's within milliseconds).
-        page.wait_for_timeout(300)
-        page.reload(wait_until="load")
+        # comes seconds later, Playwright's within milliseconds; on a busy machine 300 ms
+        # was not always enough): reload until the write has landed, 3 s at most.
+        for _ in range(10):
+            page.wait_for_timeout(300)
+            page.reload(wait_until="load")
+            if "ll-care" in html_classes(page):
+                break
         assert "ll-care" in html_classes(page)
         assert care.get_attribute("aria-pressed") == "true"
         page.locator(".ll-card__link").first.click()  # another page of the copy

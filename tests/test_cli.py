@@ -175,3 +175,25 @@ def test_the_console_script_exits_with_the_commands_code_and_flushed_output(
     found = console("check", "--project", str(tmp_path))
     assert (found.returncode, found.stdout) == (0, "OK: 10 entries, no problems.\n")
     assert console("--version").stdout.startswith("lifelong, version ")
+
+
+def test_qr_writes_outside_the_project_and_needs_a_public_address(tmp_path: Path) -> None:
+    """(test_print decodes the files it writes.)"""
+    config = write_project(tmp_path, one_of_each())
+    args = ("--project", str(tmp_path))
+    for folder, what in (("content/qr", "content/, what editors write"),
+                         ("site/qr", "the site folder, which a build empties")):
+        code, _, err = run("qr", "--out", str(tmp_path / folder), *args)
+        assert (code, err) == (1, f"Error: {tmp_path / folder} is inside {what}: write the "
+                                  "QR codes elsewhere\n")
+    out = tmp_path / "posters"
+    code, _, err = run("qr", "--out", str(out), "--section", "reading", "--section", "nope",
+                       *args)
+    assert (code, err[:40]) == (1, "Error: unknown section 'nope'; the secti")
+    code, _, _ = run("qr", "--out", str(out), "--section", "reading", *args)
+    assert (code, sorted(p.name for p in out.iterdir())) == (0, ["lunyu.svg"])
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_url: https://lifelong.example.org/\n", ""), encoding="utf-8")
+    code, _, err = run("qr", "--out", str(out), *args)
+    assert (code, err) == (1, f"Error: no public address to encode: set site_url in {config} "
+                              "(the address every QR code leads to)\n")

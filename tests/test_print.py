@@ -6,11 +6,13 @@ the browser's print, which the test catches), then printed with Chromium's own
 ``page.pdf()``. The PDF's pages are rendered to images by PDFium (pypdfium2) and every QR
 code on them is decoded by a real decoder (zxing-cpp): each must give the entry's public
 address (site_url + its address), print at least 4 cm wide, and stand beside its title
-and code in the PDF's text.
+and code in the PDF's text. The SVG files `lifelong qr` writes for designers' posters are
+printed and decoded the same way.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import math
@@ -23,8 +25,10 @@ from typing import Any
 import pypdfium2
 import pytest
 import zxingcpp
+from click.testing import CliRunner
 
 from browser import PageLog, serve_folder
+from lifelong.cli import main
 from sitekit import build_site, course, one_of_each, read, write_project
 
 pytestmark = pytest.mark.browser
@@ -156,6 +160,21 @@ def words(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# -- the code on the page ---------------------------------------------------------------------
+
+def test_an_entry_page_draws_its_qr_code_from_its_address(page: Any, online_url: str) -> None:
+    """No file per entry: the page carries its public address, lifelong.js loads qr.js (once,
+    from the site) to draw it, and the page printed as it is gives a code a phone reads."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url.removeprefix(online_url)))
+    page.goto(online_url + "taiji-basics/", wait_until="load")
+    page.locator(".ll-qr__code svg path").wait_for(state="attached")
+    assert [u for u in asked if "qr" in u] == ["assets/lifelong/qr.js"]
+    assert page.locator(".ll-qr__code svg").bounding_box()["width"] == 132
+    assert [code.text for sheet in printed(page) for code in sheet.codes] == \
+        [PUBLIC + "taiji-basics/"]
+
+
 # -- posters --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("where", ["online", "offline"])
@@ -283,22 +302,39 @@ def test_the_schedule_sheet_leaves_out_lectures_after_next_week(
 
 def test_print_views_are_in_the_pages_and_cost_no_file_per_entry(
         online_site: Path, offline_site: Path) -> None:
-    """Online, a card's QR code is the entry's SVG file, loaded only when printed; offline,
-    its modules in the page. No poster, card or QR file of their own in the offline copy."""
-    section = read(online_site, "community-education/index.html")
-    listed = section.count('<li class="ll-card ') - 1  # the featured card is not the listing's
-    assert listed > 8
-    files = re.search(r'data-ll-cards="([^"]*)"', section).group(1).split(" ")
-    assert len(files) == listed
-    assert "../qr/taiji-basics.svg" in files
-    assert all(re.fullmatch(r"\.\./qr/[a-z0-9-]+\.svg", f) for f in files)
-    assert ' src="../qr/' not in section
-    offline = read(offline_site, "community-education/index.html")
-    modules = re.search(r'data-ll-cards="([^"]*)"', offline).group(1).split(" ")
-    assert len(modules) == offline.count('<li class="ll-card ') - 1
-    assert all(re.fullmatch(r"[A-Za-z0-9+/=]{100,}", m) for m in modules)
-    assert not (offline_site / "qr").exists()
+    """A card's QR code is its entry's path from the site's public address, drawn only when
+    printed; the same online and offline. No poster, card or QR file of their own."""
+    for site in (online_site, offline_site):
+        section = read(site, "community-education/index.html")
+        listed = section.count('<li class="ll-card ') - 1  # the featured card is not listed
+        assert listed > 8
+        assert f'data-ll-base="{PUBLIC}"' in section
+        paths = re.search(r'data-ll-cards="([^"]*)"', section).group(1).split(" ")
+        assert len(paths) == listed
+        assert "taiji-basics/" in paths
+        assert all(re.fullmatch(r"[a-z0-9-]+/", path) for path in paths)
+        assert not (site / "qr").exists()
     assert [p for p in offline_site.rglob("*") if re.search("poster|card", p.name)] == []
+
+
+def test_lifelong_qr_writes_every_entrys_code_for_printed_posters(
+        page: Any, online_site: Path, tmp_path: Path) -> None:
+    """The files lead where the pages' codes do; printed at 5 cm, each scans."""
+    out = tmp_path / "qr"
+    result = CliRunner().invoke(main, ["qr", "--out", str(out), "--project",
+                                       str(online_site.parent)])
+    assert result.exit_code == 0, result.output
+    ids = sorted(p.stem for p in out.iterdir())
+    assert ids == sorted(e["id"] for e in one_of_each() + EXTRA)
+    assert result.output == f"Wrote {len(ids)} QR codes to {out}, each leading to {PUBLIC}<id>/.\n"
+    svg = (out / "taiji-basics.svg").read_text(encoding="utf-8")
+    assert f"<title>二十四式太极拳入门 {PUBLIC}taiji-basics/</title>" in svg
+    page.set_content("".join(
+        f'<img src="data:image/svg+xml;base64,{base64.b64encode(p.read_bytes()).decode()}" '
+        'style="width: 5cm; height: 5cm; margin: 4mm" alt="">' for p in sorted(out.iterdir())))
+    codes = [code for sheet in printed(page) for code in sheet.codes]
+    assert sorted(code.text for code in codes) == sorted(PUBLIC + i + "/" for i in ids)
+    assert min(code.cm for code in codes) >= 4
 
 
 def test_without_a_site_url_there_is_no_print_kit_and_the_build_says_why(

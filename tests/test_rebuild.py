@@ -213,7 +213,6 @@ def test_a_lost_cache_or_page_is_redrawn(tmp_path: Path) -> None:
     site = build_site(config)
     expected = digest(site)
     (site / "phone-2" / "index.html").unlink()
-    (site / "qr" / "phone-2.svg").unlink()
     build_site(config, dirty=True)
     assert digest(site) == expected
     shutil.rmtree(tmp_path / ".lifelong-cache")
@@ -441,24 +440,30 @@ def test_a_dirty_rebuild_writes_its_outputs_before_mkdocs_reads_the_files(
 def test_a_new_site_address_redraws_the_qr_codes(tmp_path: Path) -> None:
     config = write_project(tmp_path, one_of_each())
     site = build_site(config)
-    before = (site / "qr" / "phone-2.svg").read_bytes()
+    page = site / "phone-2" / "index.html"
+    assert 'data-qr="https://lifelong.example.org/phone-2/"' in page.read_text(encoding="utf-8")
     text = config.read_text(encoding="utf-8")
     assert "site_url: https://lifelong.example.org/" in text
     config.write_text(text.replace("https://lifelong.example.org/",
                                    "https://learn.example.cn/"), encoding="utf-8")
     build_site(config, dirty=True)
-    assert (site / "qr" / "phone-2.svg").read_bytes() != before
+    assert 'data-qr="https://learn.example.cn/phone-2/"' in page.read_text(encoding="utf-8")
     assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
 
 
-def test_without_a_site_address_the_qr_code_files_go(tmp_path: Path) -> None:
-    # Pages then carry no QR code file: the rebuild removes those of the last build.
+def test_a_rebuild_removes_the_qr_code_files_of_earlier_code(tmp_path: Path) -> None:
+    """Earlier code wrote an SVG file per entry into qr/ and recorded it with the pages it
+    wrote: a rebuild by this code, whose pages draw their codes, removes them."""
     config = write_project(tmp_path, one_of_each())
     site = build_site(config)
-    assert (site / "qr" / "phone-2.svg").is_file()
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("site_url: https://lifelong.example.org/\n", ""),
-                      encoding="utf-8")
+    [path] = (tmp_path / ".lifelong-cache" / "sites").glob("*/pages.pickle")
+    with path.open("rb") as handle:
+        key = pickle.load(handle)[0]
+    record = lifelong_cache.PageRecord(path, key)
+    assert record.previous
+    record.save({**record.previous, "qr/phone-2.svg": record.previous["phone-2/index.html"]})
+    (site / "qr").mkdir()
+    (site / "qr" / "phone-2.svg").write_text("<svg></svg>", encoding="utf-8")
     build_site(config, dirty=True)
     assert not (site / "qr").exists()
     assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))

@@ -92,13 +92,14 @@ def test_related_entries_and_json_ld(site: Path) -> None:
 
 
 def test_qr_code_points_at_the_public_address(site: Path) -> None:
+    """The page carries the address; qr.js draws it (test_care_mode decodes it as shown,
+    test_qr_js compares the encoder with segno's): no file per entry."""
     html = read(site, "taiji-basics/index.html")
-    assert '<img src="../qr/taiji-basics.svg" width="132" height="132" ' \
-           'alt="本页二维码：https://lifelong.example.org/taiji-basics/">' in html
+    url = "https://lifelong.example.org/taiji-basics/"
+    assert f'<div class="ll-qr__code" role="img" aria-label="本页二维码：{url}" ' \
+           f'data-qr="{url}"></div>' in html
     assert '<strong class="ll-code ll-code--big">382 915</strong>' in html  # its code
-    svg = read(site, "qr/taiji-basics.svg")
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert "<path" in svg
+    assert not (site / "qr").exists()
 
 
 def test_sections_list_their_entries_paginated(site: Path) -> None:
@@ -291,17 +292,6 @@ def test_a_failing_outputs_step_fails_the_build(tmp_path: Path,
         build_site(config, dirty=True)  # MkDocs leaves the site folder as it is
     assert re.search(r"could not write the catalogue outputs: \S+/site/version\.js: Is a "
                      r"directory", caplog.text)
-
-
-def test_a_qr_code_that_cannot_be_written_fails_the_build(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    config = write_project(tmp_path, one_of_each())
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "qr").write_text("a file where the folder goes", encoding="utf-8")
-    with pytest.raises(Abort):
-        build_site(config, dirty=True)  # MkDocs leaves the site folder as it is
-    assert re.search(r"qr/[a-z-]+\.svg: could not write \S+/site/qr: File exists", caplog.text)
 
 
 def test_pages_lose_the_themes_indentation_but_not_preformatted_text(tmp_path: Path) -> None:

@@ -29,7 +29,6 @@ from lifelong.build.processes import (
 )
 from lifelong.site.draw import PageDrawer, PageToDraw, template_place
 from lifelong.site.markup import BodyConverter
-from lifelong.site.qr import qr_svg
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -62,13 +61,6 @@ def write_into(site_dir: Path, dest: str, data: bytes, folders: set[Path],
                         f"{exc.strerror or exc}") from None
 
 
-def write_qr_codes(site_dir: Path, codes: Iterable[tuple[str, str, str]]) -> None:
-    """Write QR code files: (file, address, title) each (raises DrawError)."""
-    folders: set[Path] = set()
-    for dest, url, title in codes:
-        write_into(site_dir, dest, qr_svg(url, title), folders, dest)
-
-
 class DrawError(Exception):
     """Drawing failed; the message names the page and what went wrong."""
 
@@ -85,11 +77,8 @@ def draw_pages(drawer: PageDrawer, pages: Sequence[PageToDraw], site_dir: Path,
         except jinja2.TemplateError as exc:
             raise DrawError(f"{page.source}: the catalogue template failed: "
                             f"{template_place(exc)}{type(exc).__name__}: {exc}") from None
-        files = [(page.dest, html.encode("utf-8", "xmlcharrefreplace"))]
-        if page.qr is not None and drawer.writes_qr_codes:
-            files.append((page.qr, drawer.qr_code(page)))
-        for dest, data in files:
-            write_into(site_dir, dest, data, folders, page.source)
+        write_into(site_dir, page.dest, html.encode("utf-8", "xmlcharrefreplace"), folders,
+                   page.source)
         if number % 50 == 0:
             done(50)
     done(len(pages) % 50)

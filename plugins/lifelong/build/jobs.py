@@ -1,8 +1,8 @@
 """The build's work beside the drawing, in workers (``lifelong.build.processes``): the
-outputs (the search index and ``version.js``, then the QR code files) of a first build,
-each in a fresh interpreter given a compact copy of what it needs (``OutputsJob``,
-``Outputs``); and a rebuild's helper, forked once the pages are planned, which works out
-which pages changed and then writes the outputs (``HelperJob``).
+outputs (the search index and ``version.js``) of a first build, in a fresh interpreter
+given a compact copy of what it needs (``OutputsJob``, ``Outputs``); and a rebuild's
+helper, forked once the pages are planned, which works out which pages changed and then
+writes the outputs (``HelperJob``).
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ import contextlib
 import json
 import os
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from lifelong.build.cache import PageRecord
-from lifelong.build.drawing import DrawError, write_qr_codes
-from lifelong.build.memory import give_back, pack, unpack
+from lifelong.build.drawing import DrawError
+from lifelong.build.memory import give_back
 from lifelong.build.processes import Link, Worker, WorkFailed, WorkProblem, can_fork, forked, fresh
 from lifelong.build.published import publish_files
 from lifelong.catalogue.model import Catalogue
@@ -134,22 +133,14 @@ def page_fingerprints(drawer: PageDrawer, entries: Sequence[str]) -> list[str]:
 
 def fingerprints_by_file(pages: Sequence[PageToDraw], fingerprints: Sequence[str]
                          ) -> dict[str, str]:
-    """The fingerprints of ``pages`` (in order) by file, a page's QR code file with its
-    page's (it is written with it)."""
-    found = dict(zip((page.dest for page in pages), fingerprints, strict=True))
-    found.update((page.qr, fingerprint)
-                 for page, fingerprint in zip(pages, fingerprints, strict=True) if page.qr)
-    return found
+    """The fingerprints of ``pages`` (in order) by file."""
+    return dict(zip((page.dest for page in pages), fingerprints, strict=True))
 
 
 def missing_files(site_dir: Path, pages: Sequence[PageToDraw]) -> frozenset[str]:
-    """The files of ``pages`` and of their QR codes that are not in ``site_dir``."""
+    """The files of ``pages`` that are not in ``site_dir``."""
     root = str(site_dir)
-    qr_dir = site_dir / "qr"
-    present = {f"qr/{name}" for name in os.listdir(qr_dir)} if qr_dir.is_dir() else set()
-    missing = {page.dest for page in pages if not os.path.isfile(f"{root}/{page.dest}")}
-    missing.update(page.qr for page in pages if page.qr is not None and page.qr not in present)
-    return frozenset(missing)
+    return frozenset(page.dest for page in pages if not os.path.isfile(f"{root}/{page.dest}"))
 
 
 def _help(link: Link, site: CatalogueSite, drawer: PageDrawer, site_dir: Path,
@@ -251,85 +242,57 @@ class Outputs:
 
 
 class OutputsJob:
-    """The outputs of a build that draws every page: first the search index and
-    ``version.js``, then the QR code files, each in a fresh interpreter given a compact copy
-    of what it needs (``Outputs`` with ``CatalogueSite.index_documents``;
-    ``PageDrawer.qr_codes``), never the catalogue (``lifelong.build.processes`` says why).
-    One after the other: together they would hold the most memory at once, and they share
-    the second core anyway. This process works out the fingerprints and draws every page
-    (with forked workers for cores beyond two: ``DrawJob``); the QR code files are not
-    drawn with their pages."""
+    """The outputs of a build that draws every page (the search index and ``version.js``),
+    in a fresh interpreter given a compact copy of what it needs (``Outputs`` with
+    ``CatalogueSite.index_documents``), never the catalogue (``lifelong.build.processes``
+    says why). This process works out the fingerprints and draws every page (with forked
+    workers for cores beyond two: ``DrawJob``)."""
 
     #: Cores it takes while the pages are drawn.
     BUSY = 1
 
     def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path) -> None:
         self.site, self.drawer, self.site_dir = site, drawer, site_dir
-        drawer.writes_qr_codes = False
         # The fingerprints now (they are recorded after the drawing): the search index keeps
         # the hints they make, from which a rebuild knows the documents it need not read.
         self._fingerprints = entry_fingerprints(drawer)
         hints = site.search_hints(drawer.entry_pages, self._fingerprints)
-        self.workers = [fresh("writing the search index", _write_outputs,
-                              site.outputs(site_dir, site.index_documents(), hints))]
-        self._messages: list[str] = []
+        self.worker = fresh("writing the search index", _write_outputs,
+                            site.outputs(site_dir, site.index_documents(), hints))
         self._cancelled = self._started = False
-        qr_codes = drawer.qr_codes()
-        self._codes = pack((site_dir, qr_codes)) if qr_codes else None
-        self._then = threading.Thread(target=self._codes_after_index, daemon=True)
-
-    def _codes_after_index(self) -> None:
-        try:
-            self.workers[0].wait()
-        except WorkFailed as exc:
-            self._messages.append(str(exc))
-        codes, self._codes = self._codes, None
-        if codes is not None and not self._cancelled:
-            self.workers.append(worker := fresh("writing the QR codes", _write_qr_codes, codes))
-            worker.go()
 
     def fingerprints(self) -> list[str]:
         """The fingerprint of each of the entry pages, in order (worked out here)."""
         return self._fingerprints
 
     def page_fingerprints(self) -> dict[str, str]:
-        """The fingerprint of every page's file and QR code file (worked out here)."""
+        """The fingerprint of every page's file (worked out here)."""
         drawer = self.drawer
         return fingerprints_by_file(drawer.pages, page_fingerprints(drawer, self._fingerprints))
 
     def start_writing(self) -> None:
-        """Let the workers go (once; ``wait`` does it if nothing did before)."""
+        """Let the worker go (once; ``wait`` does it if nothing did before)."""
         if self._started or self._cancelled:
             return
         self._started = True
-        self.workers[0].go()
-        self._then.start()
-        give_back()  # what they were given (pickled copies) is theirs now
+        self.worker.go()
+        give_back()  # what it was given (a pickled copy) is its own now
 
     def running(self) -> bool:
-        return self._then.is_alive() or any(worker.running() for worker in self.workers)
+        return self.worker.running()
 
     def wait(self) -> None:
         self.start_writing()
-        if self._started:
-            self._then.join()
-        messages = list(self._messages)
-        for worker in self.workers[1:]:
-            try:
-                worker.wait()
-            except WorkFailed as exc:
-                messages.append(str(exc))
-        if messages:
-            raise RuntimeError("\n".join(messages))
+        if self._cancelled:
+            return
+        try:
+            self.worker.wait()
+        except WorkFailed as exc:
+            raise RuntimeError(str(exc)) from None
 
     def cancel(self) -> None:
         self._cancelled = True
-        for worker in list(self.workers):
-            worker.kill()
-        if self._started:
-            self._then.join()
-        for worker in self.workers:
-            worker.cancel()
+        self.worker.cancel()
 
 
 def publish(_link: Link, site: CatalogueSite, site_dir: Path, record: PageRecord,
@@ -358,16 +321,6 @@ def _write_outputs(link: Link, outputs: Outputs) -> None:
     except OSError as exc:  # a full disk, a folder that may not be written
         raise WorkProblem(outputs_problem(exc, outputs.site_dir)) from None
     except DocumentError as exc:  # names the entry it failed on
-        raise WorkProblem(str(exc)) from None
-
-
-def _write_qr_codes(link: Link, job: bytes) -> None:
-    """In a fresh interpreter (OutputsJob): ``job`` is (site folder, QR codes), packed."""
-    link.wait_for_go()
-    try:
-        site_dir, codes = cast("tuple[Path, list[tuple[str, str, str]]]", unpack(job))
-        write_qr_codes(site_dir, codes)
-    except DrawError as exc:
         raise WorkProblem(str(exc)) from None
 
 

@@ -126,14 +126,13 @@ class SiteBuild:
                 else missing_files(self.site_dir, pages)
             todo = [number for number, page in enumerate(pages)
                     if previous.get(page.dest) != fingerprints[page.dest]
-                    or page.dest in missing or (page.qr is not None and page.qr in missing)]
+                    or page.dest in missing]
         else:
             # Every page is drawn: the fingerprints are only recorded (the entry pages' are
             # worked out before, for the search index's hints; the others after the drawing,
             # when the build holds less).
             todo = list(range(len(pages)))
-        record.begin(dest for number in todo for dest in (pages[number].dest,
-                                                          pages[number].qr) if dest)
+        record.begin(pages[number].dest for number in todo)
         self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.sharing,
                                busy=self.helper.BUSY)
         if previous and can_fork():

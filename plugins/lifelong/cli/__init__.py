@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from lifelong.cli import build, bundle, check, codes, export, import_, init, new, sample, serve
+from lifelong.cli import build, bundle, check, codes, export, import_, init, new, qr, sample, serve
 from lifelong.cli.options import CONTEXT
 
 
@@ -31,7 +31,7 @@ def main() -> None:
 
 
 # Each module holds the command of its name; the package's names stay the modules.
-for module in (check, new, codes, init, build, serve, sample, bundle, export, import_):
+for module in (check, new, codes, init, build, serve, sample, bundle, export, import_, qr):
     main.add_command(getattr(module, module.__name__.rpartition(".")[2]))
 
 

@@ -34,16 +34,27 @@ def markdown_settings(config_file: Path) -> tuple[Sequence[Any], Mapping[str, An
     checked as the site converts them), or MkDocs' defaults without one."""
     if not config_file.is_file():
         return DEFAULT_EXTENSIONS, {}
+    config = _quiet_config(config_file)
+    return tuple(config.markdown_extensions), dict(config.mdx_configs or {})
+
+
+def public_address(config_file: Path) -> tuple[str | None, Path]:
+    """The public address of a site's mkdocs.yml (``site_url``, None without one) and its
+    site folder."""
+    config = _quiet_config(config_file)
+    return config.site_url or None, Path(config.site_dir)
+
+
+def _quiet_config(config_file: Path) -> MkDocsConfig:
     logger = logging.getLogger("mkdocs")
     level = logger.level
     logger.setLevel(logging.ERROR)  # its notes on the configuration are the build's to give
     try:
-        config = load_config(str(config_file))
+        return load_config(str(config_file))
     except ConfigurationError as exc:
         raise CommandError(f"{config_file}: {exc}") from None
     finally:
         logger.setLevel(level)
-    return tuple(config.markdown_extensions), dict(config.mdx_configs or {})
 
 
 def build_site(config_file: str, *, strict: bool, site_dir: Path | None, clean: bool) -> None:

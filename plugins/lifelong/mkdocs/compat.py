@@ -48,12 +48,12 @@ MINIFY_MODULE = "mkdocs_minify_plugin"
 #: Scripts the site loads by these names (lifelong.js asks for search.js when a search
 #: starts; the footer's template names version.js; catalogue templates name when.js and the
 #: read-aloud stub, which loads readaloud.js when the control is first touched, and the print
-#: kit's print.js), and the
+#: kit's print.js; lifelong.js loads qr.js to draw QR codes), and the
 #: search folder, which the catalogue's own process writes while (and after) minify's
 #: on_post_build runs.
 NAMED_SCRIPTS = ("assets/lifelong/search.js", "version.js", "assets/lifelong/when.js",
                  "assets/lifelong/readaloud-stub.js", "assets/lifelong/readaloud.js",
-                 "assets/lifelong/print.js")
+                 "assets/lifelong/print.js", "assets/lifelong/qr.js")
 SEARCH_FOLDER = "search"
 #: The catalogue's stylesheet and script (in extra_css and extra_javascript, so minify's
 #: renames reach every page), by the minify option that may name them.

@@ -25,8 +25,6 @@ from lifelong.catalogue.schema import SectionSpec, Term, Vocabulary
 from lifelong.site.head import Follow, PageHead, follow_entry, follow_page
 from lifelong.site.markup import BodyConverter
 from lifelong.site.pages import Pagination, SitePage
-from lifelong.site.qr import qr_svg
-from lifelong.site.render import qr_path
 from lifelong.site.shell import Shell
 
 if TYPE_CHECKING:
@@ -42,7 +40,6 @@ class PageToDraw:
     url: str                        #: its site-relative address, e.g. ``taiji/``
     entry: Entry | None = None      #: an entry's page ...
     page: SitePage | None = None    #: ... or a generated page
-    qr: str | None = None           #: the QR code file written with it, e.g. ``qr/taiji.svg``
 
     @property
     def depth(self) -> int:
@@ -62,9 +59,6 @@ class PageDrawer:
         #: Generated pages the theme draws (may be set later, until ``pages`` is asked for).
         self.theme_pages = frozenset(theme_pages)
         self.shells: dict[int, Shell] = {}
-        #: Whether a page's QR code file is written with it (``False``: another process
-        #: writes them all, from ``qr_codes``).
-        self.writes_qr_codes = True
         self._cards: dict[str, str] = {}
         for entry in site.catalogue.entries:  # all at once: listings then join them quickly
             self.card(entry)
@@ -75,9 +69,7 @@ class PageDrawer:
         """The entries' pages, in catalogue order (the first of ``pages``)."""
         scheme = self.site.scheme
         entry_dest, entry_url = scheme.entry_dest, scheme.entry_url
-        qr = qr_path if self.site.renderer.qr_files else lambda entry_id: None
-        return [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry,
-                           qr=qr(entry.id))
+        return [PageToDraw(entry_dest(entry.id), entry_url(entry.id), entry=entry)
                 for entry in self.site.catalogue.entries]
 
     @functools.cached_property
@@ -86,17 +78,14 @@ class PageDrawer:
         theme does not (``theme_pages``: sources the navigation names)."""
         pages = list(self.entry_pages)
         scheme = self.site.scheme
-        qr_files = self.site.renderer.qr_files
         for src, page in self.site.pages.items():
             if src in self.theme_pages:
                 continue
-            if page.template == "outside.html":  # an entry outside a subset: its QR code too
+            if page.template == "outside.html":  # an entry outside a subset
                 dest = scheme.entry_dest(src[:-3])
-                pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page,
-                                        qr=qr_path(src[:-3]) if qr_files else None))
             else:
                 dest = posixpath.join(page.path, "index.html")
-                pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
+            pages.append(PageToDraw(dest, scheme.url_of_dest(dest), page=page))
         return pages
 
     def depths(self) -> list[int]:
@@ -289,22 +278,6 @@ class PageDrawer:
         options = self.site.options
         return BodyConverter(options.markdown_extensions, options.markdown_configs,
                              self.site.resolve_content_link, remote_images=not options.offline)
-
-    def qr_code(self, page: PageToDraw) -> bytes:
-        """The page's QR code file (its entry's public address and title), an SVG."""
-        return qr_svg(*self._qr_text(page))
-
-    def _qr_text(self, page: PageToDraw) -> tuple[str, str]:
-        entry = page.entry
-        if entry is None:  # an entry outside a subset
-            assert page.page is not None
-            entry = page.page.context["entry"]
-        url = self.site.renderer.public_url(entry) or ""
-        return url, f"{entry.title} {url}"
-
-    def qr_codes(self) -> list[tuple[str, str, str]]:
-        """(file, address, title) of every QR code file: what ``write_qr_codes`` needs."""
-        return [(page.qr, *self._qr_text(page)) for page in self.pages if page.qr]
 
     def draw(self, page: PageToDraw, converter: BodyConverter) -> str:
         renderer = self.site.renderer

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -29,7 +29,6 @@ from lifelong.site.i18n import translate
 from lifelong.site.jsonld import entry_jsonld
 from lifelong.site.pages import Crumb, SitePage, SitePlan
 from lifelong.site.privacy import public_object
-from lifelong.site.qr import qr_modules
 from lifelong.site.urls import UrlScheme, relative_url
 
 if TYPE_CHECKING:
@@ -161,12 +160,6 @@ def contact_of(entry: Entry) -> Mapping[str, Any] | None:
     return public_object(entry, "contact")
 
 
-class QrCode(NamedTuple):
-    """Where a page's QR code comes from: an image file, or modules drawn by the page."""
-    src: str | None
-    modules: str | None
-
-
 class Renderer:
     """Renders one catalogue's pages; ``site_url`` makes the public addresses in QR codes."""
 
@@ -220,12 +213,10 @@ class Renderer:
         #: any USB stick. Without site_url there is no public address: no QR code (as on
         #: entry pages), hence no print kit, and the build says so (``PRINT_KIT_NEEDS_URL``).
         self.print_kit = self.site_url is not None
-        #: QR modules by address: an entry's code is drawn on its page and on its listings'
-        #: card sheets, and each is worked out once per process (about 1 ms each).
-        self._qr_modules: dict[str, str] = {}
         self.env.globals.update(site_name=site_name, print_kit=self.print_kit,
-                                page_qr=self.page_qr, public_page_url=self.public_page_url,
-                                entry_qr=self.qr_code, entry_public_url=self.public_url)
+                                site_url=self.site_url, public_page_url=self.public_page_url,
+                                entry_public_url=self.public_url,
+                                public_path=UrlScheme(True).entry_url)
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
             media_link=self.media_link, image_link=self.image_link, term_link=self.term_link,
@@ -523,7 +514,6 @@ class Renderer:
             related=related, public_url=public, plan=self.plan,
             prerequisites=[e for e in map(known, entry.get("prerequisites", ())) if e],
             follow=follow_entry(catalogue, entry, lang=self.lang),
-            qr=self.qr_code(entry),
             jsonld=None if self.offline else Markup(entry_jsonld(
                 catalogue, entry, self.public_url, lambda m: self._absolute_media(m))))
         context.update(self._kind_context(entry))
@@ -544,41 +534,12 @@ class Renderer:
             return {"centre": self.known(entry.get("centre"))}
         return {}
 
-    def qr_code(self, entry: Entry) -> QrCode | None:
-        """The entry's QR code (its public address): an SVG file written by the outputs
-        step, or, offline, its modules inline (``qr_modules``) for lifelong.js to draw."""
-        url = self.public_url(entry)
-        if url is None:
-            return None
-        if self.qr_files:
-            return QrCode(self.link(qr_path(entry.id)), None)
-        return QrCode(None, self.modules(url))
-
-    def modules(self, url: str) -> str:
-        found = self._qr_modules.get(url)
-        if found is None:
-            found = self._qr_modules[url] = qr_modules(url)
-        return found
-
     def public_page_url(self, path: str) -> str | None:
         """The public address of a generated page (``schedule``, a section's slug; ``''``,
         the home page: the site's own address)."""
         if not self.site_url:
             return None
         return self.site_url + (UrlScheme(True).page_url(path) if path else "")
-
-    def page_qr(self, path: str) -> QrCode | None:
-        """The QR code of a generated page's public address, drawn by the page (a section's
-        poster, the schedule sheet: a few pages, no file of their own)."""
-        url = self.public_page_url(path)
-        return QrCode(None, self.modules(url)) if url else None
-
-    @property
-    def qr_files(self) -> bool:
-        """Whether pages link to QR code files (``qr_path``), written with each entry's page
-        (``PageDrawer.qr_code``): online, with a ``site_url``. Offline pages carry their
-        codes inline."""
-        return self.site_url is not None and not self.offline
 
     def online_media(self, media: Media) -> str | None:
         """The public address of a media file (for copies that leave the file out)."""
@@ -614,7 +575,7 @@ class Renderer:
                        plan=self.plan, follow=follow_page(self.catalogue, page, lang=self.lang))
         if page.template == "outside.html":
             entry = page.context["entry"]
-            context.update(public_url=self.public_url(entry), qr=self.qr_code(entry))
+            context.update(public_url=self.public_url(entry))
         return self.env.get_template(f"lifelong/{page.template}").render(context)
 
     def render_home(self, body_html: str, page_url: str, title: str) -> str:
@@ -658,6 +619,3 @@ def squeeze_whitespace(html: str) -> str:
             out.append(parts[index + 1])
     return "".join(out)
 
-
-def qr_path(entry_id: str) -> str:
-    return f"qr/{entry_id}.svg"

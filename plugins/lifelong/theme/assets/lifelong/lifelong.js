@@ -2,56 +2,14 @@
    dependencies, loaded on every page, so it stays small:
    - the header's display modes: 长辈模式 (care mode) and high contrast;
    - lecture times in the reader's own time zone, upcoming / live / ended computed now;
-   - QR codes the offline copy carries inline (data-qr: base64 of the modules, one bit each,
-     row by row), drawn as SVG;
+   - QR codes (data-qr: the address to encode), drawn as SVG by qr.js, loaded when a page
+     has one;
    - the "输入编号" boxes: their lookup (codes.js) loaded when one is first touched;
    - the search box: the search engine (search.js, lunr.js, the index) is loaded only when the
      reader touches the box, or on the search page. Data files are classic scripts that call
      LifelongSearch.add(name, data): fetch/XHR of local files is blocked on file://. */
 (function () {
   "use strict";
-
-  var SVG = "http://www.w3.org/2000/svg";
-  var QR_BORDER = 2;  /* quiet zone, in modules, as the online site's SVG files */
-
-  function drawQrCodes(root) {
-    var codes = root.querySelectorAll("[data-qr]");
-    for (var i = 0; i < codes.length; i++) {
-      var el = codes[i];
-      var bytes;
-      if (el.querySelector("svg")) continue;  /* drawn already */
-      try { bytes = atob(el.getAttribute("data-qr")); } catch (e) { continue; }
-      var side = Math.floor(Math.sqrt(bytes.length * 8));
-      var path = "";
-      for (var y = 0; y < side; y++) {
-        var run = 0;
-        for (var x = 0; x <= side; x++) {
-          var bit = y * side + x;
-          if (x < side && (bytes.charCodeAt(bit >> 3) >> (7 - (bit & 7))) & 1) {
-            run++;
-          } else if (run) {
-            path += "M" + (x - run + QR_BORDER) + " " + (y + QR_BORDER + 0.5) + "h" + run;
-            run = 0;
-          }
-        }
-      }
-      var box = side + 2 * QR_BORDER;
-      var svg = document.createElementNS(SVG, "svg");
-      svg.setAttribute("viewBox", "0 0 " + box + " " + box);
-      svg.setAttribute("width", "132");
-      svg.setAttribute("height", "132");
-      svg.setAttribute("shape-rendering", "crispEdges");
-      svg.setAttribute("aria-hidden", "true");
-      var line = document.createElementNS(SVG, "path");
-      line.setAttribute("d", path);
-      line.setAttribute("stroke", "#000");
-      svg.appendChild(line);
-      el.appendChild(svg);
-    }
-  }
-
-  /* print.js draws the codes of a print view when it is printed. */
-  window.LifelongDrawQr = drawQrCodes;
 
   /* -- on-demand loading of search data, shared with search.js ------------------------ */
   var S = window.LifelongSearch = window.LifelongSearch || {};
@@ -111,11 +69,20 @@
     return starting;
   };
 
+  /* The site's root, relative to this page ("../"), from the search box's form. */
+  function siteRoot() {
+    if (!S.root) {
+      var form = document.querySelector("form[data-lifelong-root]");
+      var root = (form && form.getAttribute("data-lifelong-root")) || ".";
+      S.root = root.charAt(root.length - 1) === "/" ? root : root + "/";
+    }
+    return S.root;
+  }
+
   function bootSearch() {
     var form = document.querySelector("form[data-lifelong-root]");
     if (!form) return;
-    var root = form.getAttribute("data-lifelong-root") || ".";
-    S.root = root.charAt(root.length - 1) === "/" ? root : root + "/";
+    siteRoot();
     var input = form.querySelector("input[name=q]");
     var kick = function () {
       // The traditional -> simplified table, beside the engine, when the query needs it.
@@ -243,9 +210,61 @@
     });
   }
 
+  /* -- QR codes: each [data-qr] element gets an SVG of its address, encoded by qr.js (loaded
+     the first time a page has a code to draw). Resolves once they are drawn; print.js waits
+     for it before printing a view. */
+  var SVG = "http://www.w3.org/2000/svg";
+  var QR_BORDER = 2;  /* quiet zone, in modules, as `lifelong qr` files have */
+  var qrLoading = null;
+
+  function drawQr(el) {
+    var rows = window.LifelongQr.matrix(el.getAttribute("data-qr"));
+    var side = rows.length, path = "";
+    for (var y = 0; y < side; y++) {
+      var run = 0;
+      for (var x = 0; x <= side; x++) {
+        if (x < side && rows[y][x]) {
+          run++;
+        } else if (run) {
+          path += "M" + (x - run + QR_BORDER) + " " + (y + QR_BORDER + 0.5) + "h" + run;
+          run = 0;
+        }
+      }
+    }
+    var box = side + 2 * QR_BORDER;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + box + " " + box);
+    svg.setAttribute("width", "132");
+    svg.setAttribute("height", "132");
+    svg.setAttribute("shape-rendering", "crispEdges");
+    svg.setAttribute("aria-hidden", "true");
+    var line = document.createElementNS(SVG, "path");
+    line.setAttribute("d", path);
+    line.setAttribute("stroke", "#000");
+    svg.appendChild(line);
+    el.appendChild(svg);
+  }
+
+  function drawQrCodes(root) {
+    var codes = root.querySelectorAll("[data-qr]");
+    if (!codes.length) return Promise.resolve();
+    if (!qrLoading) {
+      qrLoading = window.LifelongQr ? Promise.resolve()
+        : addScript(siteRoot() + "assets/lifelong/qr.js", false);
+      qrLoading.catch(function () { qrLoading = null; });
+    }
+    return qrLoading.then(function () {
+      for (var i = 0; i < codes.length; i++) {
+        if (codes[i].querySelector("svg")) continue;  /* drawn already */
+        try { drawQr(codes[i]); } catch (e) { /* too long to encode: the typed code stays */ }
+      }
+    });
+  }
+  window.LifelongDrawQr = drawQrCodes;
+
   function ready() {
     bootModes();
-    drawQrCodes(document);
+    drawQrCodes(document).catch(function () {});
     bootSearch();
     bootCodes();
     bootCaptions();

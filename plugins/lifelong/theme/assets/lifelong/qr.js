@@ -1,7 +1,6 @@
-/* Lifelong: QR codes (ISO/IEC 18004) drawn by the pages. LifelongQr.matrix(text) gives rows
-   of modules (1 = dark), side 17 + 4 * version, no quiet zone: the text's UTF-8 bytes in byte
-   mode (no ECI), level M, the smallest version that holds them, mask 4 always (every mask
-   decodes; scoring all eight is wasted work). tests/test_qr_js.py compares it with segno. */
+/* Lifelong: QR codes (ISO/IEC 18004) for the pages. LifelongQr.matrix(text): rows of modules
+   (1 = dark), no quiet zone; UTF-8 bytes in byte mode, level M, the smallest version, mask 4
+   (every mask decodes). tests/test_qr_js.py compares it with segno. */
 (function () {
   "use strict";
 
@@ -60,7 +59,7 @@
     return (modules >> 3) - EC_PER_BLOCK[version - 1] * BLOCKS[version - 1];
   }
 
-  /* Older phones lack TextEncoder; this gives one character per UTF-8 byte. */
+  /* Older phones lack TextEncoder. */
   function utf8(text) {
     var binary = unescape(encodeURIComponent(text)), bytes = [];
     for (var i = 0; i < binary.length; i++) bytes.push(binary.charCodeAt(i));
@@ -79,9 +78,8 @@
 
   function binary(value, width) { return (value + Math.pow(2, width)).toString(2).slice(1); }
 
-  /* Mode 0100 (bytes), count, bytes and terminator 0000 are whole codewords (the count is 8
-     or 16 bits) and fit (smallestVersion); then pad codewords 0xEC 0x11 by turns. segno
-     writes a 0x00 codeword first (heuer/segno#123); the standard does not. */
+  /* Mode 0100, count, bytes, terminator 0000: whole codewords; then pads 0xEC 0x11 by turns
+     (segno adds a 0x00 first, heuer/segno#123; the standard does not). */
   function dataBytes(bytes, version) {
     var bits = "0100" + binary(bytes.length, countBits(version)), out = [], i;
     for (i = 0; i < bytes.length; i++) bits += binary(bytes[i], 8);
