@@ -19,6 +19,7 @@ from mkdocs.exceptions import ConfigurationError, MkDocsException
 
 from lifelong.build.cache import site_cache
 from lifelong.build.uptodate import UpToDate, inputs_stamp
+from lifelong.mkdocs.files import quick_walk
 from lifelong.site.markup import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def build_site(config_file: str, *, strict: bool, site_dir: Path | None, clean: 
             record.forget()
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            mkdocs_build(config, dirty=dirty)
+            with quick_walk():
+                mkdocs_build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
         if last is not None:
@@ -161,7 +163,7 @@ def serve_site(config_file: str, *, dev_addr: str, strict: bool, open_browser: b
     try:
         # While the catalogue or the build has errors, every page shows them (and reloads
         # once they are fixed), even when the first build fails.
-        with serving(poll=poll):
+        with serving(poll=poll), quick_walk():
             mkdocs_serve(config_file=config_file, dev_addr=dev_addr, strict=strict,
                          watch=watch, open_in_browser=open_browser, build_type="dirty")
     except MkDocsException as exc:

@@ -76,7 +76,7 @@ def readdress_entries(files: Files, entry_ids: Mapping[str, Any],
     scheme = UrlScheme(use_directory_urls)
     for file in files:
         entry = entry_ids.get(file.src_uri)
-        if entry is not None:
+        if entry is not None and not hasattr(file, "entry_id"):  # not an EntrySource yet
             # Both are cached properties of File: setting them is what MkDocs' own
             # ``File(dest_uri=...)`` does.
             file.dest_uri = scheme.entry_dest(entry.id)

@@ -3,11 +3,14 @@ them), never drawn nor copied by MkDocs; the files a build keeps; what the navig
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import mkdocs.commands.build
+import mkdocs.structure.files
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -31,11 +34,24 @@ class EntrySource(File):
     def __init__(self, file: File, entry_id: str) -> None:
         # File's own __init__ parses the path again with pathlib (a second at 90,000
         # entries); the attributes it sets are copied as they are.
-        self.src_uri = file.src_uri
-        self.src_dir, self.dest_dir = file.src_dir, file.dest_dir
-        self.use_directory_urls = file.use_directory_urls
+        self._set(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, entry_id)
+
+    def _set(self, src_uri: str, src_dir: str | None, dest_dir: str, use_directory_urls: bool,
+             entry_id: str) -> None:
+        self.src_uri = src_uri
+        self.src_dir, self.dest_dir = src_dir, dest_dir
+        self.use_directory_urls = use_directory_urls
         self.inclusion = InclusionLevel.NOT_IN_NAV
         self.entry_id = entry_id
+
+    @classmethod
+    def at(cls, src_uri: str, src_dir: str | None, dest_dir: str, use_directory_urls: bool,
+           entry_id: str) -> EntrySource:
+        """The entry file at ``src_uri`` (a POSIX path in ``src_dir``), made from its path
+        alone."""
+        made = cls.__new__(cls)
+        made._set(src_uri, src_dir, dest_dir, use_directory_urls, entry_id)
+        return made
 
     @property
     def dest_uri(self) -> str:  # type: ignore[override]
@@ -68,6 +84,56 @@ class EntrySource(File):
         return None
 
 
+@contextlib.contextmanager
+def quick_walk() -> Iterator[None]:
+    """While inside, MkDocs' builds find their files with the catalogue's entry files made
+    ``EntrySource`` as they are found (``entry_files``): MkDocs' ``File`` parses each path
+    with pathlib and works out its address, more than a second at 90,000 entries, and
+    ``claim_files`` then has none to wrap. MkDocs walks the folder as ever; only the name
+    its ``get_files`` makes each file with is swapped, while it runs, once the catalogue
+    plugin of the build has loaded the catalogue (otherwise the walk is MkDocs' own)."""
+    walk = mkdocs.commands.build.get_files
+
+    def get_files(config: MkDocsConfig) -> Files:
+        site = getattr(config.plugins.get("lifelong/catalogue"), "site", None)
+        if not isinstance(site, CatalogueSite):
+            return walk(config)
+        module = mkdocs.structure.files
+        plain = module.File
+        module.File = entry_files(site.entries_by_path, plain)  # type: ignore[misc, assignment]
+        try:
+            return walk(config)
+        finally:
+            module.File = plain  # type: ignore[misc]
+
+    mkdocs.commands.build.get_files = get_files
+    try:
+        yield
+    finally:
+        mkdocs.commands.build.get_files = walk
+
+
+def entry_files(entries: Mapping[str, Any], plain: type[File]) -> Callable[..., File]:
+    """What MkDocs' walk makes each file it finds with: ``plain`` (its ``File``), or for the
+    file of one of ``entries`` (source path -> anything with an ``id``) an ``EntrySource``.
+    An ``index`` or ``README`` file stays MkDocs' own: its walk weighs those against each
+    other by address."""
+    separator = os.sep
+
+    def make(path: str, src_dir: str | None, dest_dir: str, use_directory_urls: bool,
+             **kwargs: Any) -> File:
+        src_uri = path.replace(separator, "/") if separator != "/" else path
+        if src_uri.startswith("./"):
+            src_uri = src_uri[2:]
+        entry = entries.get(src_uri)
+        if entry is None or kwargs or \
+                src_uri.rpartition("/")[2].rpartition(".")[0] in ("index", "README"):
+            return plain(path, src_dir, dest_dir, use_directory_urls, **kwargs)
+        return EntrySource.at(src_uri, src_dir, dest_dir, use_directory_urls, entry.id)
+
+    return make
+
+
 def nav_sources(nav: Any) -> set[str]:
     """Every file a ``nav`` setting names."""
     found: set[str] = set()
@@ -88,7 +154,9 @@ def claim_files(files: Files, site: CatalogueSite, rebuild: bool) -> Files:
     for file in files:
         if file.src_uri in site.excluded_paths or file.src_uri in site.excluded_media:
             continue
-        if (entry := site.entries_by_path.get(file.src_uri)) is not None:
+        if isinstance(file, EntrySource):
+            pass  # made so as it was found (quick_walk)
+        elif (entry := site.entries_by_path.get(file.src_uri)) is not None:
             # A new, small object: MkDocs' File keeps more than a link target needs
             # (tens of thousands of them).
             file = EntrySource(file, entry.id)

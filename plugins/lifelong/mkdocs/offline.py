@@ -50,6 +50,8 @@ def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = ()
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from lifelong.mkdocs.files import quick_walk
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file = project / OFFLINE_CONFIG
     if not config_file.is_file():
@@ -68,7 +70,8 @@ def build_offline(project: Path, site_dir: Path, *, sections: Sequence[str] = ()
     logging.getLogger("mkdocs.plugins.lifelong").addFilter(quiet)
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        build(config)
+        with quick_walk():
+            build(config)
     finally:
         config.plugins.on_shutdown()
         logging.getLogger("mkdocs.plugins.lifelong").removeFilter(quiet)
