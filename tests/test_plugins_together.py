@@ -185,9 +185,9 @@ def test_the_quick_walk_finds_what_mkdocs_finds(tmp_path: Path,
     (content / "secret.md").write_text("# secret\n", encoding="utf-8")
     config = load_config(str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins["lifelong/catalogue"]
     try:
         config = config.plugins.on_config(config)
-        plugin = config.plugins["lifelong/catalogue"]
 
         def found(files: Any) -> list[tuple[str, str, str, str, bool]]:
             files = catalogue_files(files, config, plugin.site, (), None, others_first=False)
@@ -203,6 +203,7 @@ def test_the_quick_walk_finds_what_mkdocs_finds(tmp_path: Path,
         assert "README.md" not in [f.src_uri for f in quick]  # MkDocs keeps index.md
         assert [f.inclusion.name for f in quick if f.src_uri == "secret.md"] == ["EXCLUDED"]
     finally:
+        plugin.on_build_error(error=RuntimeError("only the walk"))  # its workers stop
         config.plugins.on_shutdown()
     # MkDocs says so in both walks (and only that).
     assert {r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING} == \
