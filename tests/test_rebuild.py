@@ -17,6 +17,7 @@ import yaml
 from lifelong.build import cache as lifelong_cache
 from lifelong.build import loading
 from lifelong.build.loading import load_catalogue
+from lifelong.build import processes
 from lifelong.build.processes import Sharing
 from lifelong.catalogue import reading
 from lifelong.catalogue.entryfile import dumps_entry
@@ -467,6 +468,43 @@ def test_a_rebuild_removes_the_qr_code_files_of_earlier_code(tmp_path: Path) -> 
     build_site(config, dirty=True)
     assert not (site / "qr").exists()
     assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
+def test_published_files_have_a_record_of_their_own(tmp_path: Path) -> None:
+    """The files published beside the pages (feeds, OPDS, data) are recorded apart from the
+    pages (their own worker writes them, and the theme's chrome is not theirs): a rebuild
+    over the cache of earlier code, which recorded them with the pages, writes them afresh
+    and keeps them; and the next rebuild vouches for them from their own record."""
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    [pages] = (tmp_path / ".lifelong-cache" / "sites").glob("*/pages.pickle")
+    published = pages.with_name("published.pickle")
+    with published.open("rb") as handle:
+        theirs = pickle.load(handle)[1]
+    assert "feeds/atom.xml" in lifelong_cache._unlines(theirs[0])
+    with pages.open("rb") as handle:
+        key = pickle.load(handle)[0]
+    record = lifelong_cache.PageRecord(pages, key)
+    assert "feeds/atom.xml" not in record.previous
+    old = lifelong_cache.PageRecord(published, "any").written
+    record.save({**record.previous, **dict.fromkeys(old, "earlier")})
+    published.unlink()
+    expected = digest(site)
+    build_site(config, dirty=True)
+    assert digest(site) == expected
+    assert published.is_file()
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
+def test_a_yielding_worker_runs_at_a_lower_priority() -> None:
+    """The rebuild's publishing worker yields the cores to the work the build waits for."""
+    def niceness(_link: object) -> int:
+        return os.nice(0)
+
+    mine = os.nice(0)
+    assert processes.forked("plain", niceness).wait() == mine
+    assert processes.forked("yielding", niceness, yielding=True).wait() == \
+        min(mine + processes.YIELDING, 19)
 
 
 def test_person_addresses_are_worked_out_once(tmp_path: Path,

@@ -114,7 +114,7 @@ class PagesSeen:
 
     #: The fingerprint of each of the drawer's pages, in order.
     pages: list[str]
-    #: The files of pages (and their QR codes) not in the site folder; None: not looked for
+    #: The files of pages not in the site folder; None: not looked for
     #: (MkDocs empties the folder after the helper is forked).
     missing: frozenset[str] | None
 

@@ -293,15 +293,25 @@ class Worker:
             self.wait()
 
 
-def forked(name: str, function: Callable[..., object], *args: Any) -> Worker:
+#: How much lower a ``yielding`` worker's priority is (Unix niceness: at 10, the system gives
+#: it about a tenth of a core that others also want).
+YIELDING = 10
+
+
+def forked(name: str, function: Callable[..., object], *args: Any,
+           yielding: bool = False) -> Worker:
     """``function(link, *args)`` in a forked copy of this process, started now (only when
-    ``can_fork``). What the build holds now is frozen first: the worker only reads it."""
+    ``can_fork``). What the build holds now is frozen first: the worker only reads it.
+    ``yielding``: work not wanted before the build's end, started early to fill the cores
+    while the build waits; the system runs it at a lower priority (``YIELDING``), so that
+    it never slows the work the build waits for."""
     worker_reads, build_writes = os.pipe()
     build_reads, worker_writes = os.pipe()
     gc.freeze()
     process = fork_context().Process(
         target=_forked_main, name=f"lifelong-{name.replace(' ', '-')}", daemon=True,
-        args=((worker_reads, worker_writes), (build_reads, build_writes), function, args))
+        args=((worker_reads, worker_writes), (build_reads, build_writes), function, args,
+              yielding))
     process.start()
     os.close(worker_reads)
     os.close(worker_writes)
@@ -314,9 +324,13 @@ def forked(name: str, function: Callable[..., object], *args: Any) -> Worker:
 
 
 def _forked_main(mine: tuple[int, int], builds: tuple[int, int],
-                 function: Callable[..., object], args: tuple[Any, ...]) -> None:
+                 function: Callable[..., object], args: tuple[Any, ...],
+                 yielding: bool) -> None:
     for descriptor in builds:  # only the build may hold its ends: the worker sees it go
         os.close(descriptor)
+    if yielding:
+        with contextlib.suppress(OSError, AttributeError):  # no niceness on this system
+            os.nice(YIELDING)
     reads, writes = mine
     _serve(Link(os.fdopen(reads, "rb"), os.fdopen(writes, "wb")), function, args)
 

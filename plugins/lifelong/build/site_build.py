@@ -56,7 +56,11 @@ class SiteBuild:
         self.rebuild = False
         self.helper: HelperJob | OutputsJob | None = None
         self.drawing: DrawJob | None = None
+        #: What the last build drew (pages) and published beside them (feeds, OPDS, data):
+        #: two records, since a page depends on the theme's chrome and a published file
+        #: does not, and since each is written by its own process.
         self.record: PageRecord | None = None
+        self.published_record: PageRecord | None = None
         self.fingerprints: dict[str, str] = {}
         #: Digests of the files published beside the pages, by address; the worker that
         #: writes them in a rebuild.
@@ -96,6 +100,10 @@ class SiteBuild:
             self.drawer.pages  # noqa: B018 (made now, while the collector pauses)
         self.helper = HelperJob(site, self.drawer, self.site_dir, ready=self.dirty) \
             if self.rebuild else OutputsJob(site, self.drawer, self.site_dir)
+        if self.rebuild and self.dirty and can_fork():
+            # Written over the last build (nothing empties the folder first): the worker
+            # starts now, while the engine reads its files and the pages are drawn.
+            self._start_publishing(site, self.drawer)
 
     def files_ready(self) -> None:
         """The engine has emptied the site folder if it was going to: outputs may be
@@ -135,18 +143,26 @@ class SiteBuild:
         record.begin(pages[number].dest for number in todo)
         self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.sharing,
                                busy=self.helper.BUSY)
-        if previous and can_fork():
-            # A rebuild draws few pages: the files published beside them are written
-            # meanwhile by a worker (it inherits the catalogue, and this record), which
-            # also dates the pages for the sitemap.
-            dated = self.dated = self._sitemap_pages(site, drawer) \
-                if self.options.site_url else None
-            self.publishing = forked("publishing", publish, site, self.site_dir, record,
-                                     dated)
+        if previous and can_fork() and self.publishing is None:
+            self._start_publishing(site, drawer)
+
+    def _start_publishing(self, site: CatalogueSite, drawer: PageDrawer) -> None:
+        """A rebuild draws few pages: the files published beside them are written meanwhile
+        by a worker (it inherits the catalogue, and their record), which also dates the
+        pages for the sitemap. Its work is wanted last, after the pages that changed are
+        known and drawn: it yields the cores to them."""
+        dated = self.dated = self._sitemap_pages(site, drawer) if self.options.site_url \
+            else None
+        self.publishing = forked("publishing", publish, site, self.site_dir,
+                                 self._published_record(site), dated, yielding=True)
+
+    def _published_record(self, site: CatalogueSite) -> PageRecord:
+        if self.published_record is None:
+            self.published_record = site.record(self.site_dir, "published", site.cards_key())
+        return self.published_record
 
     def _fingerprints(self) -> dict[str, str]:
-        """The fingerprint of every page drawn here, and of its QR code file (written with
-        it, recorded with its fingerprint)."""
+        """The fingerprint of every page drawn here."""
         helper = self.helper
         assert helper is not None
         with long_lived():
@@ -186,13 +202,15 @@ class SiteBuild:
         if site is None or drawer is None:
             return
         made, self.fingerprints = self.fingerprints, {}
-        made.update(self.published)
         made.update((dest, "") for dest in theme_files)
-        record = self.record
+        record, published = self.record, self.published_record
         if record is None:
             return
-        remove_stale(self.site_dir, record.written - set(made))
+        written = record.written | (published.written if published else frozenset())
+        remove_stale(self.site_dir, written - set(made) - set(self.published))
         record.save(made)
+        if published is not None:
+            published.save(self.published)
         site.forget_old_sites(self.site_dir)
 
     def _publish(self, site: CatalogueSite) -> tuple[dict[str, str], list[str] | None]:
@@ -208,7 +226,7 @@ class SiteBuild:
                 raise DrawError(str(exc)) from None
         if self.record is None:
             return {}, None
-        return publish_files(site, self.site_dir, self.record), None
+        return publish_files(site, self.site_dir, self._published_record(site)), None
 
     @staticmethod
     def _sitemap_pages(site: CatalogueSite, drawer: PageDrawer) -> list[PageToDraw]:
