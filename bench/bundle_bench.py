@@ -106,16 +106,14 @@ def zip_folder(folder: Path, out: Path) -> int:
 
 
 #: What the zip's bytes are spent on, in the order printed.
-PARTS = ("entry pages", "listing and term pages", "search index", "QR code files",
-         "theme and scripts", "other")
+PARTS = ("entry pages", "listing and term pages", "search index", "theme and scripts",
+         "other")
 
 
 def zip_part(name: str) -> str:
     top = name.split("/", 1)[0] if "/" in name else ""
     if top == "search":
         return "search index"
-    if top == "qr":
-        return "QR code files"
     if top == "assets":
         return "theme and scripts"
     if name.endswith(".html"):

@@ -140,7 +140,7 @@ def test_sizes_by_category_add_up(sites: Sites) -> None:
     assert parts["pages"].files == len([f for f in files if f.suffix == ".html"
                                         and f.relative_to(sites.old).parts[0]
                                         not in ("search", "assets")])
-    assert parts["media"].files >= 3  # a cover, an e-book file, QR codes, the sitemaps
+    assert parts["media"].files >= 3  # a cover, an e-book file, the sitemaps
 
 
 # --- zip ------------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ class SiteSizes:
     pages: CategorySize  #: HTML pages (outside search/ and assets/)
     search: CategorySize  #: the search index and its page (search/), the code index (codes/)
     assets: CategorySize  #: styles, scripts, images of the theme (assets/)
-    media: CategorySize  #: everything else: covers, files, QR codes, sitemaps
+    media: CategorySize  #: everything else: covers, files, sitemaps
     total: CategorySize
 
     def categories(self) -> list[tuple[str, CategorySize]]:
