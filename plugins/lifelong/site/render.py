@@ -215,7 +215,6 @@ class Renderer:
         self.print_kit = self.site_url is not None
         self.env.globals.update(site_name=site_name, print_kit=self.print_kit,
                                 site_url=self.site_url, public_page_url=self.public_page_url,
-                                entry_public_url=self.public_url,
                                 public_path=UrlScheme(True).entry_url)
         self.env.globals.update(
             link=self.link, entry_link=self.entry_link, page_link=self.page_link,
