@@ -266,6 +266,7 @@ def test_a_title_with_html_in_it_is_shown_as_text(browser: Any, copy: Copy) -> N
         page.goto(copy.entry("html-title"), wait_until="load")
         keep(page)
         page.goto(copy.mine, wait_until="load")
+        listed(page, "fav", 1)
         for part in ("fav", "seen"):
             link = page.locator(f"[data-list={part}] .ll-mine__link")
             assert link.inner_text() == HTML_TITLE
@@ -291,9 +292,11 @@ def test_two_copies_on_one_device_keep_apart(browser: Any, offline_site: Path,
             keep(page)
             page.goto(other.entry("taiji-basics"), wait_until="load")
             page.goto(other.mine, wait_until="load")
+            listed(page, "seen", 1)
             assert titles(page, "fav") == []
             assert titles(page, "seen") == ["二十四式太极拳入门"]
             page.goto(first.mine, wait_until="load")
+            listed(page, "fav", 1)
             assert titles(page, "fav") == ["论语"]
             assert titles(page, "seen") == ["论语"]
 
