@@ -609,10 +609,15 @@ def test_without_javascript_the_box_submits_and_the_page_explains(no_js_session:
 
 # -- the JavaScript budget -------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["", "community-education/", "subjects/health/", TAIJI])
+#: A lecture: its page loads the most scripts (when.js for its time, qr.js for its code).
+LECTURE = "cantonese-opera-talk"
+
+
+@pytest.mark.parametrize("path", ["", "community-education/", "subjects/health/", TAIJI,
+                                  LECTURE])
 def test_pages_not_searched_load_little_javascript(session: Session, path: str) -> None:
     site = session.site
-    url = site.entry(path) if path == TAIJI else site.page(path)
+    url = site.entry(path) if path in (TAIJI, LECTURE) else site.page(path)
     page = session.context.new_page()
     log = PageLog()
     log.watch(page)

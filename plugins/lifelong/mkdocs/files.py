@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from lifelong.build.catalogue_site import CatalogueSite
 from lifelong.mkdocs.compat import readdress_entries
+from lifelong.mkdocs.theme import minify_own_scripts
 from lifelong.site.urls import UrlScheme
 
 if TYPE_CHECKING:
@@ -195,6 +196,7 @@ def catalogue_files(files: Files, config: MkDocsConfig, site: CatalogueSite,
     if others_first:
         readdress_entries(files, site.entries_by_path, config.use_directory_urls)
     files = claim_files(files, site, rebuild)
+    minify_own_scripts(files, site.options.cache_dir)
     for src_uri in sorted(theme_pages):
         files.append(File.generated(config, src_uri, content="",
                                     inclusion=InclusionLevel.NOT_IN_NAV))

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
+from lifelong.build.scripts import minified, published_script
 from lifelong.site.i18n import translate
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
 
 #: The package's theme folder (package data: lifelong.html, lifelong/*.html, main.html,
 #: partials/, assets/lifelong/).
@@ -70,6 +72,21 @@ def theme_strings(lang: str) -> dict[str, str]:
     """The theme's interface strings in ``lang``, for ``config.extra.lifelong.t``: MkDocs
     draws those pages, so our strings reach its templates through the config."""
     return {key: translate(key, lang) for key in THEME_STRINGS}
+
+
+def minify_own_scripts(files: Files, cache_dir: Path | None) -> None:
+    """The package's scripts (``assets/lifelong/*.js``) reach the site minified: MkDocs
+    copies them from the build's cache (``cache_dir/scripts``), or writes them each build
+    without one. A site's own override in ``custom_dir`` is published as it is."""
+    own = THEME_DIR / "assets" / "lifelong"
+    for file in files:
+        source = file.abs_src_path
+        if source is None or not source.endswith(".js") or Path(source).parent != own:
+            continue
+        if cache_dir is None:
+            file.content_string = minified(Path(source).read_text(encoding="utf-8"))
+        else:
+            file.abs_src_path = str(published_script(Path(source), cache_dir / "scripts"))
 
 
 def _insert_once(items: list[Any], path: str) -> None:
