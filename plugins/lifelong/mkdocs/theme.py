@@ -80,8 +80,12 @@ def minify_own_scripts(files: Files, cache_dir: Path | None) -> None:
     without one. A site's own override in ``custom_dir`` is published as it is."""
     own = THEME_DIR / "assets" / "lifelong"
     for file in files:
+        # The address first: asking tens of thousands of entry files their source path
+        # costs a quarter of a second.
+        if not (file.src_uri.startswith("assets/lifelong/") and file.src_uri.endswith(".js")):
+            continue
         source = file.abs_src_path
-        if source is None or not source.endswith(".js") or Path(source).parent != own:
+        if source is None or Path(source).parent != own:
             continue
         if cache_dir is None:
             file.content_string = minified(Path(source).read_text(encoding="utf-8"))
