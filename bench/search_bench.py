@@ -644,12 +644,32 @@ def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}x"
 
 
+def print_comparison(results: dict[str, Any], other: dict[str, Any]) -> None:
+    """The cold query's bytes against another run's (issue 23: at 450,000 entries within
+    10 % of the figure at 90,000), median and query by query."""
+    def cold(run: dict[str, Any]) -> dict[str, float]:
+        return {q["q"]: q["http_cold"]["bytes"] for q in run["browser"]["queries"]}
+
+    ours, theirs = cold(results), cold(other)
+    rows = [[q, f"{theirs[q] / KB:.1f}", f"{ours[q] / KB:.1f}", ratio(ours[q], theirs[q])]
+            for q in ours if q in theirs]
+    mine, base = median(list(ours.values())), median(list(theirs.values()))
+    within = mine <= 1.1 * base and mine <= BUDGET["cold_query_bytes"]
+    rows.append(["median", f"{base / KB:.1f}", f"{mine / KB:.1f}",
+                 f"{ratio(mine, base)} ({'PASS' if within else 'FAIL'}: <= 300 KB and "
+                 "within 1.1x)"])
+    print(f"\nCold query bytes, {results['entries']} entries against {other['entries']} "
+          f"(code {other.get('code', '?')}):")
+    print(render_table(["query", f"KB at {other['entries']}", f"KB at {results['entries']}",
+                        "ratio"], rows, "lrrl"))
+
+
 def verdict(ok: bool | None) -> str:
     return "-" if ok is None else ("PASS" if ok else "FAIL")
 
 
 def report(results: dict[str, Any]) -> tuple[str, list[dict]]:
-    pf_main = "pagefind"
+    pf_main = "pagefind" if "pagefind" in results["pagefind"] else None  # None: --no-pagefind
     pf_alt = "pagefind-entries" if "pagefind-entries" in results["pagefind"] else None
     b = results["browser"]
     qs = b["queries"]
@@ -751,7 +771,7 @@ def report(results: dict[str, Any]) -> tuple[str, list[dict]]:
                   else "Site build (file:// site): none, http site opened from file://")
     row(file_label, build["file"]["seconds"], None, None, fmt_s, "info", None)
 
-    headers = ["figure", "ours", f"Pagefind ({pf_main})", "ratio"]
+    headers = ["figure", "ours", f"Pagefind ({pf_main or 'not run'})", "ratio"]
     if pf_alt:
         headers += [f"Pagefind ({pf_alt})", "ratio"]
     headers += ["budget", "verdict"]
@@ -765,15 +785,17 @@ def report(results: dict[str, Any]) -> tuple[str, list[dict]]:
     text = render_table(headers, table, "l" + "r" * (len(headers) - 3) + "ll")
 
     per_query_headers = ["query", "kind", "ours hits", "cold KB", "cold file ms", "then",
-                         "warm file ms", "warm http ms", f"PF hits ({pf_main})", "PF cold KB"]
+                         "warm file ms", "warm http ms", f"PF hits ({pf_main or 'not run'})",
+                         "PF cold KB"]
     if pf_alt:
         per_query_headers += [f"PF hits ({pf_alt})", "PF cold KB"]
     per_query = []
     for i, q in enumerate(qs):
         line = [q["q"], q["kind"], str(q["http_cold"]["count"]),
                 f"{q['http_cold']['bytes'] / KB:.1f}", f"{q['file_cold']['ms']:.0f}", q["then"],
-                f"{q['file_warm']['ms']:.0f}", f"{q['http_warm']['ms']:.0f}",
-                str(pf[pf_main][i]["cold"]["count"]), f"{pf[pf_main][i]['cold']['bytes'] / KB:.1f}"]
+                f"{q['file_warm']['ms']:.0f}", f"{q['http_warm']['ms']:.0f}"]
+        line += ([str(pf[pf_main][i]["cold"]["count"]),
+                  f"{pf[pf_main][i]['cold']['bytes'] / KB:.1f}"] if pf_main else ["-", "-"])
         if pf_alt:
             line += [str(pf[pf_alt][i]["cold"]["count"]),
                      f"{pf[pf_alt][i]['cold']['bytes'] / KB:.1f}"]
@@ -798,6 +820,12 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=QUERIES, help="query set (JSON)")
     parser.add_argument("--no-pagefind-entries", action="store_true",
                         help="skip the second Pagefind run (entry pages only)")
+    parser.add_argument("--no-pagefind", action="store_true",
+                        help="skip Pagefind altogether (at 450,000 entries it would need about "
+                             "60 GB): our figures and budgets only")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another run's search-bench.json (say at 90,000 entries): print "
+                             "the cold query's bytes against it")
     parser.add_argument("--file-site", choices=("build", "http"), default="build",
                         help="build: a second site with use_directory_urls: false for the "
                              "file:// figures (default); http: open the http site's pages "
@@ -813,7 +841,10 @@ def main() -> None:
     work = (args.work or Path(tempfile.gettempdir()) / "lifelong-search-bench").resolve()
     work.mkdir(parents=True, exist_ok=True)
     if args.report_only:
-        print_report(json.loads((work / "search-bench.json").read_text(encoding="utf-8")))
+        results = json.loads((work / "search-bench.json").read_text(encoding="utf-8"))
+        print_report(results)
+        if args.compare:
+            print_comparison(results, json.loads(args.compare.read_text(encoding="utf-8")))
         return
     logs = work / f"logs-{args.entries}"
     logs.mkdir(exist_ok=True)
@@ -848,9 +879,10 @@ def main() -> None:
 
     # 2. Pagefind
     results["pagefind"] = {}
-    results["pagefind"]["pagefind"] = run_pagefind(site, "pagefind", logs, [])
+    if not args.no_pagefind:
+        results["pagefind"]["pagefind"] = run_pagefind(site, "pagefind", logs, [])
     pf_alt = None
-    if not args.no_pagefind_entries:
+    if not (args.no_pagefind or args.no_pagefind_entries):
         prefixes = sorted({re.match(r"[a-z]+", n).group() for n in entry_folders(site)})
         glob = "{" + ",".join(prefixes) + "}[0-9]*/index.html"
         pf_alt = "pagefind-entries"
@@ -868,6 +900,8 @@ def main() -> None:
     out = work / "search-bench.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print_report(results)
+    if args.compare:
+        print_comparison(results, json.loads(args.compare.read_text(encoding="utf-8")))
     print(f"\nWrote {out} ({results['seconds'] / 60:.1f} min in all)")
 
 
@@ -878,9 +912,10 @@ def print_report(results: dict[str, Any]) -> None:
     print(f"\nSearch benchmark, {results['entries']} entries ({results['machine']['cpus']} CPUs, "
           f"load average {results['load_average_start'][0]:.1f} at start, "
           f"{results['load_average_end'][0]:.1f} at end; code {results.get('code', '?')}); "
-          "Pagefind "
-          f"{'extended ' if pagefind['pagefind'].get('extended') else ''}indexed "
-          f"{pagefind['pagefind'].get('pages')} pages (whole site, defaults)"
+          + ("Pagefind not run (--no-pagefind)" if "pagefind" not in pagefind else
+             "Pagefind "
+             f"{'extended ' if pagefind['pagefind'].get('extended') else ''}indexed "
+             f"{pagefind['pagefind'].get('pages')} pages (whole site, defaults)")
           + (f", {pagefind[pf_alt].get('pages')} (entry pages, root article.ll-entry)"
              if pf_alt else "") + "\n")
     print(text)
