@@ -109,10 +109,13 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         # Pinyin for thousands of names takes seconds: each is worked out once.
         book = KeptNames(cache_dir / "people.pickle", code_version())
         kept: dict[str, str] = {}
-        for entry in entries:
-            for _field, name in entry.people():
-                if name not in kept:
-                    kept[name] = book.known.get(name) or slugs.get(name) or person_slug(name)
+        # The names entries give, and teachers' titles (a teacher named by id is shown,
+        # and addressed, by title).
+        names = [name for entry in entries for _field, name in entry.people()]
+        names += [entry.title for entry in entries if entry.kind == "teacher"]
+        for name in names:
+            if name not in kept:
+                kept[name] = book.known.get(name) or slugs.get(name) or person_slug(name)
         if not problems:
             book.save(kept)
         slugs = kept
@@ -169,8 +172,7 @@ def _read_share(task: tuple[list[tuple[str, tuple[int, int] | None]], ShardWrite
             if writer is not None and stamp:
                 records[rel] = record(stamp, read.media, content_dir, read.entry)
             reads[rel] = dataclasses.replace(read, cached=writer is not None and bool(stamp),
-                                             people=tuple((name, _slug_of(name)) for _field, name
-                                                          in read.entry.people()))
+                                             people=_people_slugs(read.entry))
     if writer is not None:
         writer.write(records)
     return reads
@@ -181,6 +183,15 @@ def _records_of(files: list[tuple[str, tuple[int, int] | None]], reads: Mapping[
     """The entry cache's records of ``files`` as a reader process kept them."""
     return {rel: record(stamp, reads[rel].media, content_dir, reads[rel].entry)
             for rel, stamp in files if stamp}
+
+
+def _people_slugs(entry: Entry) -> tuple[tuple[str, str], ...]:
+    """(name, address) of each person ``entry`` names, and a teacher's own title (a
+    teacher named by id is shown, and addressed, by title)."""
+    names = [name for _field, name in entry.people()]
+    if entry.kind == "teacher":
+        names.append(entry.title)
+    return tuple((name, _slug_of(name)) for name in names)
 
 
 @functools.cache
