@@ -125,6 +125,20 @@ def shard_number(name: str, shards: int) -> int:
     return zlib.crc32(name.encode()) % shards
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` into ``path`` through a temporary file in its folder, renamed over it:
+    an interrupted build leaves the old file or none, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _write(path: Path, key: str, payload: Any) -> None:
     """Write atomically: a build interrupted while saving leaves the old cache or none."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,11 @@ site's copy and copies nothing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import rjsmin
+
+from lifelong.build.cache import write_atomically
 
 
 def minified(text: str) -> str:
@@ -31,13 +31,5 @@ def published_script(source: Path, folder: Path) -> Path:
             return target
     except (OSError, UnicodeDecodeError):
         pass
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{source.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(small)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, small.encode("utf-8"))
     return target

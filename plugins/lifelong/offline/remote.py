@@ -27,7 +27,6 @@ import hashlib
 import http.client
 import json
 import logging
-import os
 import shutil
 import socket
 import tempfile
@@ -39,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
+
+from lifelong.build.cache import write_atomically
 
 if TYPE_CHECKING:
     from lifelong.build.catalogue_site import CatalogueSite
@@ -335,14 +336,6 @@ class RemoteStore:
 
     def _write(self, name: str, data: bytes) -> Path:
         """Write atomically: an interrupted build leaves the old file or none."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / name
-        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
         return path
