@@ -11,6 +11,10 @@
      {"syllables": ["taijiquan", ...]}  -> [engine.syllables(word), ...]
      {"search": ["query" | {"q": "query", "prefix": bool}, ...], "prefix": bool}
          -> [{"q", "prefix", "count", "top": [10 entry ids, best first]}, ...]
+     {"heads": ["query", ...], "prefix": bool, "limit": n}
+         -> [{"q", "count", "top", "whole": [the whole-string files (q/) it loaded]}, ...]:
+            the header box's search for the first n results, each from the heads of long
+            postings only (the whole strings of earlier queries are forgotten first)
      {"facets": true}
          -> [{"id": entry id, <facet>: engine.facetValues(f.js, facet, n), ...}, ...], a
             document at a time, in the index's order (oldest first)
@@ -48,7 +52,7 @@ function main() {
   global.lunr = require(path.resolve(folder, "lunr.js"));
   S.need("meta");
   S.need("t2s");
-  if (command.featured === false) S.data.meta.featured = [];  // ties fall to the newest
+  if (command.featured === false) S.data.meta.featured = "";  // ties fall to the newest
   vm.runInThisContext(fs.readFileSync(ENGINE, "utf8"), { filename: ENGINE });
   var engine = S.engine;
   var out = {};
@@ -82,6 +86,23 @@ function main() {
             q: q, prefix: prefix, count: found.count,
             top: rows.map(function (row) { return entryId(row.url); })
           });
+        });
+      });
+    });
+  }
+  if (command.heads) {
+    out.heads = [];
+    command.heads.forEach(function (q) {
+      var before;
+      work = work.then(function () {
+        Object.keys(S.data).forEach(function (name) { if (name.slice(0, 2) === "q/") delete S.data[name]; });
+        before = Object.keys(S.data).length;
+        return engine.search(q, !!command.prefix, command.limit);
+      }).then(function (found) {
+        var whole = Object.keys(S.data).slice(before).filter(function (n) { return n.slice(0, 2) === "q/"; });
+        return engine.records(found.docs).then(function (rows) {
+          out.heads.push({ q: q, count: found.count, whole: whole.sort(),
+                           top: rows.map(function (row) { return entryId(row.url); }) });
         });
       });
     });

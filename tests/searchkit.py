@@ -63,6 +63,14 @@ class SearchKit:
         answer: list[dict[str, Any]] = self.run({"facets": True})["facets"]
         return answer
 
+    def heads(self, queries: Sequence[str], *, prefix: bool, limit: int) -> list[dict[str, Any]]:
+        """The header box's first ``limit`` results of each query from the heads of long
+        postings: {"q", "top", "count" (None: not known), "whole": the files of whole
+        postings it loaded (none when the heads were enough)}."""
+        answer: list[dict[str, Any]] = self.run(
+            {"heads": list(queries), "prefix": prefix, "limit": limit})["heads"]
+        return answer
+
     def search(self, queries: Iterable[str | tuple[str, bool]], *, prefix: bool = False,
                featured: bool = True) -> list[Hit]:
         """Queries (or (query, prefix) pairs), answered in order. ``featured=False``: as if

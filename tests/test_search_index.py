@@ -24,7 +24,16 @@ from lifelong.build.loading import load_catalogue
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.search import index
 from lifelong.search.index import CACHE_FILE, IndexBuilder, SearchDocument, newest_first
-from lifelong.search.postings import CHECKPOINT, DIGITS, Postings, _decode, encode, update
+from lifelong.search.postings import (
+    CHECKPOINT,
+    DIGITS,
+    Postings,
+    _decode,
+    encode,
+    head_text,
+    read_number,
+    update,
+)
 from sitekit import REPO
 
 LEVELS = 5
@@ -148,6 +157,29 @@ def test_a_posting_of_the_usual_level_is_one_character_when_documents_are_close(
     assert many.level_of(10_000, LEVELS) is None
 
 
+@pytest.mark.parametrize("size", [1, 30, 200, 899, 900, 2000])
+def test_a_head_holds_the_best_postings_the_count_and_the_file(size: int) -> None:
+    """Best: highest level, then featured, then newest; written in document order, after
+    the term's count and the number of the file of its whole string."""
+    rnd = random.Random(7)
+    docs = sorted(rnd.sample(range(5000), 900))
+    levels = [rnd.choice([0, 0, 0, 1, 2, 4]) for _ in docs]
+    featured = bytearray(5000)
+    for doc in rnd.sample(docs, 40):
+        featured[doc] = 1
+    text = head_text(encode(docs, levels, LEVELS), LEVELS, featured, size, 3)
+    assert text[0] == " "
+    count, at = read_number(text, 1)
+    file, at = read_number(text, at)
+    best = sorted(zip(levels, [featured[d] for d in docs], docs, strict=True), reverse=True)[:size]
+    head = encode(sorted(d for _, _, d in best),
+                  [lv for lv, _, _ in sorted(best, key=lambda item: item[2])], LEVELS)
+    assert (count, file, text[at:]) == (900, 3, head.text)
+    if size == 200:  # all three keys at work: featured documents, levels below the highest
+        assert {d for _, f, d in best if f}
+        assert min(lv for lv, _, _ in best) < 4
+
+
 # -- the index, written with and without a cache ------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -237,13 +269,19 @@ CHANGES: dict[str, Callable[[list[Entry]], list[Entry]]] = {
 def test_a_write_with_a_cache_equals_a_write_without(
         catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str,
         part: int) -> None:
-    """``part``: the cache file holds its large columns in parts of so many values."""
+    """``part``: the cache file holds its large columns in parts of so many values; with
+    the small one, terms of more than a few documents are written as heads too."""
+    small = part < index.CACHE_PART
     monkeypatch.setattr(index, "CACHE_PART", part)
+    if small:
+        monkeypatch.setattr(index, "HEAD_LIMIT", 12)
+        monkeypatch.setattr(index, "HEAD_SIZE", 3)
     cache, out = tmp_path / "cache", tmp_path / "out"
     before = documents_of(catalogue)
     assert write(catalogue, before, out, cache)["cache"] == "new"
     write(catalogue, before, tmp_path / "plain")
     assert files(out) == files(tmp_path / "plain")
+    assert any(name.startswith("q/") for name in files(out)) == small
 
     after = documents_of(catalogue, CHANGES[change](list(catalogue.entries)))
     figures = write(catalogue, after, out, cache)
@@ -611,7 +649,7 @@ AWKWARD = [
     ("long-word", "x" * 300, "y" * 300),
 ]
 #: Every file the index writes (and the search page).
-SAFE_NAME = re.compile(r"(?:p|r)/[0-9]+\.js|[de]/[a-z0-9_]{1,2}\.js|(?:meta|f|o|t2s|lunr)\.js"
+SAFE_NAME = re.compile(r"(?:p|r)/[0-9]+\.js|q/[0-9]+-[0-9]+\.js|[de]/[a-z0-9_]{1,2}\.js|(?:meta|f|o|t2s|lunr)\.js"
                        r"|index\.html")
 
 
@@ -628,7 +666,7 @@ def awkward_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_awkward_words_build_and_name_no_file(awkward_site: Path) -> None:
     folder = awkward_site / "search"
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
-    assert [n for n in names if not SAFE_NAME.fullmatch(n) and n not in ("p", "d", "e", "r")] == []
+    assert [n for n in names if not SAFE_NAME.fullmatch(n) and n not in ("p", "q", "d", "e", "r")] == []
     meta = (folder / "meta.js").read_text(encoding="utf-8")
     assert '"i_"' in meta and '"n_"' in meta and '"s_"' in meta and '"c_"' in meta
     assert '"i/o":' in (folder / "d" / "i_.js").read_text(encoding="utf-8")

@@ -6,7 +6,13 @@ Layout under ``search/`` in the site (all names derived, so a query loads only i
   meta.js         counts, shard count, weights, facet labels, pinyin syllables, featured docs,
                   the digits numbers are written with
   p/<n>.js        postings: term -> its usual level and one number per document (see
-                  postings.py); shard = fnv1a(term) % P. The key "=" holds the exact keys of
+                  postings.py); shard = fnv1a(term) % P. A term whose string is longer
+                  than HEAD_LIMIT has its head here (its HEAD_SIZE best postings, how many
+                  it has and the number k of its whole file, ``head_text``) and its whole
+                  string in q/<n>-<k>.js (k: its place among the long terms of p/<n>, in
+                  term order), which only the search page and uncertain header-box
+                  queries load: a frequent word costs the header box as much at 450,000
+                  entries as at 90,000. The key "=" holds the exact keys of
                   the shard (whole titles, ids and, ``NAME_KEY`` flipped, people's names,
                   as 32-bit hashes h with h % P = n): per
                   key, in hash order, the distance from the previous h // P, then the document
@@ -73,9 +79,11 @@ from lifelong.search.postings import (
     DIGITS,
     FINAL,
     Postings,
+    carry_best,
     encode,
     fixed_all,
     fixed_width,
+    head_text,
     numbers,
     update,
 )
@@ -112,6 +120,13 @@ SINGLES = ("title", "names")
 RECORDS_PER_FILE = 16  # a result list touches one file per result: keep them small
 SNIPPET = 100  # characters of the summary a result shows
 SHARD_TARGET_BYTES = 12_000
+#: A term whose postings string is longer than this is written as a head of HEAD_SIZE
+#: postings (HEAD_BYTES, about) in its postings file, whole in a file of its own. 400: at
+#: 450,000 entries, 100 left "老年大学" and "smartphone photos" to their whole postings
+#: (667 and 128 KB in all), 400 answers them from heads (87 and 72 KB); 1000 answers no more.
+HEAD_LIMIT = 2048
+HEAD_SIZE = 400
+HEAD_BYTES = 2 * HEAD_SIZE + 8
 #: Digits of the facet columns (six bits each).
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DURATIONS = ((15, "<15"), (30, "15-30"), (60, "30-60"), (10**9, "60+"))
@@ -146,7 +161,7 @@ BEGINNER = "beginner"
 DIALECTS = frozenset({"yue", "nan", "wuu", "hak", "hsn", "gan", "cdo", "cjy", "cpx", "czh",
                       "czo", "mnp", "cnp", "csp"})
 #: Bump when what the cache holds changes shape.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 CACHE_FILE = "search-index.pickle"
 #: More changed documents than this and a rewrite encodes every term again (cheaper then).
 MOST_CHANGES = 40
@@ -444,7 +459,14 @@ def shard_count(size: int, exact_count: int, width: int) -> int:
 
 def term_size(term: str, postings: Postings) -> int:
     """About what a term takes in its postings file (its quotes, colon and comma too)."""
-    return len(term) + len(postings.text) + 6
+    length = len(postings.text)
+    return len(term) + (HEAD_BYTES if length > HEAD_LIMIT else length) + 6
+
+
+def long_terms(bucket: Mapping[str, Postings]) -> list[str]:
+    """The terms of a postings file written as heads, in term order (their whole files are
+    numbered so)."""
+    return sorted(term for term, p in bucket.items() if len(p.text) > HEAD_LIMIT)
 
 
 def word_term(term: str) -> bool:
@@ -497,6 +519,9 @@ class IndexState:
         self.exact_keys: list[array[int] | None] = []
         #: Per file, its exact keys as written ("="; None: not made yet).
         self.exact_texts: list[str | None] = []
+        #: Per file, how many of its terms were written as heads, each with a file of its
+        #: whole postings (``long_terms``), when it was last written.
+        self.long_counts: list[int] = []
         #: Where the parts not read yet are, and the name each part is saved under (None:
         #: not saved as it is now).
         self.parts: Parts | None = None
@@ -600,6 +625,7 @@ class IndexState:
         self.postings = buckets
         self.exact_keys = [array("Q", sorted(values)) for values in exact]
         self.exact_texts = [None] * shards
+        self.long_counts = [0] * shards
         self.document_parts = [None] * -(-len(self.keys) // CACHE_PART)
         self.shard_parts = [None] * shards
 
@@ -617,6 +643,7 @@ class IndexState:
         self.shards, self.postings = shards, buckets
         self.exact_keys = [array("Q", sorted(keys)) for keys in exact]
         self.exact_texts = [None] * shards
+        self.long_counts = [0] * shards
         self.shard_parts = [None] * shards
 
     def exact_text(self, shard: int) -> str:
@@ -671,7 +698,7 @@ class IndexState:
             ref = self.shard_parts[shard]
             if ref is None or self.parts is None:
                 raise CacheBroken(f"postings file {shard}: not saved")
-            words, texts, counts, marks, starts, offsets, lasts, exact, exact_text = \
+            words, texts, counts, marks, starts, offsets, lasts, exact, exact_text, best = \
                 self.parts.read(ref, self.shard_identity(shard))
             texts = _split(texts, len(words))
             levels = len(WEIGHT_LEVELS)
@@ -683,6 +710,17 @@ class IndexState:
                                         starts[at:at + marks[i]], offsets[at:at + marks[i]],
                                         lasts[i])
                 at += marks[i]
+            # The heads' postings worked out so far (``head_text``), as the postings are.
+            best_words, best_texts, best_counts, best_marks, best_starts, best_offsets, \
+                best_lasts = best
+            best_texts = _split(best_texts, len(best_words))
+            at = 0
+            for i, word in enumerate(best_words):
+                bucket[word].best = Postings(
+                    best_texts[i], tuple(best_counts[i * levels:i * levels + levels]),
+                    best_starts[at:at + best_marks[i]], best_offsets[at:at + best_marks[i]],
+                    best_lasts[i])
+                at += best_marks[i]
             self.postings[shard] = bucket
             self.exact_keys[shard] = exact
             self.exact_texts[shard] = exact_text
@@ -692,16 +730,9 @@ class IndexState:
         bucket = self.postings[shard]
         if bucket is None:
             raise ValueError(f"postings file {shard} is not read")
-        every = list(bucket.values())
-        starts, offsets = array("I"), array("I")
-        for p in every:
-            starts.extend(p.starts)
-            offsets.extend(p.offsets)
-        return (list(bucket), "\n".join(p.text for p in every),  # DIGITS only
-                array("I", [c for p in every for c in p.counts]),
-                array("I", [len(p.starts) for p in every]), starts, offsets,
-                array("I", [p.last for p in every]), self.exact_keys[shard],
-                self.exact_text(shard))
+        bests = {term: p.best for term, p in bucket.items() if p.best is not None}
+        return (*_columns(bucket), self.exact_keys[shard], self.exact_text(shard),
+                _columns(bests))
 
     def document_identity(self, part: int) -> tuple[Any, ...]:
         begin = part * CACHE_PART
@@ -733,6 +764,7 @@ class IndexState:
         yield "words", self.words
         yield "typos", self.typos
         yield "sizes", (self.size, self.term_count, self.exact_count, self.shards, self.width)
+        yield "long_counts", self.long_counts
         yield "document_parts", self.document_parts
         yield "shard_parts", self.shard_parts
         yield "generation", self.generation
@@ -765,6 +797,7 @@ class IndexState:
         self.syllables, self.rows = [None] * n, [None] * n
         self.postings, self.exact_keys = [None] * self.shards, [None] * self.shards
         self.exact_texts = [None] * self.shards
+        self.long_counts = saved["long_counts"]
         self.document_parts, self.shard_parts = saved["document_parts"], saved["shard_parts"]
         self.generation = saved["generation"]
         self.folder, self.stamps = saved["folder"], saved["stamps"]
@@ -774,9 +807,23 @@ class IndexState:
         return all(len(column) == n for column in (
             self.hints, self.order, self.facets, self.featured)) and \
             len(self.document_parts) == -(-n // CACHE_PART) and \
-            len(self.shard_parts) == self.shards and \
+            len(self.shard_parts) == self.shards == len(self.long_counts) and \
             all(isinstance(ref, tuple) and len(ref) == 3 and isinstance(ref[0], str)
                 for ref in (*self.document_parts, *self.shard_parts))
+
+
+def _columns(postings: Mapping[str, Postings]) -> tuple[Any, ...]:
+    """Terms' postings as a few columns (``IndexState.shard_part``): the terms, strings,
+    counts, checkpoints and last documents."""
+    every = list(postings.values())
+    starts, offsets = array("I"), array("I")
+    for p in every:
+        starts.extend(p.starts)
+        offsets.extend(p.offsets)
+    return (list(postings), "\n".join(p.text for p in every),  # DIGITS only
+            array("I", [c for p in every for c in p.counts]),
+            array("I", [len(p.starts) for p in every]), starts, offsets,
+            array("I", [p.last for p in every]))
 
 
 def order_key(parts: Sequence[str]) -> bytes:
@@ -1199,6 +1246,7 @@ class IndexBuilder:
         state.width = old.width
         state.postings, state.exact_keys = old.postings, old.exact_keys
         state.exact_texts = old.exact_texts
+        state.long_counts = list(old.long_counts)
         state.shard_parts = list(old.shard_parts)
         gone_exact = [(value, was) for was in gone
                       for value in array("I", old.exact[was])]  # type: ignore[arg-type]
@@ -1228,10 +1276,13 @@ class IndexBuilder:
                 changed: Postings | None = encode([d for d, _ in items],
                                                   [lv for _, lv in items], count)
             else:
-                changed = update(was_there, count, moved, breaks, removed.get(term, ()),
-                                 added.get(term, ()), after)
+                gone_here, new_here = removed.get(term, ()), added.get(term, ())
+                changed = update(was_there, count, moved, breaks, gone_here, new_here, after)
                 if changed is was_there:
                     continue
+                if changed is not None and len(changed.text) > HEAD_LIMIT:
+                    changed.best = carry_best(was_there, count, moved, breaks, gone_here,
+                                              new_here, after, state.featured, HEAD_SIZE)
                 state.size -= term_size(term, was_there)
             dirty.add(shard)
             if changed is None:
@@ -1397,8 +1448,14 @@ class IndexBuilder:
         changes = state.changes
         dirty = None if changes is None else changes.shards
         for shard in range(state.shards):
-            yield f"p/{shard}", functools.partial(self._shard_file, state, shard), \
-                dirty is not None and shard not in dirty
+            unchanged = dirty is not None and shard not in dirty
+            yield f"p/{shard}", functools.partial(self._shard_file, state, shard), unchanged
+            if not unchanged:  # the file is written again: its long terms may change
+                state.read_shards((shard,))
+                state.long_counts[shard] = len(long_terms(state.postings[shard]))  # type: ignore[arg-type]
+            for number in range(state.long_counts[shard]):
+                yield f"q/{shard}-{number}", functools.partial(
+                    self._long_file, state, shard, number), unchanged
         self._dictionaries, self._typos = sorted(state.words), sorted(state.typos)
         for folder, files, key_of in (("d", state.words, dictionary_key),
                                       ("e", state.typos, typo_key)):
@@ -1455,9 +1512,20 @@ class IndexBuilder:
         bucket = state.postings[shard]
         assert bucket is not None
         items = {term: postings.text for term, postings in bucket.items()}
+        for number, term in enumerate(long_terms(bucket)):
+            items[term] = head_text(bucket[term], len(WEIGHT_LEVELS), state.featured,
+                                    HEAD_SIZE, number)
         if state.exact_keys[shard]:
             items["="] = state.exact_text(shard)
         return script(f"p/{shard}", {term: items[term] for term in sorted(items)})
+
+    @staticmethod
+    def _long_file(state: IndexState, shard: int, number: int) -> bytes:
+        """q/<shard>-<number>.js: the whole postings of a term written as a head."""
+        state.read_shards((shard,))
+        bucket = state.postings[shard]
+        assert bucket is not None
+        return script(f"q/{shard}-{number}", bucket[long_terms(bucket)[number]].text)
 
     @staticmethod
     def _records(state: IndexState, number: int) -> bytes:
@@ -1469,11 +1537,13 @@ class IndexBuilder:
     def meta(self, state: IndexState, extra_meta: dict[str, Any], version: str) -> bytes:
         """meta.js, after the files (``version``: a digest of theirs)."""
         syllables = sorted(state.syllable_counts)
+        chosen = [n for n, featured in enumerate(state.featured) if featured]
         meta = {**self._meta(len(state.keys), state.shards, state.width, self._dictionaries,
                              syllables),
                 **extra_meta,
-                # Numbers of this index's documents, whatever the caller counted.
-                "featured": [n for n, featured in enumerate(state.featured) if featured],
+                # Numbers of this index's documents, whatever the caller counted: the
+                # distance of each from the one before (from 0), in postings' digits.
+                "featured": "".join(numbers(map(operator.sub, chosen, [0, *chosen]))),
                 "version": version}
         return script("meta", meta)
 
@@ -1534,7 +1604,7 @@ class IndexBuilder:
 
 
 #: The folders of index files under search/ (see the module's docstring).
-INDEX_FOLDERS = ("p", "d", "e", "r")
+INDEX_FOLDERS = ("p", "q", "d", "e", "r")
 
 
 def write_files(out: Path, files: Iterable[tuple[str, bytes | Callable[[], bytes], bool]],

@@ -13,13 +13,23 @@ A rebuild after a few documents changed must not encode millions of postings aga
 term also keeps checkpoints (the document and offset of every CHECKPOINT-th posting, cache
 only, never written out): ``update`` re-encodes the few postings next to a change and copies
 the rest of the string, and its result is the string ``encode`` would make from scratch.
+
+A frequent term's string grows with the catalogue (one character or more per document), and
+a query typed into the header box wants eight results. Such a term is written in its
+postings file as a head (``head_text``): a space (no digit), how many documents it has, the
+number of the file holding its whole string, then its HEAD_SIZE best postings as a string of
+their own: highest level first, then featured documents, then the newest. The browser ranks
+the header box's results from heads when it can prove that the whole strings would rank
+the same (search.js, ``certified``) and loads the whole strings otherwise.
 """
 
 from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from heapq import nlargest
 from itertools import accumulate
 from typing import Any
 
@@ -118,12 +128,13 @@ def fixed_width(largest: int) -> int:
 
 
 class Postings:
-    """One term: its string, postings per level, checkpoints and last document."""
+    """One term: its string, postings per level, checkpoints and last document; and, once
+    worked out, its head's postings (``best``, see ``head_text``)."""
 
-    __slots__ = ("counts", "last", "offsets", "starts", "text")
+    __slots__ = ("best", "counts", "last", "offsets", "starts", "text")
 
     def __init__(self, text: str, counts: tuple[int, ...], starts: array[int],
-                 offsets: array[int], last: int) -> None:
+                 offsets: array[int], last: int, best: Postings | None = None) -> None:
         self.text = text
         self.counts = counts
         #: Checkpoints: the document of every CHECKPOINT-th posting (more or less), and
@@ -131,12 +142,13 @@ class Postings:
         self.starts = starts
         self.offsets = offsets
         self.last = last
+        self.best = best
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return self.text, self.counts, self.starts, self.offsets, self.last
+        return self.text, self.counts, self.starts, self.offsets, self.last, self.best
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.text, self.counts, self.starts, self.offsets, self.last = state
+        self.text, self.counts, self.starts, self.offsets, self.last, self.best = state
 
     def decode(self, count: int) -> tuple[list[int], list[int]]:
         """Every (document, level), in two lists."""
@@ -167,6 +179,88 @@ def encode(docs: Sequence[int], levels: Sequence[int], count: int) -> Postings:
     starts, offsets = array("I"), array("I")
     head = _encode(docs, levels, count, usual, 0, 1, starts, offsets)
     return Postings(DIGITS[usual] + "".join(head), tuple(counts), starts, offsets, docs[-1])
+
+
+#: Each digit's value by its character code (what ``read_number`` reads), for ``head_text``.
+_VALUES = bytes(DIGIT.get(chr(code), 0) for code in range(256))
+
+
+def head_text(postings: Postings, count: int, featured: Sequence[int], size: int,
+              file: int) -> str:
+    """The head of a term's postings (see the module's docstring): its ``size`` best
+    postings by level, then ``featured[doc]``, then document (the browser's order of
+    results of one term), in a string as ``encode`` writes it; ``file``: the number of the
+    file of its whole string. The head's postings are kept (``postings.best``) and carried
+    through changes (``carry_best``)."""
+    if postings.best is None:
+        postings.best = best_postings(postings, count, featured, size)
+    return " " + number(sum(postings.counts)) + number(file) + postings.best.text
+
+
+def best_postings(postings: Postings, count: int, featured: Sequence[int], size: int
+                  ) -> Postings:
+    """The ``size`` best postings of a term (see ``head_text``). One pass over the string,
+    decoded inline (a frequent term has hundreds of thousands of postings): the levels above
+    ``cut`` fit in the head whole, and of level ``cut`` it takes the featured documents,
+    then the newest."""
+    counts = postings.counts
+    above, cut = 0, count - 1
+    while cut > 0 and above + counts[cut] < size:
+        above += counts[cut]
+        cut -= 1
+    room = size - above
+    text = postings.text
+    usual = DIGIT[text[0]]
+    docs: list[int] = []
+    levels: list[int] = []
+    chosen: list[int] = []  # featured, of level ``cut``
+    newest: deque[int] = deque(maxlen=room)  # the others of level ``cut``
+    doc = acc = base = 0
+    span = FINAL
+    for digit in text[1:].encode("ascii").translate(_VALUES):
+        if digit >= FINAL:  # a continuation digit (see read_number)
+            acc = acc * CONTINUATION + digit - FINAL
+            base += span
+            span *= CONTINUATION
+            continue
+        value = base + acc * FINAL + digit
+        acc = base = 0
+        span = FINAL
+        if value & 1:
+            gap, level = divmod(value >> 1, count)
+        else:
+            gap, level = value >> 1, usual
+        doc += gap
+        if level > cut:
+            docs.append(doc)
+            levels.append(level)
+        elif level == cut:
+            (chosen if featured[doc] else newest).append(doc)
+    wanted = max(0, room - len(chosen))
+    chosen = chosen[-room:] + list(newest)[len(newest) - min(wanted, len(newest)):]
+    best = sorted([*zip(docs, levels, strict=True), *((doc, cut) for doc in chosen)])
+    return encode([doc for doc, _level in best], [level for _doc, level in best], count)
+
+
+def carry_best(old: Postings, count: int, moved: Sequence[int], breaks: Sequence[int],
+               removed: Sequence[tuple[int, int]], added: Sequence[tuple[int, int]],
+               after: Mapping[int, int], featured: Sequence[int], size: int
+               ) -> Postings | None:
+    """The head's postings of ``update(old, ...)``'s result, from ``old``'s (arguments as
+    ``update``'s; ``featured``: of the new documents); None when it must be worked out
+    anew (``old`` had none, or a posting of its head is gone). The best of the postings
+    left and added are the best of the head left and the postings added."""
+    best = old.best
+    if best is None or any(best.level_of(doc, count) is not None for doc, _level in removed):
+        return None
+    carried = update(best, count, moved, breaks, (), added, after)
+    if carried is None or not added or sum(carried.counts) <= size:
+        return carried
+    docs, levels = carried.decode(count)
+    kept = sorted(nlargest(size, zip(levels, map(featured.__getitem__, docs), docs,
+                                     strict=True)), key=lambda item: item[2])
+    return encode([doc for _level, _featured, doc in kept],
+                  [level for level, _featured, _doc in kept], count)
 
 
 def _encode(docs: Sequence[int], levels: Sequence[int], count: int, usual: int, prev: int,

@@ -122,6 +122,8 @@ STRINGS: dict[str, dict[str, str]] = {
                    "en": "Nothing found for “{q}”. Try a shorter word, or browse the sections:"},
     "type_to_search": {"zh": "输入关键词开始搜索", "en": "Type to search"},
     "show_all": {"zh": "查看全部 {n} 条结果", "en": "See all {n} results"},
+    # The header box when it found its first results without counting them all.
+    "show_all_many": {"zh": "查看全部结果", "en": "See all results"},
     "more_results": {"zh": "显示更多", "en": "Show more"},
     "loading": {"zh": "正在搜索…", "en": "Searching…"},
     "filters": {"zh": "筛选", "en": "Filters"},
@@ -344,6 +346,7 @@ SEARCH_STRINGS: tuple[str, ...] = ("found", "found_one", "no_results", "type_to_
                   "search_results", "filters", "facet_easy", "easy_short", "easy_dialect",
                   "filters_count", "show_results", "no_filtered_results")
 SEARCH_STRINGS += ("facet_mark",)  # issue 22: the facet of marks
+SEARCH_STRINGS += ("show_all_many",)  # issue 23: header box results from postings' heads
 
 #: The offline copy's filter (search/meta.js of offline builds only).
 OFFLINE_STRINGS = ("facet_offline", "works_offline")

@@ -150,9 +150,15 @@
   function shardOf(term) { return "p/" + (fnv1a(term) % meta.shards); }
 
   var decoded = {};
-  /* Postings of a term, or null: {docs: Int32Array ascending, scores: Float64Array}. A
+  var own = function (object, key) { return Object.prototype.hasOwnProperty.call(object, key); };
+  /* Postings of a term, or null: {docs: Int32Array ascending, scores: Float64Array, idf}. A
      term's string is its usual level, then per posting 2 * gap (usual level) or
-     2 * (gap * LEVELS + level) + 1; the gap is from the previous document. */
+     2 * (gap * LEVELS + level) + 1; the gap is from the previous document.
+     A frequent term's string in its postings file is a head (postings.py, head_text): " ",
+     how many documents it has, the number k of the file of its whole string (q/<shard>-<k>),
+     then its best postings. Until that file is loaded, the term's postings are the head's,
+     with {head: {file, score, featured, doc}}: its worst posting (lowest level, then not
+     featured, then oldest), which every posting left out of the head ranks below. */
   /* One variable-length number of text at position `cursor`, which moves past it: a final
      digit, or continuation digits then a final one. */
   var cursor = 0;
@@ -170,15 +176,28 @@
   }
 
   function postings(term) {
-    if (Object.prototype.hasOwnProperty.call(decoded, term)) return decoded[term];
     var shard = S.data[shardOf(term)];
-    var text = shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+    var text = shard && own(shard, term) ? shard[term] : null;
+    var file = null, df = 0, start = 0;
+    if (text !== null && text.charAt(0) === " ") {
+      cursor = 1;
+      df = readNumber(text);
+      file = "q/" + shardOf(term).slice(2) + "-" + readNumber(text);
+      if (own(S.data, file)) {
+        text = S.data[file];
+        file = null;
+      } else {
+        start = cursor;
+      }
+    }
+    var key = file ? " " + term : term;
+    if (own(decoded, key)) return decoded[key];
     var result = null;
     if (text !== null) {
-      var usual = NUMBER[text.charCodeAt(0)];
-      var docs = new Int32Array(text.length - 1), levels = new Uint8Array(text.length - 1);
+      var usual = NUMBER[text.charCodeAt(start)];
+      var docs = new Int32Array(text.length - start - 1), levels = new Uint8Array(docs.length);
       var n = 0, doc = 0, length = text.length;
-      cursor = 1;
+      cursor = start + 1;
       while (cursor < length) {
         var value = readNumber(text);
         if (value % 2 === 0) {
@@ -191,11 +210,22 @@
         }
         docs[n++] = doc;
       }
-      var scores = new Float64Array(n), idf = Math.log(1 + meta.documents / n);
+      var scores = new Float64Array(n), idf = Math.log(1 + meta.documents / (file ? df : n));
       for (var k = 0; k < n; k++) scores[k] = meta.weights[levels[k]] * 10 + idf;
       result = { docs: docs.subarray(0, n), scores: scores, idf: idf };
+      if (file) {
+        var worst = 0;  // documents ascending: of equals, the first is the oldest
+        for (var w = 1; w < n; w++) {
+          if ((levels[w] - levels[worst] || FEATURED[docs[w]] - FEATURED[docs[worst]]) < 0) worst = w;
+        }
+        // A posting left out that ranks after the worst by (featured, document) is of a
+        // lower level: it scores at most `below`.
+        var lower = levels[worst] - 1;
+        result.head = { file: file, count: df, score: scores[worst], featured: FEATURED[docs[worst]],
+                        doc: docs[worst], below: lower < 0 ? -Infinity : meta.weights[lower] * 10 + idf };
+      }
     }
-    decoded[term] = result;
+    decoded[key] = result;
     return result;
   }
 
@@ -474,13 +504,129 @@
      the word's own term (a rare "stephan" must not beat a common "stephen"). */
   function variant(group, own, term) {
     var match = postings(term) || NONE;
-    var cost = term === own || !group.variants ? undefined : group.variants[term];
-    if (cost === undefined || !match.docs.length) return match;
-    var mine = postings(own);
-    cost += mine ? Math.max(0, match.idf - mine.idf) : 0;
+    var cost = variantCost(group, own, term, match);
+    if (!cost) return match;
     var scores = new Float64Array(match.scores.length);
     for (var i = 0; i < scores.length; i++) scores[i] = match.scores[i] - cost;
     return { docs: match.docs, scores: scores };
+  }
+
+  function variantCost(group, own, term, match) {
+    var cost = term === own || !group.variants ? undefined : group.variants[term];
+    if (cost === undefined || !match.docs.length) return 0;
+    var mine = postings(own);
+    return cost + (mine ? Math.max(0, match.idf - mine.idf) : 0);
+  }
+
+  /* -- the header box from heads --------------------------------------------------------
+     A query of frequent words has the heads of their postings only (postings()). evaluate()
+     then scores every document it finds in all it needs, exactly, and leaves out those it
+     cannot see. bounds() gives the best each document could score with the whole strings:
+     {docs: document -> bound, rest: the bound of a document in no string loaded, tie: the
+     best worst posting (featured, document) of the heads that make rest, absent(document):
+     the bound of a document of `docs` elsewhere where it is not}. A document left out of a
+     head scores at most the head's worst posting there, and when it scores as much, ranks
+     after it (featured, then newer first): one that would rank before it is of a lower
+     level. The first `limit` documents of
+     evaluate() are those of the whole strings when each scores its bound and the last of
+     them ranks before every other document's bound (certified()). */
+  var NOTHING = -Infinity;
+
+  function boundOf(bound, doc) { return own(bound.docs, doc) ? bound.docs[doc] : bound.absent(+doc); }
+
+  function none() { return NOTHING; }
+  function unbound() { return { docs: {}, rest: NOTHING, tie: null, absent: none }; }
+
+  function laterTie(a, b) {
+    return !a || b && (b.featured - a.featured || b.doc - a.doc) > 0 ? b : a;
+  }
+
+  function boundUnion(a, b) {
+    if (!a) return b;
+    var docs = {}, doc;
+    for (doc in a.docs) docs[doc] = Math.max(a.docs[doc], boundOf(b, doc));
+    for (doc in b.docs) if (!own(docs, doc)) docs[doc] = Math.max(a.absent(+doc), b.docs[doc]);
+    return { docs: docs, rest: Math.max(a.rest, b.rest),
+             tie: a.rest > b.rest ? a.tie : b.rest > a.rest ? b.tie : laterTie(a.tie, b.tie),
+             absent: function (doc) { return Math.max(a.absent(doc), b.absent(doc)); } };
+  }
+
+  /* Both, bounds added (in the order intersection() adds scores: a's, then b's). */
+  function boundBoth(a, b) {
+    var docs = {}, doc, rest = a.rest + b.rest;
+    for (doc in a.docs) {
+      var y = boundOf(b, doc);
+      if (y !== NOTHING) docs[doc] = a.docs[doc] + y;
+    }
+    for (doc in b.docs) {
+      var x = own(a.docs, doc) ? NOTHING : a.absent(+doc);
+      if (x !== NOTHING) docs[doc] = x + b.docs[doc];
+    }
+    return { docs: docs, rest: rest, tie: rest === NOTHING ? null : laterTie(a.tie, b.tie),
+             absent: function (doc) { return a.absent(doc) + b.absent(doc); } };
+  }
+
+  function termBound(docs, head, cost) {
+    if (!head) return { docs: docs, rest: NOTHING, tie: null, absent: none };
+    return { docs: docs, rest: head.score - cost, tie: head, absent: function (doc) {
+      return ((FEATURED[doc] - head.featured || doc - head.doc) > 0 ? head.below : head.score) - cost;
+    } };
+  }
+
+  function bounds(groups, exact) {
+    var total = null;
+    groups.forEach(function (group) {
+      var best = null;
+      group.alternatives.forEach(function (alt) {
+        var all = null;
+        alt.forEach(function (slot) {
+          var any = null;
+          slot.forEach(function (term) {
+            var match = postings(term) || NONE, cost = variantCost(group, slot[0], term, match);
+            var docs = {};
+            for (var i = 0; i < match.docs.length; i++) docs[match.docs[i]] = match.scores[i] - cost;
+            any = boundUnion(any, termBound(docs, match.head || null, cost));
+          });
+          all = all === null ? any : boundBoth(all, any);
+        });
+        best = boundUnion(best, all || unbound());
+      });
+      total = total === null ? best : boundBoth(total, best);
+    });
+    total = total || unbound();
+    [[exactDocs(nameKey(exact)), NAME_BONUS], [exactDocs(exact), TITLE_BONUS]].forEach(function (pair) {
+      pair[0].forEach(function (doc) {
+        var found = boundOf(total, doc);
+        total.docs[doc] = pair[1] + (found === NOTHING ? 0 : found);
+      });
+    });
+    return total;
+  }
+
+  /* Positions in `match` (evaluate() on heads) of its first `limit` documents, when they are
+     those of the whole strings in the same order (see above); else null. */
+  function certified(match, bound, limit) {
+    var top = ranked(match, limit), mine = {};
+    for (var k = 0; k < top.length; k++) {
+      var doc = match.docs[top[k]];
+      if (boundOf(bound, doc) !== match.scores[top[k]]) return null;
+      mine[doc] = true;
+    }
+    var full = top.length === limit, last = full ? top[limit - 1] : -1;
+    var lowest = full ? match.scores[last] : 0, lastDoc = full ? match.docs[last] : 0;
+    function before(score, featured, doc) {  // the last of top ranks before such a document
+      return full && (score < lowest || score === lowest &&
+                      (FEATURED[lastDoc] - featured || lastDoc - doc) > 0);
+    }
+    for (var d in bound.docs) {
+      var score = bound.docs[d];
+      if (!own(mine, d) && score !== NOTHING && !before(score, FEATURED[d], +d)) return null;
+    }
+    // A document in no string loaded ranks below the worst posting of a head it is left out
+    // of: no better than bound.tie when its bound is tight.
+    if (bound.rest !== NOTHING && !(bound.tie && before(bound.rest, bound.tie.featured, bound.tie.doc) ||
+                                     full && bound.rest < lowest)) return null;
+    return top;
   }
 
   /* A whole title (or id) typed is the first result; a whole name of a person of an entry
@@ -518,8 +664,14 @@
     return -1;
   }
 
+  /* Featured documents: each one's distance from the one before (from 0), as numbers. */
   var FEATURED = new Uint8Array(meta.documents);
-  meta.featured.forEach(function (n) { FEATURED[n] = 1; });
+  for (var at = 0, featured = 0; at < meta.featured.length;) {
+    cursor = at;
+    featured += readNumber(meta.featured);
+    at = cursor;
+    FEATURED[featured] = 1;
+  }
 
   /* Best first: score, then featured entries, then the newest (documents are numbered
      oldest first). */
@@ -545,8 +697,30 @@
     return top;
   }
 
+  /* The whole-string files of the terms of `groups` that are loaded as heads. */
+  function headFiles(groups) {
+    var files = {};
+    termsOf(groups).forEach(function (term) {
+      var match = postings(term);
+      if (match && match.head) files[match.head.file] = true;
+    });
+    return Object.keys(files).sort();
+  }
+
+  /* How many documents match, when the heads tell: a query of one term, whose exact
+     documents are all in its head. */
+  function headCount(groups, exact) {
+    var terms = termsOf(groups).filter(function (term) { return postings(term); });
+    var head = terms.length === 1 && postings(terms[0]).head;
+    if (!head) return null;
+    var mine = postings(terms[0]).docs;
+    var extra = exactDocs(exact).concat(exactDocs(nameKey(exact)));
+    return extra.every(function (doc) { return binarySearch(mine, doc) >= 0; }) ? head.count : null;
+  }
+
   /* Runs a query; resolves with {docs: document numbers, best first (the first `limit`
-     only, when given), count: how many matched, groups}. */
+     only, when given), count: how many matched (null: not known, when the first `limit`
+     were found from heads), groups}. */
   function search(query, prefix, limit) {
     var groups;
     var table = HAN.test(query) ? S.need("t2s") : Promise.resolve();
@@ -563,9 +737,19 @@
       return Promise.all(Object.keys(shards).sort().map(S.need));
     }).then(function (loaded) {
       if (loaded === null) return { docs: [], count: 0, groups: groups };
-      var match = evaluate(groups, exactKey(query));
-      var docs = ranked(match, limit).map(function (i) { return match.docs[i]; });
-      return { docs: docs, count: match.docs.length, groups: groups };
+      var exact = exactKey(query), files = headFiles(groups);
+      if (files.length && limit) {
+        var quick = evaluate(groups, exact), top = certified(quick, bounds(groups, exact), limit);
+        if (top) {
+          return { docs: top.map(function (i) { return quick.docs[i]; }),
+                   count: headCount(groups, exact), groups: groups };
+        }
+      }
+      return Promise.all(files.map(S.need)).then(function () {
+        var match = evaluate(groups, exact);
+        var docs = ranked(match, limit).map(function (i) { return match.docs[i]; });
+        return { docs: docs, count: match.docs.length, groups: groups };
+      });
     });
   }
 
@@ -710,7 +894,8 @@
           active = -1;
           input.removeAttribute("aria-activedescendant");
           rows.forEach(function (row, i) { list.appendChild(resultItem(row, found.groups, "div", "ll-suggest-" + i)); });
-          var all = el("a", "ll-suggest__all", found.count ? format("show_all", { n: found.count }) : format("no_results", { q: query }));
+          var all = el("a", "ll-suggest__all", found.count === null ? ui.show_all_many
+            : found.count ? format("show_all", { n: found.count }) : format("no_results", { q: query }));
           all.href = searchPageUrl(query);
           all.id = "ll-suggest-all";
           all.setAttribute("role", "option");
@@ -719,7 +904,7 @@
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
           S.lastQuery = { query: query, count: found.count };
-          list.setAttribute("data-count", String(found.count));
+          list.setAttribute("data-count", found.count === null ? "" : String(found.count));
         });
       }).catch(function (error) { if (window.console) console.warn(error); });
     }
