@@ -570,7 +570,7 @@ def browser_figures(site: Path, file_site: Path, queries: list[dict[str, str]],
                     warm_traffic = summarise(traffic.since(mark), site)
                 out["queries"].append({**item, "http_cold": {**cold, **cold_traffic},
                                        "http_warm": {**warm, **warm_traffic}})
-                log(f"browser: http  {item['q']!r:14} {cold['count']:6} results, "
+                log(f"browser: http  {item['q']!r:14} {count_text(cold['count']):>6} results, "
                     f"{cold_traffic['bytes'] / KB:7.1f} KB cold in {cold['ms']:6.0f} ms; "
                     f"then {item['then']!r}: {warm['ms']:5.0f} ms, "
                     f"{warm_traffic['bytes'] / KB:.1f} KB")
@@ -615,6 +615,12 @@ def browser_figures(site: Path, file_site: Path, queries: list[dict[str, str]],
 # --------------------------------------------------------------------------------------
 # Step 4: the table
 # --------------------------------------------------------------------------------------
+
+def count_text(count: int | None) -> str:
+    """How many results the header box said; None: it found its first ones from the
+    postings' heads without counting them all (it then says 查看全部结果)."""
+    return "uncounted" if count is None else str(count)
+
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
@@ -791,7 +797,7 @@ def report(results: dict[str, Any]) -> tuple[str, list[dict]]:
         per_query_headers += [f"PF hits ({pf_alt})", "PF cold KB"]
     per_query = []
     for i, q in enumerate(qs):
-        line = [q["q"], q["kind"], str(q["http_cold"]["count"]),
+        line = [q["q"], q["kind"], count_text(q["http_cold"]["count"]),
                 f"{q['http_cold']['bytes'] / KB:.1f}", f"{q['file_cold']['ms']:.0f}", q["then"],
                 f"{q['file_warm']['ms']:.0f}", f"{q['http_warm']['ms']:.0f}"]
         line += ([str(pf[pf_main][i]["cold"]["count"]),
