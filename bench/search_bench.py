@@ -605,7 +605,7 @@ def browser_figures(site: Path, file_site: Path, queries: list[dict[str, str]],
                 warm = type_query(page, item["then"], replace=True)
             record["file_cold"], record["file_warm"] = cold, warm
             log(f"browser: file  {item['q']!r:14} cold {cold['ms']:6.0f} ms, then "
-                f"{item['then']!r} warm {warm['ms']:5.0f} ms ({warm['count']} results)")
+                f"{item['then']!r} warm {warm['ms']:5.0f} ms ({count_text(warm['count'])} results)")
     finally:
         browser.close()
     out["problems"] = browser.problems

@@ -697,14 +697,17 @@
     return top;
   }
 
-  /* The whole-string files of the terms of `groups` that are loaded as heads. */
+  /* The whole-string files of the terms of `groups` that are loaded as heads, the rarest
+     term's first. */
   function headFiles(groups) {
     var files = {};
     termsOf(groups).forEach(function (term) {
       var match = postings(term);
-      if (match && match.head) files[match.head.file] = true;
+      if (match && match.head) files[match.head.file] = match.head.count;
     });
-    return Object.keys(files).sort();
+    return Object.keys(files).sort(function (a, b) {
+      return files[a] - files[b] || (a < b ? -1 : a > b ? 1 : 0);
+    });
   }
 
   /* How many documents match, when the heads tell: a query of one term, whose exact
@@ -737,19 +740,26 @@
       return Promise.all(Object.keys(shards).sort().map(S.need));
     }).then(function (loaded) {
       if (loaded === null) return { docs: [], count: 0, groups: groups };
-      var exact = exactKey(query), files = headFiles(groups);
-      if (files.length && limit) {
-        var quick = evaluate(groups, exact), top = certified(quick, bounds(groups, exact), limit);
-        if (top) {
-          return { docs: top.map(function (i) { return quick.docs[i]; }),
-                   count: headCount(groups, exact), groups: groups };
+      var exact = exactKey(query);
+      /* The header box tries the heads; when they cannot tell, it loads the whole postings
+         of the rarest term of them (the smallest file) and tries again. */
+      function attempt() {
+        var files = headFiles(groups);
+        if (files.length && limit) {
+          var quick = evaluate(groups, exact), top = certified(quick, bounds(groups, exact), limit);
+          if (top) {
+            return { docs: top.map(function (i) { return quick.docs[i]; }),
+                     count: headCount(groups, exact), groups: groups };
+          }
+          return S.need(files[0]).then(attempt);
         }
+        return Promise.all(files.map(S.need)).then(function () {
+          var match = evaluate(groups, exact);
+          var docs = ranked(match, limit).map(function (i) { return match.docs[i]; });
+          return { docs: docs, count: match.docs.length, groups: groups };
+        });
       }
-      return Promise.all(files.map(S.need)).then(function () {
-        var match = evaluate(groups, exact);
-        var docs = ranked(match, limit).map(function (i) { return match.docs[i]; });
-        return { docs: docs, count: match.docs.length, groups: groups };
-      });
+      return attempt();
     });
   }
 
