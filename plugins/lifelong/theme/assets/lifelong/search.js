@@ -527,9 +527,9 @@
      the bound of a document of `docs` elsewhere where it is not}. A document left out of a
      head scores at most the head's worst posting there, and when it scores as much, ranks
      after it (featured, then newer first): one that would rank before it is of a lower
-     level. The first `limit` documents of
-     evaluate() are those of the whole strings when each scores its bound and the last of
-     them ranks before every other document's bound (certified()). */
+     level. The first `limit` documents of evaluate() are those of the whole strings when
+     each scores its bound and the last of them ranks before every other document's bound
+     (certified()). */
   var NOTHING = -Infinity;
 
   function boundOf(bound, doc) { return own(bound.docs, doc) ? bound.docs[doc] : bound.absent(+doc); }
@@ -623,9 +623,9 @@
       if (!own(mine, d) && score !== NOTHING && !before(score, FEATURED[d], +d)) return null;
     }
     // A document in no string loaded ranks below the worst posting of a head it is left out
-    // of: no better than bound.tie when its bound is tight.
-    if (bound.rest !== NOTHING && !(bound.tie && before(bound.rest, bound.tie.featured, bound.tie.doc) ||
-                                     full && bound.rest < lowest)) return null;
+    // of: no better than bound.tie when its bound is tight (a finite rest comes of heads,
+    // so there is a tie).
+    if (bound.rest !== NOTHING && !before(bound.rest, bound.tie.featured, bound.tie.doc)) return null;
     return top;
   }
 
