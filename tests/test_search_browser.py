@@ -8,6 +8,7 @@ request, and no request outside the site (file:// pages ask only for files of th
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import pytest
 
 from browser import PageLog, serve_folder
 from lifelong.build.loading import load_catalogue
+from lifelong.search import index
 from lifelong.search.index import title_sort_key, year_of
 from lifelong.site.i18n import translate
 from sitekit import REPO, build_site
@@ -634,3 +636,68 @@ def test_pages_not_searched_load_little_javascript(session: Session, path: str) 
               if u.removeprefix(site.base).startswith(("search/", "assets/lifelong/search.js"))]
     assert engine == [], "the search engine loaded before the reader touched search"
     session.assert_clean()
+
+
+# -- heads of long postings (issue 23) ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def heads_site(http_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The sample site with its index written again with tiny heads: a term of more than a
+    few documents has only its twelve best postings in its postings file, all of them in
+    search/q/. (The build writes its index in a process of its own, which a patch of this
+    one does not reach: the index is written here, as the build's plugin would.)"""
+    from mkdocs.config import load_config
+
+    from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
+
+    folder = tmp_path_factory.mktemp("heads") / "site"
+    shutil.copytree(http_site.folder, folder)
+    config = load_config(str(REPO / "mkdocs.yml"))
+    plugin = config["plugins"]["lifelong/catalogue"].config
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "HEAD_LIMIT", 16)
+        patch.setattr(index, "HEAD_SIZE", 12)
+        CatalogueSite(SiteOptions(
+            content_dir=Path(config.docs_dir), catalogue_dir=REPO / plugin.catalogue_dir,
+            template_dirs=[Path(d) for d in config.theme.dirs], site_url=config.site_url,
+            directory_urls=config.use_directory_urls, lang="zh", page_size=plugin.page_size,
+            lunr_js=http_site.folder / "search" / "lunr.js")).write_search_index(folder / "search")
+    assert list((folder / "search" / "q").glob("*.js"))
+    for name in ("r/0.js", "f.js", "o.js"):  # the same documents, in the same order
+        assert (folder / "search" / name).read_bytes() == \
+            (http_site.folder / "search" / name).read_bytes()
+    with serve_folder(folder) as url:
+        yield Site("http", folder, url)
+
+
+def test_heads_show_the_suggestions_and_results_of_whole_postings(
+        browser: Any, http_site: Site, heads_site: Site) -> None:
+    """The header box of a site with heads suggests what the same site without them does,
+    counts a one-word query, says "查看全部结果" when it did not count, and its search page
+    (which loads whole postings) finds as many."""
+    seen: dict[str, list[tuple[list[str], str, int | None, list[str]]]] = {}
+    for site in (http_site, heads_site):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        session = Session(context, site)
+        for query in ("老年", "智能手机", "老年大学", "health"):
+            page = session.open(site.entry(TAIJI))
+            state = type_in_box(page, query)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            results = settled(page)
+            wholes = [url for url in session.logs[-1].requests if "/search/q/" in url]
+            seen.setdefault(query, []).append((
+                [entry_id_of(o["href"]) for o in state["options"][:-1]],
+                state["options"][-1]["title"], found(results), wholes))
+            page.close()
+        session.assert_clean()
+        context.close()
+    assert all(whole == [] for (_, _, _, whole), _heads in seen.values())  # no heads there
+    for query, ((ids, show_all, count, _), (heads_ids, heads_show_all, heads_count, _)) \
+            in seen.items():
+        assert heads_ids == ids, query
+        assert heads_count == count, query
+        assert heads_show_all in (show_all, translate("show_all_many", "zh")), query
+    assert seen["老年"][1][1] == seen["老年"][0][1]  # one word: counted from its head
+    assert seen["智能手机"][1][1] == translate("show_all_many", "zh")  # found, not counted
+    assert seen["老年"][1][3]  # the search page loaded whole postings
