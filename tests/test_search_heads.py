@@ -72,6 +72,7 @@ def test_the_header_box_from_heads_finds_what_the_whole_index_finds(
     assert len(answered) >= alone
     if size == 2:
         assert len(answered) < len(QUERIES)
-    # A query of one term knows its count from its head.
+    # A one-word query is always counted: from its head's count when the head answers it
+    # (老年 in the Chromium test), else from its whole postings.
     assert {hit["q"]: hit["count"] for hit in heads if hit["q"] in ("健康", "学")} == {
         "健康": whole["健康"][1], "学": whole["学"][1]}
