@@ -472,26 +472,44 @@
     return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
 
+  /* A plan's terms combined as its tree says: `either` (the best) of the terms of a slot
+     and of the alternatives of a group, `both` (added, in this order) of the slots of an
+     alternative and of the groups; `leaf(group, own, term)` makes a term's part (`own`: its
+     slot's own term), `nothing()` an empty one. evaluate() and bounds() walk it alike: the
+     bounds are only sound if they add as the scores do. */
+  function combine(groups, leaf, either, both, nothing) {
+    var total = null;
+    groups.forEach(function (group) {
+      var best = null;
+      group.alternatives.forEach(function (alt) {
+        var all = null;
+        alt.forEach(function (slot) {
+          var any = null;
+          slot.forEach(function (term) {
+            var part = leaf(group, slot[0], term);
+            any = any === null ? part : either(any, part);
+          });
+          any = any || nothing();
+          all = all === null ? any : both(all, any);
+        });
+        all = all || nothing();
+        best = best === null ? all : either(best, all);
+      });
+      best = best || nothing();
+      total = total === null ? best : both(total, best);
+    });
+    return total || nothing();
+  }
+
+  function noMatch() { return NONE; }
+
   /* The documents matching a plan, scored: in every group (scores added), in one of its
      alternatives (the best), in every slot of it (added), by one of its terms (the best).
      A document whose whole title (or id) is the query is a match whatever its terms, and
      first; one of whose people's whole name is the query, next. */
   function evaluate(groups, exact) {
-    var total = null;
-    groups.forEach(function (group) {
-      var best = NONE;
-      group.alternatives.forEach(function (alt) {
-        var all = null;
-        alt.forEach(function (slot) {
-          var any = NONE;
-          slot.forEach(function (term) { any = union(any, variant(group, slot[0], term)); });
-          all = all === null ? any : intersection(all, any);
-        });
-        best = union(best, all || NONE);
-      });
-      total = total === null ? best : intersection(total, best);
-    });
-    total = withBonus(total || NONE, exactDocs(nameKey(exact)), NAME_BONUS);
+    var total = combine(groups, variant, union, intersection, noMatch);
+    total = withBonus(total, exactDocs(nameKey(exact)), NAME_BONUS);
     return withBonus(total, exactDocs(exact), TITLE_BONUS);
   }
 
@@ -542,7 +560,6 @@
   }
 
   function boundUnion(a, b) {
-    if (!a) return b;
     var docs = {}, doc;
     for (doc in a.docs) docs[doc] = Math.max(a.docs[doc], boundOf(b, doc));
     for (doc in b.docs) if (!own(docs, doc)) docs[doc] = Math.max(a.absent(+doc), b.docs[doc]);
@@ -574,26 +591,12 @@
   }
 
   function bounds(groups, exact) {
-    var total = null;
-    groups.forEach(function (group) {
-      var best = null;
-      group.alternatives.forEach(function (alt) {
-        var all = null;
-        alt.forEach(function (slot) {
-          var any = null;
-          slot.forEach(function (term) {
-            var match = postings(term) || NONE, cost = variantCost(group, slot[0], term, match);
-            var docs = {};
-            for (var i = 0; i < match.docs.length; i++) docs[match.docs[i]] = match.scores[i] - cost;
-            any = boundUnion(any, termBound(docs, match.head || null, cost));
-          });
-          all = all === null ? any : boundBoth(all, any);
-        });
-        best = boundUnion(best, all || unbound());
-      });
-      total = total === null ? best : boundBoth(total, best);
-    });
-    total = total || unbound();
+    var total = combine(groups, function (group, own, term) {
+      var match = postings(term) || NONE, cost = variantCost(group, own, term, match);
+      var docs = {};
+      for (var i = 0; i < match.docs.length; i++) docs[match.docs[i]] = match.scores[i] - cost;
+      return termBound(docs, match.head || null, cost);
+    }, boundUnion, boundBoth, unbound);
     [[exactDocs(nameKey(exact)), NAME_BONUS], [exactDocs(exact), TITLE_BONUS]].forEach(function (pair) {
       pair[0].forEach(function (doc) {
         var found = boundOf(total, doc);
