@@ -369,6 +369,31 @@ def test_packs_of_parts_since_replaced_go(catalogue: Catalogue, tmp_path: Path,
     assert files(out) == files(tmp_path / "fresh")
 
 
+def test_a_first_write_with_a_cache_keeps_only_a_part_of_the_documents_read(
+        catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cache, each part of the documents goes into the write's pack once whole, and
+    its terms, syllables and records are let go until a file needs them again; the files
+    and the cache are those of a write that keeps everything, in one pack."""
+    monkeypatch.setattr(index, "CACHE_PART", 16)
+    documents = documents_of(catalogue)
+    builder = IndexBuilder(catalogue, documents)
+    setting = builder.setting()
+    held = IndexBuilder(catalogue, documents).state(None)[0]
+    state = builder.state(None, spill=(tmp_path / "cache", setting))[0]
+    assert len(documents) > 3 * 16  # parts enough
+    assert all(row is None for row in state.rows)
+    assert state.exact == held.exact  # the postings files are laid out from them all
+    state.read_documents(range(len(documents)))
+    for column in ("terms", "exact", "syllables", "rows"):
+        assert getattr(state, column) == getattr(held, column), column
+    write(catalogue, documents, tmp_path / "out", tmp_path / "cache2")
+    write(catalogue, documents, tmp_path / "fresh")
+    assert files(tmp_path / "out") == files(tmp_path / "fresh")
+    assert [p.name.split(".")[1] for p in (tmp_path / "cache2").glob("pack.*")] == ["1"]
+    assert write(catalogue, documents, tmp_path / "out", tmp_path / "cache2")["cache"] == \
+        "unchanged"
+
+
 def test_an_unchanged_catalogue_rewrites_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
     documents = documents_of(catalogue)
     write(catalogue, documents, tmp_path / "out", tmp_path / "cache")

@@ -532,6 +532,8 @@ class IndexState:
         #: whether what the cache keeps of all documents changed; neither is saved.
         self.changes: Changes | None = None
         self.head_changed = False
+        #: The pack of the cache this write puts its parts into, when one is open (not saved).
+        self.pack: Pack | None = None
         #: The folder the files were last written to, and per file (size, modification
         #: time, digest) as written: a file that still has them need not be read again.
         self.folder = ""
@@ -618,7 +620,8 @@ class IndexState:
         buckets: list[dict[str, Postings] | None] = [{} for _ in range(shards)]
         for term, p in postings.items():
             buckets[fnv1a(term) % shards][term] = p  # type: ignore[index]
-        exact: list[list[int]] = [[] for _ in range(shards)]
+        # arrays, not lists: a list of 450,000 documents' keys takes 100 MB of int objects
+        exact = [array("Q") for _ in range(shards)]
         for doc, hashes in enumerate(self.exact):
             for value in array("I", hashes):  # type: ignore[arg-type]
                 exact[value % shards].append(value << _DOC_BITS | doc)
@@ -633,11 +636,11 @@ class IndexState:
         """The postings files of another count (all read): terms and exact keys move."""
         self.read_shards(range(self.shards))
         postings = {term: p for bucket in self.postings for term, p in bucket.items()}  # type: ignore[union-attr]
-        values = [v for keys in self.exact_keys for v in keys]  # type: ignore[union-attr]
+        values = array("Q", itertools.chain.from_iterable(self.exact_keys))  # type: ignore[arg-type]
         buckets: list[dict[str, Postings] | None] = [{} for _ in range(shards)]
         for term, p in postings.items():
             buckets[fnv1a(term) % shards][term] = p  # type: ignore[index]
-        exact: list[list[int]] = [[] for _ in range(shards)]
+        exact = [array("Q") for _ in range(shards)]
         for value in values:
             exact[(value >> _DOC_BITS) % shards].append(value)
         self.shards, self.postings = shards, buckets
@@ -689,6 +692,22 @@ class IndexState:
                 b"".join(exact), array("I", accumulate(map(len, exact))),  # type: ignore[arg-type]
                 "\n".join(self.syllables[begin:end]),  # type: ignore[arg-type]  # letters
                 "\n".join(self.rows[begin:end]))  # type: ignore[arg-type]  # no line breaks
+
+    def spill_part(self, part: int, pack: Pack) -> PartRef:
+        """Put a part of the documents (read) into ``pack`` (which the next save of the state
+        goes on with) and let go of its columns that only some files need (terms, syllables,
+        records; ``read_documents`` reads them again): a first write of 450,000 documents
+        then never holds them all."""
+        ref = pack.put(self.document_identity(part), self.document_part(part))
+        self.forget_part(part)
+        return ref
+
+    def forget_part(self, part: int) -> None:
+        """Let go of a saved part's terms, syllables and records (its exact keys stay: the
+        postings files are laid out from them all)."""
+        begin, end = part * CACHE_PART, min(len(self.keys), part * CACHE_PART + CACHE_PART)
+        none = [None] * (end - begin)
+        self.terms[begin:end] = self.syllables[begin:end] = self.rows[begin:end] = none
 
     def read_shards(self, shards: Iterable[int]) -> None:
         """Read the postings files' parts (those not read yet)."""
@@ -895,6 +914,29 @@ class Parts:
         return value
 
 
+class Pack:
+    """A new pack of ``state``'s cache in ``folder``, which takes parts (``put``) until the
+    state's next save: one pack per write, whether its parts are put while the documents
+    are read (``IndexBuilder._build``) or when the state is saved. Each part is appended
+    and the file closed again, so that a write that fails leaves no file open."""
+
+    def __init__(self, folder: Path, setting: str, state: IndexState) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        state.generation += 1
+        self.name = f"pack.{state.generation}.{os.urandom(4).hex()}.pickle"
+        self.folder, self.setting = folder, setting
+        (folder / self.name).write_bytes(b"")
+        state.parts, state.pack = Parts(folder, setting), self
+
+    def put(self, identity: tuple[Any, ...], value: Any) -> PartRef:
+        """Write a part; where it is."""
+        data = pickle.dumps((self.setting, identity, value), protocol=pickle.HIGHEST_PROTOCOL)
+        with (self.folder / self.name).open("ab") as handle:
+            offset = handle.tell()
+            handle.write(data)
+        return self.name, offset, len(data)
+
+
 def load_state(folder: Path, setting: str) -> IndexState | None:
     """The cached state (its parts read when needed), or None when it is missing,
     unreadable or made by other code or rules (a cache is only ever a shortcut)."""
@@ -931,23 +973,20 @@ def save_state(folder: Path, setting: str, state: IndexState) -> None:
         state.read_all()
         state.document_parts = [None] * len(state.document_parts)
         state.shard_parts = [None] * len(state.shard_parts)
-    generation = state.generation + 1
-    name = f"pack.{generation}.{os.urandom(4).hex()}.pickle"
     made: list[tuple[str, int, PartRef]] = []
-    with (folder / name).open("wb") as pack:
-        for kind, parts, identity, value in (
-                ("documents", state.document_parts, state.document_identity,
-                 state.document_part),
-                ("postings", state.shard_parts, state.shard_identity, state.shard_part)):
-            for number, ref in enumerate(parts):
-                if ref is None:
-                    offset = pack.tell()
-                    pickle.dump((setting, identity(number), value(number)), pack,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-                    made.append((kind, number, (name, offset, pack.tell() - offset)))
+    pack = state.pack  # the one the documents went into as they were read (IndexBuilder._build)
+    if pack is None or (pack.folder, pack.setting) != (folder, setting):
+        pack = Pack(folder, setting, state)
+    state.pack = None
+    for kind, parts, identity, value in (
+            ("documents", state.document_parts, state.document_identity, state.document_part),
+            ("postings", state.shard_parts, state.shard_identity, state.shard_part)):
+        for number, ref in enumerate(parts):
+            if ref is None:
+                made.append((kind, number, pack.put(identity(number), value(number))))
+    name = pack.name
     for kind, number, ref in made:
         (state.document_parts if kind == "documents" else state.shard_parts)[number] = ref
-    state.generation, state.parts = generation, Parts(folder, setting)
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{CACHE_FILE}.")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -1050,7 +1089,8 @@ class IndexBuilder:
 
     def _write(self, out: Path, extra_meta: dict[str, Any], cache_dir: Path | None,
                setting: str, old: IndexState | None) -> dict[str, Any]:
-        state, how = self.state(old, cacheable=cache_dir is not None)
+        state, how = self.state(old, cacheable=cache_dir is not None,
+                                spill=(cache_dir, setting) if cache_dir is not None else None)
         folder = str(out.resolve())
         previous = old.folder if old is not None else ""
         stamps = old.stamps if old is not None and previous == folder else {}
@@ -1110,13 +1150,14 @@ class IndexBuilder:
                     found[number] = document_key(documents[number])
         return cast("list[bytes]", found), hints
 
-    def state(self, old: IndexState | None, *, cacheable: bool = True
-              ) -> tuple[IndexState, str]:
+    def state(self, old: IndexState | None, *, cacheable: bool = True,
+              spill: tuple[Path, str] | None = None) -> tuple[IndexState, str]:
         """The index of ``self.documents``, from ``old`` where it can; and how it was made
-        ("new", "unchanged", "updated" or "rebuilt"). ``cacheable``: see IndexState.add."""
+        ("new", "unchanged", "updated" or "rebuilt"). ``cacheable``: see IndexState.add;
+        ``spill``: see ``_build``."""
         keys, hints = self.keys(old)
         if old is None:
-            return self._build(keys, hints, None, [-1] * len(keys), cacheable), "new"
+            return self._build(keys, hints, None, [-1] * len(keys), cacheable, spill), "new"
         at = dict(zip(old.keys, range(len(old.keys)), strict=True))
         source = list(map(at.get, keys, itertools.repeat(-1)))
         kept = list(filter((-1).__lt__, source))
@@ -1128,22 +1169,30 @@ class IndexBuilder:
                 old.hints, old.head_changed = hints, True
             return old, "unchanged"
         if not in_order or changes > MOST_CHANGES:
-            return self._build(keys, hints, old, source), "rebuilt"
+            return self._build(keys, hints, old, source, spill=spill), "rebuilt"
         return self._update(keys, hints, old, source), "updated"
 
     def _build(self, keys: list[bytes], hints: list[bytes], old: IndexState | None,
-               source: list[int], cacheable: bool = True) -> IndexState:
+               source: list[int], cacheable: bool = True,
+               spill: tuple[Path, str] | None = None) -> IndexState:
         """Every term encoded again, from the documents' terms (extracted, or ``old``'s
-        where ``source`` names a document of it)."""
+        where ``source`` names a document of it). With ``spill`` (the cache's folder and
+        setting), each part of the documents goes into a pack of the cache as soon as it is
+        whole, and only the columns every file needs stay in memory (``spill_part``)."""
         state = IndexState()
         if old is not None:
             state.vocabulary = list(old.vocabulary)
+            state.generation = old.generation
             old.read_documents(was for was in source if was >= 0)
         ids = {term: number for number, term in enumerate(state.vocabulary)}
+        pack = Pack(*spill, state) if spill is not None and cacheable else None
+        spilled: list[PartRef | None] = []
         # term number -> (doc << 3 | level)...: flat integer arrays, since a list (or a
         # dict) per posting would take gigabytes at 90,000 entries
         found: dict[int, array[int]] = {}
         for number, (key, was) in enumerate(zip(keys, source, strict=True)):
+            if pack is not None and number and not number % CACHE_PART:
+                spilled.append(state.spill_part(number // CACHE_PART - 1, pack))
             if was < 0:
                 terms = state.add(key, hints[number], self.document(self.documents[number]),
                                   ids, cacheable=cacheable)
@@ -1158,6 +1207,8 @@ class IndexBuilder:
                 if items is None:
                     items = found[packed >> 3] = array("I")
                 items.append(number << 3 | packed & 7)
+        if pack is not None and keys:
+            spilled.append(state.spill_part(len(spilled), pack))
         state.hints = list(hints)
         count = len(WEIGHT_LEVELS)
         vocabulary = state.vocabulary
@@ -1167,6 +1218,8 @@ class IndexBuilder:
             postings[vocabulary[term_id]] = encode(
                 [p >> 3 for p in items], [p & 7 for p in items], count)
         state.lay_out(postings)
+        if spilled:
+            state.document_parts = spilled
         return state
 
     def _update(self, keys: list[bytes], hints: list[bytes], old: IndexState,
@@ -1532,7 +1585,12 @@ class IndexBuilder:
         begin = number * RECORDS_PER_FILE
         end = min(len(state.keys), begin + RECORDS_PER_FILE)
         state.read_documents(range(begin, end))
-        return _script(f"r/{number}", f"[{','.join(state.rows[begin:end])}]")  # type: ignore[arg-type]
+        data = _script(f"r/{number}", f"[{','.join(state.rows[begin:end])}]")  # type: ignore[arg-type]
+        part = begin // CACHE_PART
+        if state.document_parts[part] is not None and \
+                end == min(len(state.keys), part * CACHE_PART + CACHE_PART):
+            state.forget_part(part)  # its last record file: saved, and read again if need be
+        return data
 
     def meta(self, state: IndexState, extra_meta: dict[str, Any], version: str) -> bytes:
         """meta.js, after the files (``version``: a digest of theirs)."""
