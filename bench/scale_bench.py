@@ -566,7 +566,8 @@ class Targets:
         known = set(ids.values())
         mentions: dict[str, int] = {}   # how many other files name each id
         for path, text in texts.items():
-            for word in set(re.findall(r"[A-Za-z0-9_-]+", text)) & known - {ids.get(path)}:
+            # (not ``& known - {...}``: "-" binds first, a copy of every id per file)
+            for word in (set(re.findall(r"[A-Za-z0-9_-]+", text)) & known) - {ids.get(path)}:
                 mentions[word] = mentions.get(word, 0) + 1
 
         def mentioned(path: Path) -> bool:
