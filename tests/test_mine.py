@@ -209,6 +209,7 @@ def test_favourites_and_history_survive_reload_and_navigation(browser: Any,
         page.go_back(wait_until="load")
         assert titles(page, "seen")[0] == "论语"  # the visit just made, first
         page.reload(wait_until="load")
+        listed(page, "fav", 2)  # file://: the storage may come after the page's first draw
         assert titles(page, "fav") == ["二十四式太极拳入门", "老年人如何防跌倒"]
         fav, seen = copy.keys
         assert [item["p"] for item in stored(page, fav)] == [
