@@ -324,23 +324,23 @@ class PageRecord:
 
 
 class CardCache:
-    """Each entry's card as a build drew it (``Renderer.entry_cards``: its pieces of text and
-    addresses), with the inputs it was drawn from (``inputs`` of the entry: a text that
-    changes whenever its card would, ``PageDrawer.card``), by entry id. ``key`` names what
-    every card depends on besides (code, templates, rules, options). Kept in shards by id,
-    each read when a card of it is first asked for (a rebuild that redraws a few pages reads
-    a few), and rewritten by ``save`` when it holds a card drawn afresh."""
+    """Each entry's card as a build drew it (``Renderer._card``: its pieces of text and
+    addresses, joined, in UTF-8), with the inputs it was drawn from (``inputs`` of the
+    entry: a text that changes whenever its card would, ``PageDrawer.card``), by entry id.
+    ``key`` names what every card depends on besides (code, templates, rules, options). Kept
+    in shards by id, each read when a card of it is first asked for (a rebuild that redraws
+    a few pages reads a few), and rewritten by ``save`` when it holds a card drawn afresh."""
 
     SHARDS = 32
 
     def __init__(self, folder: Path | None, key: str, inputs: Callable[[Any], str]) -> None:
         self.folder, self.key, self.inputs = folder, key, inputs
-        self._shards: dict[int, dict[str, tuple[str, tuple[str, ...]]]] = {}
+        self._shards: dict[int, dict[str, tuple[str, bytes]]] = {}
         self._changed: set[int] = set()
         #: The cards this process drew.
-        self._drawn: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._drawn: dict[str, tuple[str, bytes]] = {}
 
-    def _shard(self, entry_id: str) -> tuple[int, dict[str, tuple[str, tuple[str, ...]]]]:
+    def _shard(self, entry_id: str) -> tuple[int, dict[str, tuple[str, bytes]]]:
         number = shard_number(entry_id, self.SHARDS)
         shard = self._shards.get(number)
         if shard is None:
@@ -353,16 +353,16 @@ class CardCache:
         assert self.folder is not None
         return self.folder / f"cards-{number:02d}.pickle"
 
-    def get(self, entry_id: str, inputs: str) -> tuple[str, ...] | None:
+    def get(self, entry_id: str, inputs: str) -> bytes | None:
         """The card drawn from these inputs, or None."""
         found = self._shard(entry_id)[1].get(entry_id)
         return found[1] if found is not None and found[0] == inputs else None
 
-    def put(self, entry_id: str, inputs: str, pieces: Iterable[str]) -> tuple[str, ...]:
+    def put(self, entry_id: str, inputs: str, card: bytes) -> bytes:
         number, shard = self._shard(entry_id)
-        kept = shard[entry_id] = self._drawn[entry_id] = (inputs, tuple(pieces))
+        shard[entry_id] = self._drawn[entry_id] = (inputs, card)
         self._changed.add(number)
-        return kept[1]
+        return card
 
     def hand_over(self) -> None:
         """In a worker process: leave the cards it drew for the build's ``save``."""
@@ -377,9 +377,9 @@ class CardCache:
             return
         for path in sorted(self.folder.glob("drawn-*.pickle")):
             handed = _read(path, self.key, remember=False)
-            for entry_id, (inputs, pieces) in (handed.items() if isinstance(handed, dict)
-                                               else ()):
-                self.put(entry_id, inputs, pieces)
+            for entry_id, (inputs, card) in (handed.items() if isinstance(handed, dict)
+                                             else ()):
+                self.put(entry_id, inputs, card)
             path.unlink(missing_ok=True)
         self._drawn = {}
         for number in sorted(self._changed):

@@ -123,6 +123,9 @@ def when_words(lang: str) -> dict[str, Any]:
 
 #: Where ``Renderer.entry_cards`` fills in a link: characters of Unicode's private use area.
 _LINK_MARK = re.compile("\ue000(\\d+)\ue001")
+#: Between the pieces of a card as it is kept (``Renderer.entry_cards``): no piece holds it
+#: (``_card_pieces`` draws no card whose own text has a mark).
+_PIECES = "\ue000"
 #: Where a page drawn by ``squeezed`` shows a block of cards, kept out of the squeeze.
 _HELD_MARK = re.compile("\ue002(\\d+)\ue003")
 
@@ -202,8 +205,8 @@ class Renderer:
         self._page = ""
         #: While a card is drawn: the addresses it links to (``link`` leaves a mark for each).
         self._deferred: list[str] | None = None
-        #: Each entry's card as drawn once (``_card_pieces``).
-        self._cards: dict[str, Sequence[str]] = {}
+        #: Each entry's card as drawn once (``_card``).
+        self._cards: dict[str, bytes] = {}
         #: Cards drawn by earlier builds: without them, each build draws every card it shows.
         self.saved_cards: CardCache | None = None
         #: While ``squeezed`` draws a page: its blocks of cards, each left as a mark.
@@ -328,12 +331,13 @@ class Renderer:
         cards, page = self._cards, self._page
         out = []
         for entry in entries:
-            pieces = cards.get(entry.id)
-            if pieces is None:
-                pieces = cards[entry.id] = self._card(entry)
-            if not pieces:  # the entry itself has such marks: drawn afresh on every page
+            card = cards.get(entry.id)
+            if card is None:
+                card = cards[entry.id] = self._card(entry)
+            if not card:  # the entry itself has such marks: drawn afresh on every page
                 out.append(squeeze_whitespace(str(self._card_macro(entry))).strip())
             else:
+                pieces = card.decode().split(_PIECES)
                 out.append(pieces[0])
                 for at in range(1, len(pieces), 2):
                     out.append(str(escape(relative_url(pieces[at], page))))
@@ -345,15 +349,18 @@ class Renderer:
             return Markup(f"\ue002{len(self._held) - 1}\ue003")
         return Markup(text)
 
-    def _card(self, entry: Entry) -> Sequence[str]:
-        """``_card_pieces``, or the same pieces as an earlier build drew them."""
+    def _card(self, entry: Entry) -> bytes:
+        """``_card_pieces`` as kept: joined by _PIECES, in UTF-8 (mostly ASCII markup: a third
+        of the memory of the pieces as strings, and every card is kept until the build ends);
+        or the same as an earlier build drew it."""
         saved = self.saved_cards
         if saved is None:
-            return self._card_pieces(entry)
+            return _PIECES.join(self._card_pieces(entry)).encode()
         inputs = saved.inputs(entry)
         found = saved.get(entry.id, inputs)
         if found is None:
-            found = saved.put(entry.id, inputs, self._card_pieces(entry))
+            found = saved.put(entry.id, inputs,
+                              _PIECES.join(self._card_pieces(entry)).encode())
         return found
 
     def _card_pieces(self, entry: Entry) -> list[str]:
