@@ -1,6 +1,19 @@
-"""Pieces the benchmarks share: their printed tables."""
+"""Pieces the benchmarks share: their printed tables, a process's peak memory."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+
+def peak_rss(pid: int | str = "self") -> int | None:
+    """A process's peak RSS in bytes: its VmHWM, which an exec starts afresh (getrusage's
+    maxrss keeps that of the process it was forked from); None where /proc cannot say."""
+    try:
+        found = re.search(r"^VmHWM:\s+(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M)
+    except OSError:
+        return None
+    return int(found.group(1)) * 1024 if found else None
 
 
 def width(text: str) -> int:

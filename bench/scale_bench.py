@@ -50,7 +50,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchkit import render_table
+from benchkit import peak_rss, render_table
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's bin/: lifelong, mkdocs, python
@@ -828,10 +828,8 @@ def serve_reload(work: Path, logs: Path, entries: int, *, port: int | None,
                         result["error"] = f"the page did not change within {limit:.0f} s"
                         break
                     time.sleep(0.1)
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                status = Path(f"/proc/{proc.pid}/status").read_text()
-                result["server_peak_rss"] = int(
-                    re.search(r"VmHWM:\s+(\d+)", status).group(1)) * 1024
+            if (peak := peak_rss(proc.pid)) is not None:
+                result["server_peak_rss"] = peak
     result["stopped"] = stopped
     if "reload_s" in result:
         log(f"serve: page shows the new title {result['reload_s']:.1f} s after the save")

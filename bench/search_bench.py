@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchkit import render_table
+from benchkit import peak_rss, render_table
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's bin/: lifelong, python
@@ -236,17 +236,8 @@ def index_writer(given: Path, out: Path) -> None:
     outputs = pickle.loads(given.read_bytes())
     outputs.read_pinyin_apart()
     figures = outputs.write_search_index(out)
-    print(json.dumps({"peak_rss_writer": own_peak_rss(), "figures": figures}))
-
-
-def own_peak_rss() -> int:
-    """This process's peak RSS: VmHWM, which an exec starts afresh (getrusage's maxrss
-    keeps that of the process it was forked from, here the one with the catalogue)."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"peak_rss_writer": peak_rss() or resource.getrusage(
+        resource.RUSAGE_SELF).ru_maxrss * 1024, "figures": figures}))
 
 
 def index_alone(project: Path, work: Path, logs: Path, entries: int) -> dict[str, Any]:

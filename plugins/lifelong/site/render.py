@@ -355,16 +355,16 @@ class Renderer:
         or the same as an earlier build drew it."""
         saved = self.saved_cards
         if saved is None:
-            return _PIECES.join(self._card_pieces(entry)).encode()
+            return self._card_pieces(entry)
         inputs = saved.inputs(entry)
         found = saved.get(entry.id, inputs)
         if found is None:
-            found = saved.put(entry.id, inputs,
-                              _PIECES.join(self._card_pieces(entry)).encode())
+            found = saved.put(entry.id, inputs, self._card_pieces(entry))
         return found
 
-    def _card_pieces(self, entry: Entry) -> list[str]:
-        """The card of ``entry`` as text, address, text, address..., text."""
+    def _card_pieces(self, entry: Entry) -> bytes:
+        """The card of ``entry`` as text, address, text, address..., text, joined by _PIECES
+        in UTF-8 (empty: see ``entry_cards``)."""
         self._deferred = []
         try:
             text = squeeze_whitespace(str(self._card_macro(entry))).strip()
@@ -372,10 +372,10 @@ class Renderer:
             links, self._deferred = self._deferred, None
         pieces = _LINK_MARK.split(text)
         if not text.count("\ue000") == text.count("\ue001") == len(links) == len(pieces) // 2:
-            return []  # a link not shown, or marks in the entry's own text
+            return b""  # a link not shown, or marks in the entry's own text
         for at in range(1, len(pieces), 2):
             pieces[at] = links[int(pieces[at])]
-        return pieces
+        return _PIECES.join(pieces).encode()
 
     @property
     def _card_macro(self) -> Any:
