@@ -10,7 +10,6 @@ import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -393,41 +392,6 @@ def test_pages_drawn_by_a_rebuilds_worker_are_the_same(tmp_path: Path,
     # The worker handed over the cards it drew: the next build draws none.
     assert kept_cards(cards) == drawn
     assert not list(cards.glob("drawn-*"))
-
-
-def test_the_search_index_core_draws_once_the_index_is_written(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A first build on two cores draws in this process while the search index is written
-    in another; once that one has ended, a worker forked for its core takes the pages
-    left (here: all of them, this process only looks), and they are the same."""
-    from lifelong.build import drawing
-    from lifelong.build.drawing import PageQueue
-    from lifelong.build.jobs import OutputsJob
-
-    config = write_project(tmp_path, one_of_each(), plugin={"workers": 2, "share_above": 0})
-    alone = digest(build_site(config, site_dir=str(tmp_path / "alone")))
-    shutil.rmtree(tmp_path / ".lifelong-cache")
-    work, me, draw = PageQueue.work, os.getpid(), drawing.draw_pages
-    drawers = tmp_path / "drawers"
-
-    def noted(*args: Any, **kwargs: Any) -> None:
-        with drawers.open("a") as out:  # which process draws
-            out.write(f"{os.getpid()}\n")
-        draw(*args, **kwargs)
-    monkeypatch.setattr(drawing, "draw_pages", noted)
-
-    def looks_only(self: PageQueue, drawer: Any, site_dir: Path,
-                   progress: Callable[[int], None] = lambda n: None) -> None:
-        if os.getpid() != me:
-            work(self, drawer, site_dir, progress)
-        else:
-            progress(0)  # where this process would see that the index has ended
-    monkeypatch.setattr(PageQueue, "work", looks_only)
-    monkeypatch.setattr(OutputsJob, "running", lambda self: False)  # written already
-    assert digest(build_site(config, site_dir=str(tmp_path / "joined"))) == alone
-    pids = set(drawers.read_text().split())
-    assert pids  # a worker drew them all
-    assert str(me) not in pids
 
 
 def test_a_template_error_in_a_rebuilds_worker_is_reported(

@@ -104,11 +104,6 @@ class PageQueue:
     def done(self) -> int:
         return self._done.value
 
-    @property
-    def left(self) -> int:
-        """Pages no process has taken yet."""
-        return max(0, self.count - self._next.value)
-
     def _take(self) -> range | None:
         with self._next.get_lock():
             start, count = self._next.value, self.count
@@ -144,41 +139,20 @@ class DrawJob:
     """The pages of ``numbers`` (in ``PageDrawer.pages``) drawn by this process and, when
     there are many, by workers forked now (they inherit the drawer, its chrome included),
     as many as ``sharing`` gives for them while ``busy`` other processes of the build work.
-    With ``freed`` (true once those have ended), the cores they held join in as soon as
-    it says so, if enough pages are left: a first build's search index ends long before
-    the drawing, and its core would idle.
     ``wait`` draws this process's share and raises DrawError if any share failed."""
 
     def __init__(self, drawer: PageDrawer, numbers: Sequence[int], site_dir: Path,
-                 sharing: Sharing, busy: int = 0,
-                 freed: Callable[[], bool] | None = None) -> None:
-        self.drawer, self.site_dir, self.sharing = drawer, site_dir, sharing
+                 sharing: Sharing, busy: int = 0) -> None:
+        self.drawer, self.site_dir = drawer, site_dir
         self.pages = [drawer.pages[number] for number in numbers]
         self.queue: PageQueue | None = None
         self.workers: list[Worker] = []
         extra = sharing.drawers(len(numbers), busy)
-        #: Polled while this process draws, until the busy processes have ended.
-        self.freed = freed if busy and sharing.drawers(len(numbers)) > extra else None
-        if not extra and self.freed is None:
+        if not extra:
             return
-        self.queue = PageQueue(numbers)
-        for _ in range(extra):
-            self._fork()
-
-    def _fork(self) -> None:
-        assert self.queue is not None
-        self.workers.append(forked(f"drawing pages {len(self.workers) + 1}", _draw_share,
-                                   self.queue, self.drawer, self.site_dir))
-
-    def _join_in(self) -> None:
-        """Once the busy processes have ended, workers for the cores they held take their
-        share of the pages left."""
-        queue = self.queue
-        if self.freed is None or queue is None or not self.freed():
-            return
-        self.freed = None
-        for _ in range(self.sharing.drawers(queue.left) - len(self.workers)):
-            self._fork()
+        self.queue = queue = PageQueue(numbers)
+        self.workers = [forked(f"drawing pages {number}", _draw_share, queue, drawer, site_dir)
+                        for number in range(extra)]
 
     def wait(self, progress: Callable[[int], None] = lambda n: None) -> None:
         queue = self.queue
@@ -191,12 +165,8 @@ class DrawJob:
                 progress(written)
             draw_pages(self.drawer, self.pages, self.site_dir, done)
             return
-
-        def drawn(count: int) -> None:
-            progress(count)
-            self._join_in()
         try:
-            queue.work(self.drawer, self.site_dir, drawn)
+            queue.work(self.drawer, self.site_dir, progress)
         except DrawError:
             self.cancel()
             raise

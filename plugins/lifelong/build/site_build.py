@@ -141,9 +141,8 @@ class SiteBuild:
             # when the build holds less).
             todo = list(range(len(pages)))
         record.begin(pages[number].dest for number in todo)
-        helper = self.helper
         self.drawing = DrawJob(drawer, todo, self.site_dir, self.options.sharing,
-                               busy=helper.BUSY, freed=lambda: not helper.running())
+                               busy=self.helper.BUSY)
         if previous and can_fork() and self.publishing is None:
             self._start_publishing(site, drawer)
 
