@@ -148,6 +148,12 @@ def test_home_shows_sections_featured_newest_and_totals(site: Path) -> None:
     assert '<a class="ll-card__link" href="taiji-basics/">' in html
     assert "<dt>全部内容</dt><dd>10</dd>" in html
     assert "<dt>微课</dt><dd>4</dd>" in html
+    cards = r'<a class="ll-card__link" href="([^"]+)/">'
+    newest = html[html.index('<section aria-labelledby="ll-newest">'):]
+    newest = newest[:newest.index("</section>")]
+    assert re.findall(cards, newest) == [  # the 8 newest of 10, newest first
+        "hall-2027", "taiji-basics", "phone-3", "phone-2", "phone-1", "star-zhang",
+        "community-lecture-hall", "phone-class"]
 
 
 def test_nav_holds_sections_and_pages_only(site: Path) -> None:

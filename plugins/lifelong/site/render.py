@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import heapq
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -588,9 +590,10 @@ class Renderer:
         catalogue = self.catalogue
         context = self._context(page_url)
         sections = [(s, len(catalogue.in_section(s))) for s in self.plan.sections]
-        newest = sorted(catalogue.entries, key=lambda e: (-e.published.toordinal(), e.id))[:8]
-        featured = sorted((e for e in catalogue.entries if e.featured),
-                          key=lambda e: (-e.published.toordinal(), e.id))[:8]
+        # The first 8 of each, as sorting them all would give (a rebuild draws this page).
+        newest = heapq.nsmallest(8, catalogue.entries, key=_newest_first)
+        featured = heapq.nsmallest(8, (e for e in catalogue.entries if e.featured),
+                                   key=_newest_first)
         totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
         context.update(body=Markup(body_html), title=title, sections=sections, newest=newest,
                        featured=featured, totals=totals, total=len(catalogue.entries),
@@ -601,12 +604,15 @@ class Renderer:
     def easy_links(self) -> list[tuple[str, str, int]]:
         """The filters that suit older learners that find something: (name, label, count),
         in the order of ``EASY``, for links to the search page with the filter on."""
-        counts: collections.Counter[str] = collections.Counter()
-        for entry in self.catalogue.entries:
-            counts.update(easy_filters(entry))
+        counts = collections.Counter(itertools.chain.from_iterable(
+            map(easy_filters, self.catalogue.entries)))
         labels = easy_labels(self.catalogue, self.lang)
         return [(name, label or self.t(f"easy_{name}"), counts[name])
                 for name, label in zip(EASY, labels, strict=True) if counts[name]]
+
+
+def _newest_first(entry: Entry) -> tuple[int, str]:
+    return -entry.published.toordinal(), entry.id
 
 
 _KEEP_WHITESPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
