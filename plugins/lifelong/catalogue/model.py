@@ -145,6 +145,11 @@ def _by_published(entry: Entry) -> tuple[int, str]:
     return entry.published.toordinal(), entry.id
 
 
+def newest_first_key(entry: Entry) -> tuple[int, str]:
+    """Sort key: newest published first, then by id (lists, feeds, the home page)."""
+    return -entry.published.toordinal(), entry.id
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """Someone named by entries (an author, teacher or speaker), with a stable URL slug."""

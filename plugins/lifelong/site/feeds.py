@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from lifelong.catalogue.model import Catalogue, Entry
+from lifelong.catalogue.model import Catalogue, Entry, newest_first_key
 from lifelong.catalogue.schema import SectionSpec
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
@@ -194,10 +194,6 @@ def feed_title(topic: Topic, lang: str, site_name: str) -> str:
 _RECALL_CHANGES = 1000
 
 
-def _newest_first(entry: Entry) -> tuple[int, str]:
-    return -entry.published.toordinal(), entry.id
-
-
 def _names_left_out(catalogue: Catalogue) -> str:
     """Names of teachers a subset left out, shown for their ids: a key of them."""
     return key_of(f"{k}={v}" for k, v in sorted(catalogue.names_left_out.items()))
@@ -355,7 +351,7 @@ class _Writer:
                 continue
             newest = [by_id[entry_id] for entry_id in last[0]]
             if topic.folder in joining:
-                newest = sorted((*newest, *joining[topic.folder]), key=_newest_first
+                newest = sorted((*newest, *joining[topic.folder]), key=newest_first_key
                                 )[:FEED_SIZE]
             self._newest[topic.folder] = newest
             if last[1] == topic.name and [e.id for e in newest] == list(last[0]):
@@ -403,7 +399,7 @@ class _Writer:
         if found is None and self._recalled and "order" not in self.__dict__:
             # The few topics a change touched: each sorted out alone, not every entry.
             found = self._newest[topic.folder] = heapq.nsmallest(
-                FEED_SIZE, topic.entries, key=_newest_first)
+                FEED_SIZE, topic.entries, key=newest_first_key)
         if found is None:
             if len(topic.entries) == len(self.order):  # every entry (the whole catalogue)
                 found = self.order[:FEED_SIZE]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from lifelong.catalogue.model import Catalogue, Entry, local_media_of
+from lifelong.catalogue.model import Catalogue, Entry, local_media_of, newest_first_key
 from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.site.i18n import translate
@@ -747,7 +747,7 @@ def _opds_files(catalogue: Catalogue, *, site_url: str | None, lang: str, site_n
     writer = _Writer(catalogue, _site_base(site_url), lang, site_name, scheme, excluded_media,
                      memo=memo)
     ebooks = sorted(filter(writer.offers, catalogue.by_kind.get("ebook", ())),
-                    key=lambda e: (-e.published.toordinal(), e.id))
+                    key=newest_first_key)
     chosen = _featured(catalogue, ebooks)
     if memo is not None:
         # All the files are made from the e-books on offer (and, without one of them or

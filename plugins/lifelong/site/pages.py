@@ -20,6 +20,7 @@ from lifelong.catalogue.model import (
     Entry,
     Person,
     former_person_slug,
+    newest_first_key,
     person_slug,
 )
 from lifelong.catalogue.schema import SectionSpec
@@ -226,7 +227,7 @@ class SitePlan:
         """What the profile of ``teacher`` lists."""
         person = self.person_of_teacher.get(teacher.id)
         entries = sorted((e for e in person.entries if e.kind != "activity") if person else (),
-                         key=lambda e: (-e.published.toordinal(), e.id))
+                         key=newest_first_key)
         by_kind: dict[str, list[Entry]] = {}
         for entry in entries:
             by_kind.setdefault(entry.kind, []).append(entry)
@@ -403,7 +404,7 @@ class SitePlan:
         """A person's page: what they are on. A person with a profile (a teacher entry) has
         it instead: their address leads there (printed links keep working), and what the
         profile has no room for is listed at people/<slug>/all/."""
-        entries = sorted(person.entries, key=lambda e: (-e.published.toordinal(), e.id))
+        entries = sorted(person.entries, key=newest_first_key)
         if person.teacher is None:
             yield from self._paginate(f"people/{person.slug}", entries, "listing.html",
                                       person.name, crumbs, person=person)

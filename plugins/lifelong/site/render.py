@@ -20,7 +20,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from lifelong.catalogue.model import Catalogue, Entry, Person, media_of
+from lifelong.catalogue.model import Catalogue, Entry, Person, media_of, newest_first_key
 from lifelong.catalogue.periods import Period
 from lifelong.catalogue.validate import Media
 from lifelong.search.index import EASY, easy_filters, easy_labels
@@ -591,9 +591,9 @@ class Renderer:
         context = self._context(page_url)
         sections = [(s, len(catalogue.in_section(s))) for s in self.plan.sections]
         # The first 8 of each, as sorting them all would give (a rebuild draws this page).
-        newest = heapq.nsmallest(8, catalogue.entries, key=_newest_first)
+        newest = heapq.nsmallest(8, catalogue.entries, key=newest_first_key)
         featured = heapq.nsmallest(8, (e for e in catalogue.entries if e.featured),
-                                   key=_newest_first)
+                                   key=newest_first_key)
         totals = [(kind, len(entries)) for kind, entries in catalogue.by_kind.items()]
         context.update(body=Markup(body_html), title=title, sections=sections, newest=newest,
                        featured=featured, totals=totals, total=len(catalogue.entries),
@@ -609,10 +609,6 @@ class Renderer:
         labels = easy_labels(self.catalogue, self.lang)
         return [(name, label or self.t(f"easy_{name}"), counts[name])
                 for name, label in zip(EASY, labels, strict=True) if counts[name]]
-
-
-def _newest_first(entry: Entry) -> tuple[int, str]:
-    return -entry.published.toordinal(), entry.id
 
 
 _KEEP_WHITESPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
