@@ -150,10 +150,17 @@ def keep_button(page: Any) -> Any:
     return page.locator(".ll-keep__button")
 
 
-def keep(page: Any) -> None:
-    """Press 收藏, then give the page a moment before it is left: Chromium hands a page's
-    localStorage writes to the next page's process asynchronously, and on a busy machine a
-    navigation at once can overtake them (a reader's next tap is never that quick)."""
+def keep(page: Any, before: int = 0) -> None:
+    """Press 收藏 once the page sees the ``before`` favourites saved on earlier pages, then
+    give it a moment before it is left. Chromium hands a page's localStorage writes to the
+    next page's process asynchronously: on a busy machine the next page can read the
+    storage before the last write has landed (it comes as a storage event then, and the
+    page takes it in), and a press at once would save over it. A reader's tap is never
+    that quick."""
+    page.wait_for_function(
+        "n => { const m = window.LifelongMine;"
+        " return m.read(m.keysOf(document.querySelector('[data-ll-keep]')).fav).length >= n; }",
+        arg=before, timeout=5000)
     keep_button(page).click()
     page.wait_for_timeout(300)
 
@@ -201,7 +208,7 @@ def test_favourites_and_history_survive_reload_and_navigation(browser: Any,
         shows(button, "已收藏", "true")  # file://: the storage may come after the page's draw
         page.goto(copy.entry("taiji-basics"), wait_until="load")  # viewed again
         assert button.get_attribute("aria-pressed") == "false"
-        keep(page)
+        keep(page, before=1)
         page.locator(".ll-keep__mine").click()  # to 我的学习, from the entry
         page.wait_for_url(copy.mine)
         listed(page, "fav", 2)
@@ -230,9 +237,9 @@ def test_favourites_and_history_survive_reload_and_navigation(browser: Any,
 def test_one_favourite_is_removed_and_each_list_cleared_after_a_second_press(
         browser: Any, copy: Copy) -> None:
     with reader(browser) as page:
-        for entry_id in ("taiji-basics", "lunyu", "hall-2027"):
+        for before, entry_id in enumerate(("taiji-basics", "lunyu", "hall-2027")):
             page.goto(copy.entry(entry_id), wait_until="load")
-            keep(page)
+            keep(page, before)
         page.goto(copy.mine, wait_until="load")
         listed(page, "fav", 3)
         assert titles(page, "fav") == ["老年人如何防跌倒", "论语", "二十四式太极拳入门"]
