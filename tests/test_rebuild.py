@@ -680,3 +680,22 @@ def test_a_prerequisite_retitled_is_redrawn_on_the_course_that_needs_it(tmp_path
     build_site(config, dirty=True)
     assert "开机与设置（新）</a>" in (site / "phone-exam" / "index.html").read_text(encoding="utf-8")
     assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
+def test_a_cache_file_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
+    """What the caches write goes through a temporary file renamed over the old one: a
+    write that fails half way leaves the old file and no temporary one."""
+    path = tmp_path / "cache" / "state.pickle"
+    lifelong_cache.write_atomically(path, b"old")
+
+    def cut_short() -> None:
+        with lifelong_cache.atomic_file(path) as handle:
+            handle.write(b"half of the new")
+            raise RuntimeError("cut short")
+    with pytest.raises(RuntimeError):
+        cut_short()
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in path.parent.iterdir()] == ["state.pickle"]
+    lifelong_cache.write_atomically(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert [p.name for p in path.parent.iterdir()] == ["state.pickle"]

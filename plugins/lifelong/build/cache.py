@@ -14,15 +14,16 @@ Three parts:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 #: Bump when the layout of what is pickled changes.
 FORMAT = 3
@@ -125,32 +126,34 @@ def shard_number(name: str, shards: int) -> int:
     return zlib.crc32(name.encode()) % shards
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` into ``path`` through a temporary file in its folder, renamed over it:
-    an interrupted build leaves the old file or none, never half of one."""
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A file to write ``path`` with: a temporary file in its folder, renamed over ``path``
+    when the block ends without an error (removed otherwise): an interrupted build leaves
+    the old file or none, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` into ``path`` (``atomic_file``)."""
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
 def _write(path: Path, key: str, payload: Any) -> None:
-    """Write atomically: a build interrupted while saving leaves the old cache or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump((key, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(name, path)
-        _remember(path, file_stamp(path), key, payload)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    """Keep ``payload`` under ``key`` in ``path`` (``atomic_file``), pickled as it is
+    written: no copy of the whole pickle is held."""
+    with atomic_file(path) as handle:
+        pickle.dump((key, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    _remember(path, file_stamp(path), key, payload)
 
 
 class EntryCache:
