@@ -109,11 +109,7 @@ def load_catalogue(content_dir: Path, catalogue_dir: Path, *, rules: Rules | Non
         # Pinyin for thousands of names takes seconds: each is worked out once.
         book = KeptNames(cache_dir / "people.pickle", code_version())
         kept: dict[str, str] = {}
-        # The names entries give, and teachers' titles (a teacher named by id is shown,
-        # and addressed, by title).
-        names = [name for entry in entries for _field, name in entry.people()]
-        names += [entry.title for entry in entries if entry.kind == "teacher"]
-        for name in names:
+        for name in (name for entry in entries for name in _named(entry)):
             if name not in kept:
                 kept[name] = book.known.get(name) or slugs.get(name) or person_slug(name)
         if not problems:
@@ -186,12 +182,17 @@ def _records_of(files: list[tuple[str, tuple[int, int] | None]], reads: Mapping[
 
 
 def _people_slugs(entry: Entry) -> tuple[tuple[str, str], ...]:
-    """(name, address) of each person ``entry`` names, and a teacher's own title (a
-    teacher named by id is shown, and addressed, by title)."""
+    """(name, address) of each of ``_named(entry)``."""
+    return tuple((name, _slug_of(name)) for name in _named(entry))
+
+
+def _named(entry: Entry) -> list[str]:
+    """The names of the people ``entry`` names, and a teacher's own title (a teacher named
+    by id is shown, and addressed, by title): each has an address on the site."""
     names = [name for _field, name in entry.people()]
     if entry.kind == "teacher":
         names.append(entry.title)
-    return tuple((name, _slug_of(name)) for name in names)
+    return names
 
 
 @functools.cache
