@@ -8,6 +8,7 @@ github.com/zygmuntz/goodbooks-10k (commit 6dd165b555a7), CC BY-SA 4.0.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -21,6 +22,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lifelong.catalogue.entryfile import patch_front_matter
+from lifelong.catalogue.loader import split_document
 from lifelong.catalogue.schema import load_rules
 from lifelong.cli import main
 from lifelong.interchange.importer import Importer
@@ -271,8 +274,11 @@ def test_update_keeps_hand_edits_and_the_body_and_lists_each_change(empty: Path)
     path = empty / "content/courses/taiji.md"
     text = path.read_text(encoding="utf-8")
     assert text.endswith(("---\n导入的介绍\n", "---\n\n导入的介绍\n"))
-    path.write_text(text.replace("title: 太极拳入门", "title: 太极拳（入门）")
-                    .replace("导入的介绍", "编辑写的介绍"), encoding="utf-8")
+    # The editor's own lines: a comment, a note after a value, a quoted title, CRLF ends.
+    text = (text.replace("title: 太极拳入门", "# 标题按教研组意见修改\ntitle: '太极拳（入门）'")
+            .replace("duration_minutes: 18", "duration_minutes: 18  # 含片头")
+            .replace("导入的介绍", "编辑写的介绍\n\n"))
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     source.write_text(header + "taiji,太极拳基础,学太极拳,exercise,2024-03-12,20,video,zh,"
                       "新的介绍\n", encoding="utf-8")
     before = snapshot(empty)
@@ -290,15 +296,87 @@ def test_update_keeps_hand_edits_and_the_body_and_lists_each_change(empty: Path)
                               '  taiji: title: kept "太极拳（入门）" (edited by hand; the source '
                               'has "太极拳基础")\n'
                               "created 0, updated 1, unchanged 0, skipped 0, invalid 0\n")
-    text = path.read_text(encoding="utf-8")
-    assert "title: 太极拳（入门）\n" in text
-    assert "summary: 学太极拳\n" in text
-    assert "duration_minutes: 20\n" in text
-    assert text.rstrip().endswith("编辑写的介绍")
+    # Only the changed lines differ: every other byte is as the editor left it.
+    assert path.read_bytes().decode("utf-8").replace("\r\n", "\n") == (
+        text.replace("summary: 学太极\n", "summary: 学太极拳\n")
+        .replace("duration_minutes: 18  # 含片头", "duration_minutes: 20  # 含片头"))
+    assert path.read_bytes().count(b"\r\n") == path.read_bytes().count(b"\n")
     code, out = run("import", "c.csv", "--into", "site/content", "--kind", "course",
                     "--update")
     assert out.endswith("created 0, updated 0, unchanged 1, skipped 0, invalid 0\n")
     assert "Kept (edited by hand):\n  taiji: title: kept" in out
+
+
+EDITED = """---
+# 编辑：王老师
+kind: course
+id: taiji
+title: "太极拳"  # 不要改
+subjects:
+  - exercise   # 主题
+  - health
+
+# 出版信息
+published: 2024-03-12
+tags: [a, b]
+---
+介绍
+"""
+
+
+@pytest.mark.parametrize(("meta", "expected"), [
+    # A block list replaced, the comment and blank line before the next field kept.
+    ({"subjects": ["arts"]}, EDITED.replace("  - exercise   # 主题\n  - health\n", "")
+     .replace("subjects:\n", "subjects: [arts]\n")),
+    # A field removed; a new one after the field before it in the kind's order.
+    ({"tags": None, "summary": "简介"}, EDITED.replace("tags: [a, b]\n", "")
+     .replace("title: \"太极拳\"  # 不要改\n", "title: \"太极拳\"  # 不要改\nsummary: 简介\n")),
+    # A one-line value changed keeps the note after it.
+    ({"title": "太极拳入门"}, EDITED.replace("title: \"太极拳\"", "title: 太极拳入门")),
+    # Nothing to change: the same text.
+    ({}, EDITED),
+])
+def test_an_update_rewrites_only_the_fields_it_changes(meta: dict[str, Any],
+                                                        expected: str) -> None:
+    base = {"kind": "course", "id": "taiji", "title": "太极拳",
+            "subjects": ["exercise", "health"], "published": dt.date(2024, 3, 12),
+            "tags": ["a", "b"]}
+    wanted = {k: v for k, v in {**base, **meta}.items() if v is not None}
+    order = ["kind", "id", "title", "summary", "subjects", "published", "tags"]
+    assert patch_front_matter(EDITED, wanted, order) == expected
+    doc = split_document(expected, "a.md")[0]
+    assert doc is not None
+    assert doc.body == "介绍\n"
+
+
+_WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.fixed_dictionaries({}, optional={
+    "title": _WORDS.filter(str.strip), "summary": st.none() | _WORDS,
+    "subjects": st.none() | st.lists(_WORDS, max_size=3),
+    "tags": st.none() | st.lists(_WORDS, max_size=3)}))
+def test_a_patched_front_matter_reads_as_asked_and_keeps_the_comments(
+        meta: dict[str, Any]) -> None:
+    base = {"kind": "course", "id": "taiji", "title": "太极拳",
+            "subjects": ["exercise", "health"], "published": dt.date(2024, 3, 12),
+            "tags": ["a", "b"]}
+    wanted = {k: v for k, v in {**base, **meta}.items() if v is not None}
+    patched = patch_front_matter(EDITED, wanted, list(base))
+    assert patched is not None
+    doc = split_document(patched, "a.md")[0]
+    assert doc is not None
+    assert dict(doc.meta) == {**wanted, "published": "2024-03-12"}
+    assert doc.body == "介绍\n"
+    assert "# 编辑：王老师\n" in patched
+    assert "\n# 出版信息\n" in patched
+
+
+def test_a_front_matter_that_cannot_be_patched_is_left_to_a_whole_rewrite() -> None:
+    flow = "---\n{kind: course, id: taiji, title: 太极拳}\n---\n介绍\n"
+    assert patch_front_matter(flow, {"kind": "course", "id": "taiji", "title": "新"}) is None
+    assert patch_front_matter("no front matter\n", {"title": "新"}) is None
 
 
 def test_json_and_json_lines_import_with_the_field_names_of_front_matter(empty: Path) -> None:

@@ -18,6 +18,7 @@ changed by hand since is kept, and said so), and the description is always kept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from typing import Any
 
 from lifelong.catalogue.codes import new_code
 from lifelong.catalogue.duplicates import isbns_of
-from lifelong.catalogue.entryfile import dumps_entry
+from lifelong.catalogue.entryfile import dumps_entry, patch_front_matter
 from lifelong.catalogue.loader import SourceDocument, parse_source, read_source
 from lifelong.catalogue.model import RESERVED_NAMES, Entry, top_level_names
 from lifelong.catalogue.reading import EntryReader, MarkdownSettings, cross_checks, scan_content
@@ -155,6 +156,8 @@ class _Mapped:
     changes: list[str] = field(default_factory=list)       #: an update's, for the report
     #: What came from the source (the ledger's record), when ``meta`` keeps hand edits.
     imported: dict[str, Any] | None = None
+    #: An update's: the file as it is, whose untouched lines the update keeps.
+    original: str | None = None
     failed: set[str] = field(default_factory=set)   #: fields with a problem reported
 
     def problem(self, name: str | None, message: str) -> None:
@@ -174,6 +177,7 @@ class _Existing:
     meta: Mapping[str, Any]
     body: str
     entry: Entry | None
+    text: str  #: the file as it is (decoded, line ends as written)
 
 
 class Importer:
@@ -244,12 +248,13 @@ class Importer:
         for rel in scan_content(self.content)[0]:
             raw, _problems = read_source(self.content / rel, rel)
             doc = parse_source(raw, rel)[0] if raw is not None else None
-            if doc is None or not isinstance(doc.meta.get("id"), str):
+            if raw is None or doc is None or not isinstance(doc.meta.get("id"), str):
                 continue
             values, _problems = self.reader.validator.validate(doc)
             entry = (Entry(values["id"], values["kind"], rel, values, doc.body)
                      if values.get("id") and values.get("title") else None)
-            found.setdefault(doc.meta["id"], _Existing(rel, doc.meta, doc.body, entry))
+            found.setdefault(doc.meta["id"], _Existing(rel, doc.meta, doc.body, entry,
+                                                       raw.decode("utf-8")))
         return found
 
     def _read_ledger(self) -> dict[str, dict[str, Any]]:
@@ -737,7 +742,7 @@ class Importer:
         order = list(kind.fields)
         mapped.meta = {k: meta[k] for k in sorted(meta, key=lambda k: (
             order.index(k) if k in order else len(order)))}
-        mapped.body = current.body
+        mapped.body, mapped.original = current.body, current.text
         mapped.problems.clear()
         self._validate(mapped)
         if mapped.problems:
@@ -775,7 +780,16 @@ class Importer:
                 kind = self.rules.kinds[mapped.meta["kind"]]
                 self.report.updated.append(entry_id)
                 self.report.changes.extend(mapped.changes)
-                writes.append((self.content / mapped.rel, _later(mapped, kind), True))
+                meta = _entry_meta(mapped, kind)
+                # Only the fields that change are rewritten: the editor's comments, order
+                # and layout stay.
+                text = patch_front_matter(mapped.original or "", meta, list(kind.fields))
+                if text is None:
+                    text = dumps_entry(meta, mapped.body)
+                    self.report.changes.append(
+                        f"{entry_id}: front matter written anew (its comments and layout "
+                        "could not be kept)")
+                writes.append((self.content / mapped.rel, functools.partial(str, text), True))
             else:
                 self.report.unchanged.append(entry_id)
             new_ledger[entry_id] = record
@@ -898,7 +912,8 @@ def _shown(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _entry_text(mapped: _Mapped, kind: KindSpec) -> str:
+def _entry_meta(mapped: _Mapped, kind: KindSpec) -> dict[str, Any]:
+    """The front matter to write: dates as dates (written without quotes)."""
     meta: dict[str, Any] = {}
     for name, value in mapped.meta.items():
         spec = kind.fields.get(name)
@@ -910,7 +925,11 @@ def _entry_text(mapped: _Mapped, kind: KindSpec) -> str:
             except ValueError:
                 pass
         meta[name] = value
-    return dumps_entry(meta, mapped.body)
+    return meta
+
+
+def _entry_text(mapped: _Mapped, kind: KindSpec) -> str:
+    return dumps_entry(_entry_meta(mapped, kind), mapped.body)
 
 
 def _later(mapped: _Mapped, kind: KindSpec) -> Callable[[], str]:
