@@ -224,6 +224,24 @@ def test_a_lost_cache_or_page_is_redrawn(tmp_path: Path) -> None:
     assert digest(site) == expected
 
 
+def test_a_build_over_a_site_its_cache_does_not_know_leaves_no_old_page(
+        tmp_path: Path) -> None:
+    # Without the record of what the last build wrote, its files cannot be told from this
+    # build's: the folder is emptied (hidden entries kept, as a clean build keeps them).
+    config = write_project(tmp_path, one_of_each())
+    site = build_site(config)
+    (site / ".well-known").mkdir()
+    (site / ".well-known" / "kept.txt").write_text("x", encoding="utf-8")
+    delete_member(tmp_path)
+    shutil.rmtree(tmp_path / ".lifelong-cache")
+    build_site(config, dirty=True)
+    assert not (site / "phone-3" / "index.html").exists()
+    assert (site / ".well-known" / "kept.txt").is_file()
+    (site / ".well-known" / "kept.txt").unlink()
+    (site / ".well-known").rmdir()
+    assert digest(site) == digest(build_site(config, site_dir=str(tmp_path / "clean")))
+
+
 def mark_kept_cards(root: Path) -> int:
     """Change every card in the card cache (its inputs left alone): a page drawn with a
     kept card shows the mark. Returns how many cards there are."""

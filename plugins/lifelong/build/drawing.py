@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -254,4 +255,24 @@ def remove_stale(site_dir: Path, gone: Iterable[str]) -> int:
             except OSError:
                 break
             parent = parent.parent
+    return removed
+
+
+def empty_folder(folder: Path) -> int:
+    """Remove everything in ``folder`` but its hidden entries (as a clean build leaves
+    them); return how many entries were removed (0 when there is no such folder)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        if name.startswith("."):
+            continue
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed += 1
     return removed

@@ -342,7 +342,8 @@ def fresh(name: str, function: Callable[..., object], *args: Any) -> Worker:
     data = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
     process = subprocess.Popen([sys.executable, "-c", _BOOT], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, close_fds=True)
-    assert process.stdin is not None and process.stdout is not None
+    assert process.stdin is not None
+    assert process.stdout is not None
     inbox = process.stdin
 
     def send() -> None:

@@ -22,7 +22,7 @@ import jinja2
 
 from lifelong.build.cache import PageRecord
 from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
-from lifelong.build.drawing import DrawError, DrawJob, remove_stale
+from lifelong.build.drawing import DrawError, DrawJob, empty_folder, remove_stale
 from lifelong.build.jobs import HelperJob, OutputsJob, missing_files, publish
 from lifelong.build.memory import long_lived, new_build
 from lifelong.build.processes import Worker, WorkFailed, can_fork, forked
@@ -78,6 +78,12 @@ class SiteBuild:
         if self.options.offline:
             self.remote = prepare(site)
         self.rebuild = site.has_earlier_build(self.site_dir)
+        if self.dirty and not self.rebuild and empty_folder(self.site_dir):
+            # Written over a build this cache does not know (the cache was deleted, or
+            # the folder holds another build): its files could not be told from this
+            # build's, and a deleted entry's page would stay published.
+            log.info(f"{self.site_dir} holds a build the catalogue's cache does not know: "
+                     "emptied, every page is drawn")
         if self.rebuild:
             with long_lived():
                 site.catalogue.work_out_indexes()  # the second process needs them too
