@@ -17,7 +17,7 @@ from lifelong.catalogue.schema import load_rules
 from lifelong.cli import main
 from lifelong.interchange.export import csv_cell
 from lifelong.interchange.sources import read
-from sitekit import course, one_of_each, write_project
+from sitekit import PRIVATE_PHONE, course, one_of_each, people_and_places, write_project
 
 BODY = "太极拳，动作舒缓。\n\n第二段, with commas, \"quotes\"; and a semicolon."
 
@@ -100,6 +100,24 @@ def test_one_kind_and_the_same_bytes_twice(project: Path) -> None:
     rows = list(csv.reader(io.StringIO(first.decode("utf-8-sig"), newline="")))
     assert [row[:2] for row in rows[1:]] == [["ebook", "lunyu"]]
     assert ("duration_minutes" in rows[0], "isbn" in rows[0]) == (False, True)
+
+
+def test_a_private_contact_is_said_to_be_written_and_left_out_with_public(
+        tmp_path: Path) -> None:
+    root = tmp_path / "people"
+    write_project(root, [*one_of_each(), *people_and_places()])
+    code, data, err = export(root, "--format", "jsonl", "--kind", "teacher", "-o", "-")
+    assert code == 0
+    assert PRIVATE_PHONE in data.decode("utf-8")  # the editors' file holds what they wrote
+    assert err == ("Note: 1 private value (a contact whose 'public' is not true) written; "
+                   "keep the file among editors, or pass --public to leave them out.\n")
+    code, data, err = export(root, "--format", "jsonl", "--kind", "teacher", "--public",
+                             "-o", "-")
+    records = {r["id"]: r for r in map(json.loads, data.decode("utf-8").splitlines())}
+    assert (code, err) == (0, "")
+    assert PRIVATE_PHONE not in data.decode("utf-8")
+    assert "contact" not in records["wang-fang-doctor"]
+    assert records["li-xiu-lan-t"]["contact"]["public"] is True  # a public one stays
 
 
 def test_an_existing_file_is_kept_without_force(project: Path, tmp_path: Path) -> None:

@@ -18,22 +18,34 @@ from lifelong.cli.options import CONTEXT, project_option
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="The file to write ('-' for standard output).")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--public", is_flag=True,
+              help="Leave out what the site keeps private (a contact whose 'public' is not "
+                   "true): for a file shared beyond the editors.")
 @project_option
-def export(fmt: str, kind: str | None, output: str, force: bool, project: Path) -> None:
+def export(fmt: str, kind: str | None, output: str, force: bool, public: bool,
+           project: Path) -> None:
     """Write the catalogue's entries (drafts too) as data: kind, id, every field as the
     editor wrote it, and the description as `body`; sorted by kind, then id.
     `lifelong import` reads the file back. The catalogue must pass `lifelong check`.
+    Contacts the site keeps private are written too (the file is the editors'), and the
+    command says how many; --public leaves them out.
 
     \b
     Example:
       lifelong export --format csv -o catalogue.csv        # to edit in a spreadsheet
       lifelong export --format jsonl --kind ebook -o -     # e-books to standard output
+      lifelong export --format json --public -o partners.json
     """
     from lifelong.build.loading import load_catalogue
     from lifelong.catalogue.entryfile import write_new_file
     from lifelong.catalogue.problems import CatalogueError, format_problems
     from lifelong.cli.check import markdown_settings
-    from lifelong.interchange.export import csv_columns, export_records, render
+    from lifelong.interchange.export import (
+        csv_columns,
+        export_records,
+        private_values,
+        render,
+    )
 
     content, catalogue_dir = project / "content", project / "catalogue"
     for folder in (content, catalogue_dir):
@@ -51,7 +63,8 @@ def export(fmt: str, kind: str | None, output: str, force: bool, project: Path) 
             raise click.ClickException(
                 f"unknown kind {kind!r}" + (f"; did you mean {hint!r}?" if hint else
                                             f"; the kinds are {', '.join(rules.kinds)}"))
-        records = export_records(content, rules, [*loaded.entries, *loaded.drafts], kind)
+        records = export_records(content, rules, [*loaded.entries, *loaded.drafts], kind,
+                                 public=public)
     except CatalogueError as exc:
         count = len(exc.problems)
         raise click.ClickException(
@@ -59,8 +72,14 @@ def export(fmt: str, kind: str | None, output: str, force: bool, project: Path) 
             " first (lifelong check)\n" + format_problems(exc.problems)) from None
     kinds = [kind] if kind else list(rules.kinds)
     data = render(records, fmt, csv_columns(rules, kinds) if fmt == "csv" else ())
+    private = private_values(records, rules)
+    note = (f"Note: {private} private value{'s' if private != 1 else ''} (a contact whose "
+            "'public' is not true) written; keep the file among editors, or pass --public "
+            "to leave them out.") if private else ""
     if target is None:
         click.echo(data, nl=False)
+        if note:
+            click.echo(note, err=True)
         return
     try:
         write_new_file(target, data.decode("utf-8"), force=force)
@@ -70,3 +89,5 @@ def export(fmt: str, kind: str | None, output: str, force: bool, project: Path) 
         raise click.ClickException(f"{target}: cannot write: {exc.strerror}") from None
     count = len(records)
     click.echo(f"Exported {count} entr{'y' if count == 1 else 'ies'} to {target}.", err=True)
+    if note:
+        click.echo(note, err=True)

@@ -20,7 +20,10 @@ one). Values are normalised only as far as the format needs: dates and date-time
   in the computer's local code page (GBK on Chinese Windows) and shows every Chinese
   character garbled.
 
-Records are sorted by kind, then id; the same catalogue gives the same bytes.
+Records are sorted by kind, then id; the same catalogue gives the same bytes. With
+``public``, a field the site keeps private (an object whose ``public`` switch is off: a
+teacher's private contact, ``lifelong.catalogue.privacy``) is left out; without it, it is
+written, since the file is the editors' (``private_values`` counts them, to say so).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from lifelong.catalogue.loader import read_document
 from lifelong.catalogue.model import Entry
+from lifelong.catalogue.privacy import is_public, private_fields
 from lifelong.catalogue.problems import CatalogueError
 from lifelong.catalogue.schema import Rules
 from lifelong.interchange.sources import FORMULA_START, LIST_SEPARATOR
@@ -45,10 +49,11 @@ Record = dict[str, object]
 
 
 def export_records(content_dir: Path, rules: Rules, entries: Iterable[Entry],
-                   kind: str | None = None) -> list[Record]:
+                   kind: str | None = None, *, public: bool = False) -> list[Record]:
     """Each entry's record (of ``kind`` only, when given), sorted by kind then id. The
     front matter is read again from the entry's file, so that what is exported is what the
-    editor wrote rather than the values the site derives (a term's default is written)."""
+    editor wrote rather than the values the site derives (a term's default is written).
+    ``public``: without the values the site keeps private."""
     records: list[Record] = []
     for entry in sorted(entries, key=lambda e: (e.kind, e.id)):
         if kind is not None and entry.kind != kind:
@@ -62,7 +67,11 @@ def export_records(content_dir: Path, rules: Rules, entries: Iterable[Entry],
         order = ["kind", "id", *(name for name in fields if name not in ("kind", "id"))]
         order += sorted(name for name in meta if name not in order)
         record: Record = {"kind": entry.kind, "id": entry.id}
+        hidden = {name for name in _private(rules, entry.kind)
+                  if not is_public(meta.get(name))} if public else set()
         for name in order[2:]:
+            if name in hidden:
+                continue
             if name in meta and meta[name] is not None:
                 record[name] = _plain(meta[name])
             elif name in fields and fields[name].type == "term" and \
@@ -73,6 +82,17 @@ def export_records(content_dir: Path, rules: Rules, entries: Iterable[Entry],
             record["body"] = body
         records.append(record)
     return records
+
+
+def private_values(records: Iterable[Record], rules: Rules) -> int:
+    """How many of ``records``' values the site keeps private (see ``export_records``)."""
+    return sum(1 for record in records for name in _private(rules, str(record["kind"]))
+               if name in record and not is_public(record[name]))
+
+
+def _private(rules: Rules, kind: str) -> tuple[str, ...]:
+    spec = rules.kinds.get(kind)
+    return private_fields(spec) if spec is not None else ()
 
 
 def _plain(value: object) -> object:

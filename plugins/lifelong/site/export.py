@@ -26,12 +26,12 @@ from urllib.parse import quote
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.periods import Period
+from lifelong.catalogue.privacy import is_public, private_fields
 from lifelong.catalogue.schema import FieldSpec, KindSpec, Label, Rules
 from lifelong.catalogue.validate import SLUG_MAX, SLUG_RE, Media
 from lifelong.site.i18n import translate
 from lifelong.site.memo import Published, PublishMemo, key_of, memoised_group
 from lifelong.site.pages import SitePage
-from lifelong.site.privacy import is_public, private_fields
 from lifelong.site.urls import UrlScheme
 
 #: No data file is larger (bytes): a kind's lines go on in ``<kind>-2.jsonl``, ``-3``...
@@ -324,7 +324,7 @@ def line_maker(kind: KindSpec, root: str | None, scheme: UrlScheme
     """What writes an entry of ``kind`` as one line of JSON (UTF-8, ending in a newline): its
     fields as it holds them (dates and times in ISO 8601, media as addresses, terms by id,
     lists as arrays, objects without the fields they leave out; an object with a ``public``
-    switch only when it is on: ``lifelong.site.privacy``), and ``EXTRA_KEYS``: ``url``,
+    switch only when it is on: ``lifelong.catalogue.privacy``), and ``EXTRA_KEYS``: ``url``,
     ``body`` and ``source`` (with ``values``, all an import needs to make the same entry).
     Raises ValueError when the kind has a field named as one of those."""
     clash = sorted(EXTRA_KEYS.keys() & kind.fields.keys())

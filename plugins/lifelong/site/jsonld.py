@@ -9,7 +9,7 @@ from typing import Any
 
 from lifelong.catalogue.model import Catalogue, Entry
 from lifelong.catalogue.periods import Period
-from lifelong.site.privacy import public_object
+from lifelong.catalogue.privacy import public_object
 
 _TYPES = {"course": "Course", "ebook": "Book", "lecture": "EducationEvent",
           "series": "CreativeWorkSeries", "star": "Person", "project": "Project",

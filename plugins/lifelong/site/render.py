@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from lifelong.catalogue.model import Catalogue, Entry, Person, media_of, newest_first_key
 from lifelong.catalogue.periods import Period
+from lifelong.catalogue.privacy import public_object
 from lifelong.catalogue.validate import Media
 from lifelong.search.index import EASY, easy_filters, easy_labels
 from lifelong.site.codes import grouped
@@ -30,7 +31,6 @@ from lifelong.site.head import follow_entry, follow_home, follow_page
 from lifelong.site.i18n import translate
 from lifelong.site.jsonld import entry_jsonld
 from lifelong.site.pages import Crumb, SitePage, SitePlan
-from lifelong.site.privacy import public_object
 from lifelong.site.urls import UrlScheme, relative_url
 
 if TYPE_CHECKING:

@@ -1,7 +1,8 @@
 """What the site may publish of an entry: a field that is an object with a ``public`` switch
 (a teacher's ``contact: {phone, email, public}``) is shown on pages, described to search
 engines and exported for partner apps only when its switch is on. Every published file that
-reads entries' values asks here, so a private phone number is nowhere in a built site.
+reads entries' values asks here, so a private phone number is nowhere in a built site;
+``lifelong export`` asks too, to leave such values out or to say the file holds them.
 """
 
 from __future__ import annotations
