@@ -28,7 +28,6 @@ import http.client
 import json
 import logging
 import shutil
-import socket
 import tempfile
 import time
 import urllib.error
@@ -263,7 +262,7 @@ def download(url: str) -> tuple[bytes, str]:
         raise FetchError(f"no answer: {text}", final=False) from None
     except FetchError:
         raise
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError(f"no answer within {TIMEOUT:.0f} s", final=False) from None
     except (http.client.HTTPException, OSError) as exc:
         raise FetchError(f"broken answer: {type(exc).__name__}: {exc}", final=False) from None
