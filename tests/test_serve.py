@@ -25,7 +25,7 @@ from watchdog.observers.polling import PollingObserver
 
 from lifelong.catalogue.problems import CatalogueError, Problem
 from lifelong.mkdocs.serve import BuildFailure, serving
-from sitekit import one_of_each, write_project
+from sitekit import build_site, one_of_each, read, write_project
 
 LIFELONG = Path(sys.executable).parent / "lifelong"  # as pip installed it
 
@@ -94,12 +94,57 @@ def test_a_saved_entry_shows_on_the_served_page(tmp_path: Path, poll: bool) -> N
         retitle(tmp_path / "content" / "courses" / "phone-1.md", "手机入门（新标题）",
                 atomic=not poll)
         wait_for(lambda: "手机入门（新标题）" in (fetch(page) or ""), "reload", proc)
-        # Its subject's page and the next lesson's page show it too: the whole site was
-        # rebuilt, not one page.
+        # The saved entry's page was drawn first, and served while the site was rebuilt.
+        assert "Showing the page saved (phone-1/) while the site is built again" in \
+            log.read_text(encoding="utf-8")
+        # Its subject's page and the next lesson's page show it too once the rebuild ends:
+        # the whole site was rebuilt, not one page.
         for other in ("subjects/smartphone", "phone-2"):
-            assert "手机入门（新标题）" in (fetch(f"{base}{other}/") or "")
+            wait_for(lambda other=other: "手机入门（新标题）" in (fetch(f"{base}{other}/") or ""),
+                     f"the rebuild of {other}", proc)
     finally:
         stop_serving(proc, log)
+
+
+def test_a_first_look_draws_the_saved_entry_and_the_rebuild_still_equals_a_clean_build(
+        tmp_path: Path) -> None:
+    from lifelong.build import preview
+    from lifelong.build.cache import keep_in_memory
+
+    config = write_project(tmp_path, one_of_each())
+    lesson = tmp_path / "content" / "courses" / "phone-1.md"
+    original = lesson.read_text(encoding="utf-8")
+    keep_in_memory(True)  # as `lifelong serve` does
+    try:
+        site = build_site(config)
+        assert preview.first_look([str(lesson)]) == []  # saved unchanged: nothing to draw
+        site = build_site(config, dirty=True)
+        retitle(lesson, "手机入门（先看）", atomic=True)
+        assert preview.first_look([str(lesson), str(tmp_path / "content" / ".x.swp")]) == \
+            ["phone-1/"]
+        assert "手机入门（先看）" in read(site, "phone-1/index.html")
+        assert "手机入门（先看）" not in read(site, "subjects/smartphone/index.html")
+        assert preview.first_look([str(lesson)]) == []  # let go: the rebuild holds its own
+        # The save undone before the rebuild: the page is drawn again all the same.
+        lesson.write_text(original, encoding="utf-8")
+        build_site(config, dirty=True)
+        clean = build_site(config, site_dir=str(tmp_path / "clean"))
+        assert tree_digest(site) == tree_digest(clean)
+        # A rule saved, or an entry with a problem: the rebuild is the first look.
+        retitle(lesson, "手机入门（再看）", atomic=True)
+        rules = tmp_path / "catalogue" / "fields.yml"
+        assert preview.first_look([str(lesson), str(rules)]) == []
+        build_site(config, dirty=True)
+        set_field(lesson, "published", "2024-02-30", atomic=True)
+        assert preview.first_look([str(lesson)]) == []
+    finally:
+        keep_in_memory(False)
+        preview.keep(None)
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def test_serve_watches_with_change_events_unless_told_to_poll() -> None:

@@ -86,6 +86,11 @@ def keep_in_memory(keep: bool) -> None:
         _MEMORY.clear()
 
 
+def keeping_in_memory() -> bool:
+    """Whether ``keep_in_memory`` is on (``lifelong serve``)."""
+    return _KEEP
+
+
 def kept_in_memory() -> dict[str, tuple[tuple[int, int] | None, str, Any]]:
     """What ``keep_in_memory`` holds now: (stamp, key, payload) by file (a copy)."""
     return dict(_MEMORY)

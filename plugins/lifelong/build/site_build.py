@@ -20,7 +20,8 @@ from typing import cast
 
 import jinja2
 
-from lifelong.build.cache import PageRecord
+from lifelong.build import preview
+from lifelong.build.cache import PageRecord, keeping_in_memory
 from lifelong.build.catalogue_site import CatalogueSite, SiteOptions
 from lifelong.build.drawing import DrawError, DrawJob, empty_folder, remove_stale
 from lifelong.build.jobs import HelperJob, OutputsJob, missing_files, publish
@@ -72,6 +73,7 @@ class SiteBuild:
     def start(self) -> CatalogueSite:
         """Load the catalogue (raises CatalogueError or ValueError with every problem) and
         plan its pages."""
+        preview.keep(None)  # this build holds a catalogue of its own
         new_build()
         with long_lived():
             self.site = site = CatalogueSite(self.options)
@@ -218,6 +220,8 @@ class SiteBuild:
         if published is not None:
             published.save(self.published)
         site.forget_old_sites(self.site_dir)
+        if keeping_in_memory():  # `lifelong serve`: the next save's first look
+            preview.keep(preview.Preview(site, drawer, self.site_dir, record))
 
     def _publish(self, site: CatalogueSite) -> tuple[dict[str, str], list[str] | None]:
         """The files published beside the pages, written by this process after the drawing

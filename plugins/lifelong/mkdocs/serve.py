@@ -17,6 +17,9 @@ import contextlib
 import hashlib
 import html
 import logging
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +29,7 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog import events
 from watchdog.observers import Observer
 
+from lifelong.build.preview import first_look
 from lifelong.catalogue.problems import CatalogueError
 
 log = logging.getLogger("mkdocs.lifelong.mkdocs.serve")
@@ -168,10 +172,56 @@ class CatalogueServer(LiveReloadServer):
             self.observer = _ChangeObserver()
         self.failure: BuildFailure | None = None
         self._attempting = False
+        #: The files saved since the last build began (what the change events name).
+        self._saved: set[str] = set()
+        self._saved_lock = threading.Lock()
+        schedule = self.observer.schedule
+
+        def noting(handler: events.FileSystemEventHandler, *args: Any, **kwargs: Any) -> Any:
+            told = handler.on_any_event
+
+            def on_any_event(event: events.FileSystemEvent) -> None:
+                self._note(event)
+                told(event)
+            handler.on_any_event = on_any_event  # type: ignore[method-assign]
+            return schedule(handler, *args, **kwargs)
+        self.observer.schedule = noting  # type: ignore[method-assign, assignment]
         # MkDocs' rebuild loop calls self.builder() and, when it raises, never tells the
         # waiting requests that the build is over: here it never raises.
         rebuild = self.builder
-        self.builder = lambda: self.attempt(rebuild)
+        self.builder = lambda: self.rebuild(rebuild)
+
+    def _note(self, event: events.FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        with self._saved_lock:
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                if path:
+                    self._saved.add(os.fsdecode(path))
+
+    def rebuild(self, build: Callable[[], object]) -> None:
+        """A rebuild after a save: the saved entries' pages first (``first_look``), shown
+        at once, then the build. Meanwhile pages are served as they are (the last build's,
+        and those just drawn) rather than held until the build ends, as MkDocs holds them;
+        browsers reload when each is ready."""
+        with self._saved_lock:
+            saved, self._saved = self._saved, set()
+        shown = first_look(saved) if self.failure is None else []
+        if not shown:
+            self.attempt(build)
+            return
+        log.info(f"Showing the page{'s' if len(shown) > 1 else ''} saved "
+                 f"({', '.join(shown)}) while the site is built again")
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch  # browsers reload, and are served
+            self._epoch_cond.notify_all()
+        try:
+            self.attempt(build)
+        finally:
+            with self._epoch_cond:  # MkDocs' loop makes this one visible: a second reload
+                # (MkDocs' epochs: milliseconds of the monotonic clock)
+                self._wanted_epoch = max(round(time.monotonic() * 1000),
+                                         self._visible_epoch + 1)
 
     def attempt(self, build: Callable[..., object], *args: Any, **kwargs: Any) -> None:
         """Build; keep its failure (or None) in ``failure``, instead of raising. Inside

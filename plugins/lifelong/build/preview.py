@@ -1,0 +1,100 @@
+"""``lifelong serve``'s first look at a save: the pages of the entries just saved, drawn at
+once with what the last build knew, before the rebuild that makes the rest of the site agree.
+
+At 90,000 entries a rebuild takes seconds (it loads the catalogue again and works out what
+every page shows); an editor who saves an entry wants to see that entry's page now. After a
+build in ``lifelong serve`` (``cache.keep_in_memory``), ``keep`` holds what it drew with
+(the catalogue site, the drawer and the theme's chrome); on the next save the server calls
+``first_look`` with the files saved, before the rebuild. Each saved file that was an entry of
+that build and still reads without a problem, with the same id, kind and publication state,
+gets its page drawn with what the file holds now and written into the site folder; the server
+shows it, then rebuilds. What the page shows of other entries (a series' list, cards of
+related entries) is the last build's until the rebuild redraws it, which it always does: the
+page record stops vouching for the page (``PageRecord.begin``), so even a save undone before
+the rebuild gets the page drawn again. Anything else (a new or deleted file, a problem, a
+rule, a template or a setting saved) is left to the rebuild, which is then the first look.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from lifelong.build.cache import PageRecord, atomic_file
+from lifelong.build.catalogue_site import CatalogueSite
+from lifelong.catalogue.reading import EntryReader
+from lifelong.site.draw import PageDrawer, PageToDraw
+
+log = logging.getLogger("mkdocs.plugins.lifelong")
+
+
+class Preview:
+    """What a build drew with, to draw saved entries' pages before the next one."""
+
+    def __init__(self, site: CatalogueSite, drawer: PageDrawer, site_dir: Path,
+                 record: PageRecord) -> None:
+        self.site, self.drawer, self.site_dir, self.record = site, drawer, site_dir, record
+
+    def draw(self, saved: Iterable[str]) -> list[str]:
+        """Draw the pages of the entries among ``saved`` (paths of files saved), as
+        ``first_look`` says; return their site-relative addresses."""
+        site = self.site
+        options = site.options
+        content = options.content_dir.resolve()
+        paths = sorted({Path(path).resolve() for path in saved})
+        if not paths or any(not path.is_relative_to(content) for path in paths):
+            return []  # a rule, a template or a setting: every page may change
+        reader: EntryReader | None = None
+        pages: list[PageToDraw] = []
+        for path in paths:
+            rel = path.relative_to(content).as_posix()
+            old = site.entries_by_path.get(rel)
+            if old is None:
+                continue  # a new file, a draft, a hand-written page, an editor's temporary
+            if reader is None:
+                reader = EntryReader(site.catalogue.rules, options.content_dir,
+                                     (options.markdown_extensions, options.markdown_configs))
+            read = reader.read(options.content_dir, rel)
+            entry = read.entry
+            if entry is None or read.problems or entry.digest == old.digest or \
+                    (entry.id, entry.kind, entry.draft) != (old.id, old.kind, old.draft):
+                continue
+            scheme = site.scheme
+            pages.append(PageToDraw(scheme.entry_dest(entry.id), scheme.entry_url(entry.id),
+                                    entry=entry))
+        if not pages:
+            return []
+        # Until the rebuild saves the record again, it does not vouch for these pages.
+        PageRecord(self.record.path, self.record.key).begin(page.dest for page in pages)
+        converter = self.drawer.converter()
+        for page in pages:
+            html = self.drawer.draw(page, converter).encode("utf-8")
+            with atomic_file(self.site_dir / page.dest) as handle:
+                handle.write(html)
+        return [page.url for page in pages]
+
+
+_kept: Preview | None = None
+
+
+def keep(preview: Preview | None) -> None:
+    """Hold ``preview`` (what the build that just ended drew with) for the next save, or
+    let the last one go."""
+    global _kept
+    _kept = preview
+
+
+def first_look(saved: Iterable[str]) -> list[str]:
+    """Draw the pages of the entries among the files ``saved`` since the last build, with
+    what that build knew; return their addresses (none: the rebuild shows the save). What
+    was kept is let go either way: the rebuild holds its own catalogue."""
+    global _kept
+    preview, _kept = _kept, None
+    if preview is None:
+        return []
+    try:
+        return preview.draw(saved)
+    except Exception as exc:  # the rebuild that follows reports any problem
+        log.debug("No first look at the saved pages", exc_info=exc)
+        return []
