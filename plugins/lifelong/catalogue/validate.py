@@ -51,6 +51,10 @@ class Media:
     def is_local(self) -> bool:
         return self.path is not None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its fields in order (see ``Entry.__reduce__``).
+        return (Media, (self.url, self.path, self.size))
+
 
 def _within(value: float, spec: FieldSpec) -> Any:
     """A number of an int or number field, refused outside the field's min and max."""
