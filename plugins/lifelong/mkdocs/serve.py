@@ -201,9 +201,11 @@ class CatalogueServer(LiveReloadServer):
 
     def rebuild(self, build: Callable[[], object]) -> None:
         """A rebuild after a save: the saved entries' pages first (``first_look``), shown
-        at once, then the build. Meanwhile pages are served as they are (the last build's,
-        and those just drawn) rather than held until the build ends, as MkDocs holds them;
-        browsers reload when each is ready."""
+        at once, then the build. After such a first look, pages are served as they are
+        while the build runs (the last build's, and those just drawn; a page being
+        rewritten at that moment may come half written, and the reload at the end mends
+        it) rather than held until it ends, as MkDocs holds them: browsers reload once for
+        the first look and again when the build ends."""
         with self._saved_lock:
             saved, self._saved = self._saved, set()
         shown = first_look(saved) if self.failure is None else []
