@@ -152,17 +152,21 @@ def keep_button(page: Any) -> Any:
 
 def keep(page: Any, before: int = 0) -> None:
     """Press 收藏 once the page sees the ``before`` favourites saved on earlier pages, then
-    give it a moment before it is left. Chromium hands a page's localStorage writes to the
-    next page's process asynchronously: on a busy machine the next page can read the
-    storage before the last write has landed (it comes as a storage event then, and the
-    page takes it in), and a press at once would save over it. A reader's tap is never
-    that quick."""
+    give it a second before it is left, as a reader does. Chromium hands a page's
+    localStorage writes to the next page's process asynchronously: on a busy machine the
+    next page can read the storage before the last write has landed (it comes as a storage
+    event then, and the page takes it in), and a press at once would save over it. With
+    0.3 s between the press and a reload, a CI run (two test processes, each with its
+    Chromium) reloaded a page that did not show the favourite even 5 s later: not
+    reproduced here (0 of 60 reloads at once after the press, beside three CPU hogs); a
+    write still on its way when the page's process was replaced would do it. A reader's
+    taps are never that quick."""
     page.wait_for_function(
         "n => { const m = window.LifelongMine;"
         " return m.read(m.keysOf(document.querySelector('[data-ll-keep]')).fav).length >= n; }",
         arg=before, timeout=5000)
     keep_button(page).click()
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)
 
 
 def listed(page: Any, part: str, count: int) -> None:
