@@ -107,7 +107,7 @@ def test_a_saved_entry_shows_on_the_served_page(tmp_path: Path, poll: bool) -> N
 
 
 def test_a_first_look_draws_the_saved_entry_and_the_rebuild_still_equals_a_clean_build(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from lifelong.build import preview
     from lifelong.build.cache import keep_in_memory
 
@@ -137,6 +137,19 @@ def test_a_first_look_draws_the_saved_entry_and_the_rebuild_still_equals_a_clean
         build_site(config, dirty=True)
         set_field(lesson, "published", "2024-02-30", atomic=True)
         assert preview.first_look([str(lesson)]) == []
+        # More entries saved at once than a first look draws (a checkout, an import).
+        lesson.write_text(original, encoding="utf-8")
+        build_site(config, dirty=True)
+        retitle(lesson, "手机入门（三看）", atomic=True)
+        other = tmp_path / "content" / "courses" / "phone-2.md"
+        retitle(other, "第二讲（三看）", atomic=True)
+        monkeypatch.setattr(preview, "MOST", 1)
+        assert preview.first_look([str(lesson), str(other)]) == []
+        build_site(config, dirty=True)
+        retitle(lesson, "手机入门（四看）", atomic=True)
+        retitle(other, "第二讲（四看）", atomic=True)
+        monkeypatch.setattr(preview, "MOST", 2)
+        assert preview.first_look([str(lesson), str(other)]) == ["phone-1/", "phone-2/"]
     finally:
         keep_in_memory(False)
         preview.keep(None)

@@ -12,7 +12,8 @@ shows it, then rebuilds. What the page shows of other entries (a series' list, c
 related entries) is the last build's until the rebuild redraws it, which it always does: the
 page record stops vouching for the page (``PageRecord.begin``), so even a save undone before
 the rebuild gets the page drawn again. Anything else (a new or deleted file, a problem, a
-rule, a template or a setting saved) is left to the rebuild, which is then the first look.
+rule, a template or a setting saved, more than ``MOST`` entries saved at once) is left to
+the rebuild, which is then the first look.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from lifelong.catalogue.reading import EntryReader
 from lifelong.site.draw import PageDrawer, PageToDraw
 
 log = logging.getLogger("mkdocs.plugins.lifelong")
+
+#: At most this many saved entries get a first look: a checkout or an import that changes
+#: hundreds would hold the rebuild up while their pages are drawn one by one.
+MOST = 20
 
 
 class Preview:
@@ -45,16 +50,16 @@ class Preview:
         paths = sorted({Path(path).resolve() for path in saved})
         if not paths or any(not path.is_relative_to(content) for path in paths):
             return []  # a rule, a template or a setting: every page may change
-        reader: EntryReader | None = None
+        # Not new files, drafts, hand-written pages or an editor's temporary files.
+        known = [(rel, old) for path in paths
+                 if (old := site.entries_by_path.get(rel := path.relative_to(content).as_posix()))
+                 is not None]
+        if len(known) > MOST:
+            return []
+        reader = EntryReader(site.catalogue.rules, options.content_dir,
+                             (options.markdown_extensions, options.markdown_configs))
         pages: list[PageToDraw] = []
-        for path in paths:
-            rel = path.relative_to(content).as_posix()
-            old = site.entries_by_path.get(rel)
-            if old is None:
-                continue  # a new file, a draft, a hand-written page, an editor's temporary
-            if reader is None:
-                reader = EntryReader(site.catalogue.rules, options.content_dir,
-                                     (options.markdown_extensions, options.markdown_configs))
+        for rel, old in known:
             read = reader.read(options.content_dir, rel)
             entry = read.entry
             if entry is None or read.problems or entry.digest == old.digest or \
