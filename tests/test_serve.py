@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.exceptions import Abort, PluginError
@@ -102,6 +103,43 @@ def test_a_saved_entry_shows_on_the_served_page(tmp_path: Path, poll: bool) -> N
         for other in ("subjects/smartphone", "phone-2"):
             wait_for(lambda other=other: "手机入门（新标题）" in (fetch(f"{base}{other}/") or ""),
                      f"the rebuild of {other}", proc)
+    finally:
+        stop_serving(proc, log)
+
+
+def test_the_browser_reloads_for_the_first_look_and_again_after_the_rebuild(
+        tmp_path: Path, browser: Any) -> None:
+    config = write_project(tmp_path, one_of_each())
+    # Every build ends 3 s late (a hook): the first look must show before the rebuild ends.
+    (tmp_path / "slow.py").write_text("import time\n\n\ndef on_post_build(config):\n"
+                                      "    time.sleep(3)\n", encoding="utf-8")
+    with config.open("a", encoding="utf-8") as settings:
+        settings.write("\nhooks:\n  - slow.py\n")
+    proc, base, log = start_serving(tmp_path)
+    epoch = re.compile(r"livereload\((\d+), \d+\)")
+    try:
+        wait_for(lambda: fetch(f"{base}phone-1/") is not None, "first build", proc)
+        page = browser.new_page()
+        page.goto(f"{base}phone-1/", wait_until="load")
+        page.evaluate("window.__before = true")  # gone once the page is loaded again
+        retitle(tmp_path / "content" / "courses" / "phone-1.md", "手机入门（浏览器）",
+                atomic=True)
+        # MkDocs' live-reload script reloads the page for the first look: no reload by hand.
+        page.wait_for_function(
+            "() => !window.__before &&"
+            " document.querySelector('h1').textContent.includes('手机入门（浏览器）')",
+            timeout=30_000)
+        assert "Reloading browsers" not in log.read_text(encoding="utf-8")  # still building
+        wait_for(lambda: log.read_text(encoding="utf-8").count("Reloading browsers") >= 1,
+                 "the end of the rebuild", proc)
+        assert "Showing the page saved (phone-1/)" in log.read_text(encoding="utf-8")
+        # After the rebuild the browser shows the site of its end: reloaded again, unless
+        # its first-look reload came after the rebuild had ended.
+        rebuilt = epoch.search(fetch(f"{base}about/") or "")
+        assert rebuilt is not None
+        page.wait_for_function(f"() => document.documentElement.outerHTML.includes("
+                               f"'livereload({rebuilt.group(1)},')", timeout=30_000)
+        page.close()
     finally:
         stop_serving(proc, log)
 
