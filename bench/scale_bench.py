@@ -20,7 +20,8 @@ In one run it
    full `--clean` build of the final state into a second folder, compared byte for byte with
    the incrementally built one;
 4. starts `lifelong serve` on that copy, edits one entry's title and times how long the served
-   page takes to show it (budget 15 s), then stops the server;
+   page takes to show it (budget 15 s) and how long until the whole site is rebuilt, then
+   stops the server;
 5. prints a table and writes WORK/scale-bench.json; a second table gives issue 23's targets
    at 90,000 entries (TARGET), with verdicts that are not yet the run's budgets.
 
