@@ -92,8 +92,14 @@ def test_a_saved_entry_shows_on_the_served_page(tmp_path: Path, poll: bool) -> N
         page = f"{base}phone-1/"
         wait_for(lambda: fetch(page) is not None, "first build", proc)
         assert "新标题" not in (fetch(page) or "")
-        retitle(tmp_path / "content" / "courses" / "phone-1.md", "手机入门（新标题）",
-                atomic=not poll)
+        # Saved again as it was: nothing is built.
+        lesson = tmp_path / "content" / "courses" / "phone-1.md"
+        builds = log.read_text(encoding="utf-8").count("Building documentation")
+        lesson.write_bytes(lesson.read_bytes())
+        wait_for(lambda: "nothing to build" in log.read_text(encoding="utf-8"),
+                 "the unchanged save", proc)
+        assert log.read_text(encoding="utf-8").count("Building documentation") == builds
+        retitle(lesson, "手机入门（新标题）", atomic=not poll)
         wait_for(lambda: "手机入门（新标题）" in (fetch(page) or ""), "reload", proc)
         # The saved entry's page was drawn first, and served while the site was rebuilt.
         assert "Showing the page saved (phone-1/) while the site is built again" in \
@@ -155,14 +161,24 @@ def test_a_first_look_draws_the_saved_entry_and_the_rebuild_still_equals_a_clean
     keep_in_memory(True)  # as `lifelong serve` does
     try:
         site = build_site(config)
-        assert preview.first_look([str(lesson)]) == []  # saved unchanged: nothing to draw
+        # Saved again as it was (an editor's temporary file gone): nothing to draw or build,
+        # and what the build knew is kept for the next save.
+        lesson.write_text(original, encoding="utf-8")
+        temporary = str(tmp_path / "content" / "courses" / ".phone-1.md.tmp")
+        look = preview.first_look([str(lesson), temporary])
+        assert (look.shown, look.unchanged) == ([], True)
+        look = preview.first_look([str(lesson)])
+        assert (look.shown, look.unchanged) == ([], True)
+        # With another file saved (a hand-written page here), the rebuild is needed.
+        look = preview.first_look([str(lesson), str(tmp_path / "content" / "index.md")])
+        assert (look.shown, look.unchanged) == ([], False)
+        assert preview.first_look([str(lesson)]).unchanged is False  # let go
         site = build_site(config, dirty=True)
         retitle(lesson, "手机入门（先看）", atomic=True)
-        assert preview.first_look([str(lesson), str(tmp_path / "content" / ".x.swp")]) == \
-            ["phone-1/"]
+        assert preview.first_look([str(lesson), temporary]).shown == ["phone-1/"]
         assert "手机入门（先看）" in read(site, "phone-1/index.html")
         assert "手机入门（先看）" not in read(site, "subjects/smartphone/index.html")
-        assert preview.first_look([str(lesson)]) == []  # let go: the rebuild holds its own
+        assert preview.first_look([str(lesson)]).shown == []  # let go: the rebuild holds its own
         # The save undone before the rebuild: the page is drawn again all the same.
         lesson.write_text(original, encoding="utf-8")
         build_site(config, dirty=True)
@@ -171,10 +187,10 @@ def test_a_first_look_draws_the_saved_entry_and_the_rebuild_still_equals_a_clean
         # A rule saved, or an entry with a problem: the rebuild is the first look.
         retitle(lesson, "手机入门（再看）", atomic=True)
         rules = tmp_path / "catalogue" / "fields.yml"
-        assert preview.first_look([str(lesson), str(rules)]) == []
+        assert preview.first_look([str(lesson), str(rules)]) == preview.FirstLook()
         build_site(config, dirty=True)
         set_field(lesson, "published", "2024-02-30", atomic=True)
-        assert preview.first_look([str(lesson)]) == []
+        assert preview.first_look([str(lesson)]) == preview.FirstLook()
         # More entries saved at once than a first look draws (a checkout, an import).
         lesson.write_text(original, encoding="utf-8")
         build_site(config, dirty=True)
@@ -182,12 +198,12 @@ def test_a_first_look_draws_the_saved_entry_and_the_rebuild_still_equals_a_clean
         other = tmp_path / "content" / "courses" / "phone-2.md"
         retitle(other, "第二讲（三看）", atomic=True)
         monkeypatch.setattr(preview, "MOST", 1)
-        assert preview.first_look([str(lesson), str(other)]) == []
+        assert preview.first_look([str(lesson), str(other)]) == preview.FirstLook()
         build_site(config, dirty=True)
         retitle(lesson, "手机入门（四看）", atomic=True)
         retitle(other, "第二讲（四看）", atomic=True)
         monkeypatch.setattr(preview, "MOST", 2)
-        assert preview.first_look([str(lesson), str(other)]) == ["phone-1/", "phone-2/"]
+        assert preview.first_look([str(lesson), str(other)]).shown == ["phone-1/", "phone-2/"]
     finally:
         keep_in_memory(False)
         preview.keep(None)

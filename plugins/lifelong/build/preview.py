@@ -13,13 +13,15 @@ related entries) is the last build's until the rebuild redraws it, which it alwa
 page record stops vouching for the page (``PageRecord.begin``), so even a save undone before
 the rebuild gets the page drawn again. Anything else (a new or deleted file, a problem, a
 rule, a template or a setting saved, more than ``MOST`` entries saved at once) is left to
-the rebuild, which is then the first look.
+the rebuild, which is then the first look. Entries saved again as they were (an editor's
+second Ctrl-S) need no rebuild at all: the server then skips it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lifelong.build.cache import PageRecord, atomic_file
@@ -41,35 +43,43 @@ class Preview:
                  record: PageRecord) -> None:
         self.site, self.drawer, self.site_dir, self.record = site, drawer, site_dir, record
 
-    def draw(self, saved: Iterable[str]) -> list[str]:
+    def draw(self, saved: Iterable[str]) -> FirstLook:
         """Draw the pages of the entries among ``saved`` (paths of files saved), as
-        ``first_look`` says; return their site-relative addresses."""
+        ``first_look`` says."""
         site = self.site
         options = site.options
         content = options.content_dir.resolve()
         paths = sorted({Path(path).resolve() for path in saved})
         if not paths or any(not path.is_relative_to(content) for path in paths):
-            return []  # a rule, a template or a setting: every page may change
+            return FirstLook()  # a rule, a template or a setting: every page may change
         # Not new files, drafts, hand-written pages or an editor's temporary files.
         known = [(rel, old) for path in paths
                  if (old := site.entries_by_path.get(rel := path.relative_to(content).as_posix()))
                  is not None]
         if len(known) > MOST:
-            return []
+            return FirstLook()
+        # An editor's temporary file, gone already: hidden files are never published.
+        others = [path for path in paths if path.relative_to(content).as_posix() not in
+                  site.entries_by_path and not (not path.exists() and any(
+                      part.startswith(".") for part in path.relative_to(content).parts))]
         reader = EntryReader(site.catalogue.rules, options.content_dir,
                              (options.markdown_extensions, options.markdown_configs))
         pages: list[PageToDraw] = []
+        same = 0
         for rel, old in known:
             read = reader.read(options.content_dir, rel)
             entry = read.entry
-            if entry is None or read.problems or entry.digest == old.digest or \
+            if entry is not None and not read.problems and entry.digest == old.digest:
+                same += 1
+                continue
+            if entry is None or read.problems or \
                     (entry.id, entry.kind, entry.draft) != (old.id, old.kind, old.draft):
                 continue
             scheme = site.scheme
             pages.append(PageToDraw(scheme.entry_dest(entry.id), scheme.entry_url(entry.id),
                                     entry=entry))
         if not pages:
-            return []
+            return FirstLook(unchanged=bool(same) and same == len(known) and not others)
         # Until the rebuild saves the record again, it does not vouch for these pages.
         PageRecord(self.record.path, self.record.key).begin(page.dest for page in pages)
         converter = self.drawer.converter()
@@ -77,7 +87,17 @@ class Preview:
             html = self.drawer.draw(page, converter).encode("utf-8")
             with atomic_file(self.site_dir / page.dest) as handle:
                 handle.write(html)
-        return [page.url for page in pages]
+        return FirstLook([page.url for page in pages])
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What ``first_look`` did: the addresses of the pages it drew (``shown``), or that the
+    files saved hold what the last build read (``unchanged``: entries saved again as they
+    were, and temporary files gone): no rebuild is needed."""
+
+    shown: list[str] = field(default_factory=list)
+    unchanged: bool = False
 
 
 _kept: Preview | None = None
@@ -90,16 +110,20 @@ def keep(preview: Preview | None) -> None:
     _kept = preview
 
 
-def first_look(saved: Iterable[str]) -> list[str]:
+def first_look(saved: Iterable[str]) -> FirstLook:
     """Draw the pages of the entries among the files ``saved`` since the last build, with
-    what that build knew; return their addresses (none: the rebuild shows the save). What
-    was kept is let go either way: the rebuild holds its own catalogue."""
+    what that build knew (none drawn: the rebuild shows the save). What was kept is let go
+    (the rebuild holds its own catalogue), unless the files hold what that build read: no
+    rebuild then, and the next save may use it."""
     global _kept
     preview, _kept = _kept, None
     if preview is None:
-        return []
+        return FirstLook()
     try:
-        return preview.draw(saved)
+        look = preview.draw(saved)
     except Exception as exc:  # the rebuild that follows reports any problem
         log.debug("No first look at the saved pages", exc_info=exc)
-        return []
+        return FirstLook()
+    if look.unchanged:
+        _kept = preview
+    return look

@@ -29,7 +29,7 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog import events
 from watchdog.observers import Observer
 
-from lifelong.build.preview import first_look
+from lifelong.build.preview import FirstLook, first_look
 from lifelong.catalogue.problems import CatalogueError
 
 log = logging.getLogger("mkdocs.lifelong.mkdocs.serve")
@@ -208,7 +208,14 @@ class CatalogueServer(LiveReloadServer):
         the first look and again when the build ends."""
         with self._saved_lock:
             saved, self._saved = self._saved, set()
-        shown = first_look(saved) if self.failure is None else []
+        look = first_look(saved) if self.failure is None else FirstLook()
+        if look.unchanged:  # saved again as they were: the site is what it would build
+            log.info("The files saved hold what the last build read: nothing to build")
+            with self._epoch_cond:  # no reload: the site is as it was
+                self._wanted_epoch = self._visible_epoch
+                self._epoch_cond.notify_all()
+            return
+        shown = look.shown
         if not shown:
             self.attempt(build)
             return
