@@ -52,32 +52,31 @@ class Preview:
         paths = sorted({Path(path).resolve() for path in saved})
         if not paths or any(not path.is_relative_to(content) for path in paths):
             return FirstLook()  # a rule, a template or a setting: every page may change
+        rels = [(path, path.relative_to(content)) for path in paths]
         # Not new files, drafts, hand-written pages or an editor's temporary files.
-        known = [(rel, old) for path in paths
-                 if (old := site.entries_by_path.get(rel := path.relative_to(content).as_posix()))
-                 is not None]
+        known = [(rel.as_posix(), old) for _path, rel in rels
+                 if (old := site.entries_by_path.get(rel.as_posix())) is not None]
         if len(known) > MOST:
             return FirstLook()
-        # An editor's temporary file, gone already: hidden files are never published.
-        others = [path for path in paths if path.relative_to(content).as_posix() not in
-                  site.entries_by_path and not (not path.exists() and any(
-                      part.startswith(".") for part in path.relative_to(content).parts))]
+        # Other files saved, but an editor's temporary file gone already (hidden files are
+        # never published).
+        others = [path for path, rel in rels if rel.as_posix() not in site.entries_by_path
+                  and (path.exists() or not any(part.startswith(".") for part in rel.parts))]
         reader = EntryReader(site.catalogue.rules, options.content_dir,
                              (options.markdown_extensions, options.markdown_configs))
+        scheme = site.scheme
         pages: list[PageToDraw] = []
         same = 0
-        for rel, old in known:
-            read = reader.read(options.content_dir, rel)
+        for rel_path, old in known:
+            read = reader.read(options.content_dir, rel_path)
             entry = read.entry
-            if entry is not None and not read.problems and entry.digest == old.digest:
+            if entry is None or read.problems:
+                continue
+            if entry.digest == old.digest:
                 same += 1
-                continue
-            if entry is None or read.problems or \
-                    (entry.id, entry.kind, entry.draft) != (old.id, old.kind, old.draft):
-                continue
-            scheme = site.scheme
-            pages.append(PageToDraw(scheme.entry_dest(entry.id), scheme.entry_url(entry.id),
-                                    entry=entry))
+            elif (entry.id, entry.kind, entry.draft) == (old.id, old.kind, old.draft):
+                pages.append(PageToDraw(scheme.entry_dest(entry.id),
+                                        scheme.entry_url(entry.id), entry=entry))
         if not pages:
             return FirstLook(unchanged=bool(same) and same == len(known) and not others)
         # Until the rebuild saves the record again, it does not vouch for these pages.
