@@ -177,7 +177,7 @@ class _Existing:
     meta: Mapping[str, Any]
     body: str
     entry: Entry | None
-    text: str  #: the file as it is (decoded, line ends as written)
+    text: str  #: the file as it is (decoded, line ends as written), for an update
 
 
 class Importer:
@@ -253,8 +253,9 @@ class Importer:
             values, _problems = self.reader.validator.validate(doc)
             entry = (Entry(values["id"], values["kind"], rel, values, doc.body)
                      if values.get("id") and values.get("title") else None)
-            found.setdefault(doc.meta["id"], _Existing(rel, doc.meta, doc.body, entry,
-                                                       raw.decode("utf-8")))
+            # The file as it is only for an update, which keeps its untouched lines.
+            found.setdefault(doc.meta["id"], _Existing(
+                rel, doc.meta, doc.body, entry, raw.decode("utf-8") if self.update else ""))
         return found
 
     def _read_ledger(self) -> dict[str, dict[str, Any]]:
